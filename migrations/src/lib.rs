@@ -1,1 +1,36 @@
-pub use sea_orm_migration;
+//! Every schema change of Convene, forward-only. The server runs them at start and with
+//! `convene migrate`; each migration is a module named after the date it was written.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_accounts;
+mod m20261123_000002_processes;
+mod m20261123_000003_seed_topics;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_accounts::Migration),
+            Box::new(m20261123_000002_processes::Migration),
+            Box::new(m20261123_000003_seed_topics::Migration),
+        ]
+    }
+}
+
+/// A foreign key from `from.col` to `to.id` that goes away with its parent row.
+pub(crate) fn cascade_to<T: IntoIden, C: IntoIden, P: IntoIden>(
+    from: T,
+    col: C,
+    to: P,
+) -> ForeignKeyCreateStatement {
+    let mut fk = ForeignKey::create();
+    fk.from_tbl(from)
+        .from_col(col)
+        .to_tbl(to)
+        .to_col(Alias::new("id"))
+        .on_delete(ForeignKeyAction::Cascade);
+    fk.to_owned()
+}

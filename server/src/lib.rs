@@ -1,1 +1,13 @@
-pub fn x(){}
+//! Convene: a self-hostable, federated participation server.
+//!
+//! Layers import only downward: `http` -> `app` -> `domain`, with `adapters` (storage, mail)
+//! used by `app`. `cli` and `config` sit on top and wire everything together.
+
+pub mod adapters;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod http;
+pub mod telemetry;

@@ -1,0 +1,4 @@
+//! Adapters to the world outside the domain: the database, mail.
+
+pub mod mail;
+pub mod store;

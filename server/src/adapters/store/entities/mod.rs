@@ -1,0 +1,14 @@
+//! One sea-orm entity per table; the schema itself lives in the migrations crate.
+
+pub mod account;
+pub mod account_attribute;
+pub mod census_entry;
+pub mod commitment;
+pub mod magic_link;
+pub mod milestone;
+pub mod phase;
+pub mod process;
+pub mod process_member;
+pub mod process_topic;
+pub mod session;
+pub mod topic;

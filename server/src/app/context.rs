@@ -1,0 +1,41 @@
+//! What every use case needs: the database, the settings, the mailer and the token keys.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use url::Url;
+use uuid::Uuid;
+
+use crate::adapters::mail::Mailer;
+use crate::app::tokens::TokenKeys;
+use crate::config::Settings;
+
+#[derive(Clone)]
+pub struct AppContext {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    /// Where citizens reach this instance; ends with a slash.
+    pub public_url: Url,
+    pub mailer: Mailer,
+    pub tokens: Arc<TokenKeys>,
+}
+
+impl AppContext {
+    pub fn new(db: DatabaseConnection, settings: Arc<Settings>, public_url: Url, mailer: Mailer) -> Self {
+        let tokens = Arc::new(TokenKeys::new(&settings, public_url.as_str()));
+        Self { db, settings, public_url, mailer, tokens }
+    }
+
+    /// An absolute link to a path on this instance.
+    pub fn link(&self, path_and_query: &str) -> String {
+        format!("{}{}", self.public_url, path_and_query.trim_start_matches('/'))
+    }
+}
+
+/// The signed-in person making a request.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub account_id: Uuid,
+    pub session_id: Uuid,
+    pub is_admin: bool,
+}

@@ -1,0 +1,64 @@
+//! What can go wrong in a use case, in terms the HTTP layer turns into problem+json.
+
+use sea_orm::DbErr;
+
+use crate::domain::errors::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input parsed but breaks a rule (422): each problem names its field.
+    #[error("the input has {} problem(s)", .0.len())]
+    Invalid(Vec<FieldError>),
+    /// The request itself is malformed (400).
+    #[error("{}: {}", .0.field, .0.problem)]
+    BadRequest(FieldError),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// No valid credentials (401).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Valid credentials, not allowed (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Clashes with the current state (409), e.g. a duplicate email.
+    #[error("{}: {}", .0.field, .0.problem)]
+    Conflict(FieldError),
+    /// Existed once and no longer can be used (410), e.g. a used login link.
+    #[error("{0}")]
+    Gone(String),
+    /// A dependency such as the mail server is down (503).
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> AppError {
+        AppError::Invalid(vec![FieldError::new(field, problem)])
+    }
+
+    pub fn conflict(field: impl Into<String>, problem: impl Into<String>) -> AppError {
+        AppError::Conflict(FieldError::new(field, problem))
+    }
+
+    pub fn bad_request(field: impl Into<String>, problem: impl Into<String>) -> AppError {
+        AppError::BadRequest(FieldError::new(field, problem))
+    }
+}
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        AppError::Invalid(errors)
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        AppError::Invalid(vec![error])
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

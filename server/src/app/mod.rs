@@ -1,0 +1,19 @@
+//! Use cases: what people do with Convene (sign in, create and publish a process...), each a
+//! function that checks who may do it, parses the input into domain types and stores the result.
+
+pub mod accounts;
+pub mod census;
+pub mod context;
+pub mod error;
+pub mod pagination;
+pub mod processes;
+pub mod tokens;
+pub mod topics;
+
+pub use context::{AppContext, Viewer};
+pub use error::AppError;
+
+/// The current time, in one place so that every use case agrees on it.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}

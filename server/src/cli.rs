@@ -1,0 +1,180 @@
+//! The `convene` command: serve, migrate, administer, load the demo.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::adapters::mail::Mailer;
+use crate::adapters::store;
+use crate::app::{AppContext, accounts};
+use crate::config::{CliOverrides, Settings};
+use crate::{demo, http, telemetry};
+
+/// Convene: a self-hostable, federated participation server.
+#[derive(Parser)]
+#[command(name = "convene", version, about, long_about = None)]
+struct Cli {
+    /// Configuration file (default: ./convene.toml if it exists). Environment variables
+    /// CONVENE_* override it, and flags override both.
+    #[arg(long, global = true, env = "CONVENE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct CommonArgs {
+    /// Database URL: sqlite://FILE?mode=rwc (default sqlite://convene.db?mode=rwc) or
+    /// postgres://USER@HOST/DB.
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+
+    /// Folder for secrets and the mail outbox (default ./convene-data).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// The address people use to reach this instance, e.g. https://participa.example.org
+    #[arg(long, global = true, value_name = "URL")]
+    public_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (migrates the database first).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080; port 0 picks a free port).
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+        /// Load the demo processes before serving (skipped if already loaded).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        /// List applied and pending migrations instead of applying them.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Administer the instance.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Load the demo processes (a national AI strategy, a city strategy, a regulator's citizen
+    /// panel, an oversight group) into the database and exit.
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an instance administrator (or promote an account) and print a one-time sign-in
+    /// link, also sent by email.
+    Create {
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+    },
+}
+
+pub fn main() {
+    let cli = Cli::parse();
+    let result = actix_web::rt::System::new().block_on(run(cli));
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let bind = match &cli.command {
+        Command::Serve { bind, .. } => bind.clone(),
+        _ => None,
+    };
+    let overrides = CliOverrides {
+        bind,
+        public_url: cli.common.public_url,
+        database_url: cli.common.database_url,
+        data_dir: cli.common.data_dir,
+    };
+    let settings = Arc::new(Settings::load(cli.config.as_deref(), overrides)?);
+    telemetry::init_logs(settings.log_format);
+
+    let db = store::connect(&settings.database_url, settings.database_max_connections)
+        .await
+        .with_context(|| "cannot open the database (database_url)")?;
+
+    match cli.command {
+        Command::Migrate { status: true } => {
+            let (applied, pending) = store::migration_status(&db).await?;
+            for m in applied {
+                println!("applied  {m}");
+            }
+            for m in pending {
+                println!("pending  {m}");
+            }
+            Ok(())
+        }
+        Command::Migrate { status: false } => {
+            store::migrate(&db).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Serve { demo: load_demo, .. } => serve(settings, db, load_demo).await,
+        Command::Demo => {
+            store::migrate(&db).await?;
+            let ctx = context(settings.clone(), db, settings.public_url_or(settings.bind))?;
+            report_demo(demo::load(&ctx).await?);
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::Create { email } } => {
+            store::migrate(&db).await?;
+            let ctx = context(settings.clone(), db, settings.public_url_or(settings.bind))?;
+            let (account, link, created) = accounts::create_admin(&ctx, &email).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "{} instance administrator {}.\nOne-time sign-in link (valid {} hours):\n{link}",
+                if created { "Created" } else { "Promoted" },
+                account.email,
+                settings.auth.admin_link_hours
+            );
+            Ok(())
+        }
+    }
+}
+
+fn context(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, public_url: url::Url) -> anyhow::Result<AppContext> {
+    let mailer = Mailer::new(&settings.mail).context("mail settings")?;
+    Ok(AppContext::new(db, settings, public_url, mailer))
+}
+
+fn report_demo(outcome: demo::Outcome) {
+    match outcome {
+        demo::Outcome::Loaded(n) => println!("Loaded {n} demo processes."),
+        demo::Outcome::AlreadyThere => println!("The demo processes are already loaded."),
+    }
+}
+
+async fn serve(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, load_demo: bool) -> anyhow::Result<()> {
+    store::migrate(&db).await.context("migrating the database")?;
+    let listener = TcpListener::bind(settings.bind).with_context(|| format!("cannot listen on {} (bind)", settings.bind))?;
+    let bound = listener.local_addr()?;
+    let public_url = settings.public_url_or(bound);
+    let ctx = context(settings.clone(), db, public_url.clone())?;
+    if load_demo {
+        report_demo(demo::load(&ctx).await?);
+    }
+    let metrics = http::ops::Metrics { handle: telemetry::init_metrics()? };
+    let server = http::server(ctx, metrics, listener)?;
+    // Scripts and tests wait for this exact line to learn the port.
+    println!("Listening on http://{bound}");
+    tracing::info!(%bound, %public_url, "convene is serving");
+    use std::io::Write;
+    std::io::stdout().flush()?;
+    server.await?;
+    Ok(())
+}

@@ -1,0 +1,471 @@
+//! Typed configuration: defaults, then `convene.toml`, then `CONVENE_*` environment variables,
+//! then command-line flags. Everything is validated once at start so that a wrong value stops
+//! the server with a message that names the setting, instead of failing later in a request.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::domain::language::Language;
+
+/// Settings after validation: every field holds a value the server can use as it is.
+#[derive(Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    /// The address citizens use to reach this instance (links in emails, cookies). When not
+    /// configured it is derived from the address the server actually bound.
+    pub public_url: Option<Url>,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub data_dir: PathBuf,
+    pub jwt_secret: Secret,
+    pub census_secret: Secret,
+    pub log_format: LogFormat,
+    pub instance: InstanceSettings,
+    pub mail: MailSettings,
+    pub auth: AuthSettings,
+}
+
+#[derive(Clone, Debug)]
+pub struct InstanceSettings {
+    pub name: String,
+    pub languages: Vec<Language>,
+    pub default_language: Language,
+}
+
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    pub from: lettre::message::Mailbox,
+    pub transport: MailTransport,
+}
+
+#[derive(Clone, Debug)]
+pub enum MailTransport {
+    /// Writes each message as an .eml file into the folder and logs login links: the embedded
+    /// default, so a fresh instance works without an SMTP server.
+    File { dir: PathBuf },
+    Smtp {
+        host: String,
+        port: u16,
+        credentials: Option<(String, Secret)>,
+        tls: SmtpTls,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text; only for a relay on the same machine or in tests.
+    None,
+    /// Upgrade with STARTTLS (usually port 587).
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    pub access_token_seconds: i64,
+    pub refresh_token_days: i64,
+    pub magic_link_minutes: i64,
+    pub admin_link_hours: i64,
+    /// None: Secure cookies exactly when the public URL is https.
+    pub cookie_secure: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Secret bytes that never show up in Debug output or logs.
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+/// What the sources can say, before validation. Field names are the keys of `convene.toml`;
+/// nested keys become `CONVENE_SECTION__KEY` in the environment.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    bind: String,
+    public_url: Option<String>,
+    database_url: Option<String>,
+    data_dir: PathBuf,
+    jwt_secret: Option<String>,
+    log_format: String,
+    instance: RawInstance,
+    mail: RawMail,
+    auth: RawAuth,
+    database: RawDatabase,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstance {
+    name: String,
+    languages: Vec<String>,
+    default_language: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawMail {
+    transport: String,
+    from: String,
+    dir: Option<PathBuf>,
+    smtp: RawSmtp,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawSmtp {
+    host: Option<String>,
+    port: Option<u16>,
+    username: Option<String>,
+    password: Option<String>,
+    tls: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuth {
+    access_token_seconds: i64,
+    refresh_token_days: i64,
+    magic_link_minutes: i64,
+    admin_link_hours: i64,
+    cookie_secure: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    max_connections: u32,
+}
+
+impl Default for RawSettings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            public_url: None,
+            database_url: None,
+            data_dir: PathBuf::from("convene-data"),
+            jwt_secret: None,
+            log_format: "text".into(),
+            instance: RawInstance {
+                name: "Convene".into(),
+                languages: vec!["en".into(), "es".into(), "fr".into()],
+                default_language: "en".into(),
+            },
+            mail: RawMail {
+                transport: "file".into(),
+                from: "Convene <noreply@localhost>".into(),
+                dir: None,
+                smtp: RawSmtp {
+                    host: None,
+                    port: None,
+                    username: None,
+                    password: None,
+                    tls: "starttls".into(),
+                },
+            },
+            auth: RawAuth {
+                access_token_seconds: 900,
+                refresh_token_days: 30,
+                magic_link_minutes: 20,
+                admin_link_hours: 24,
+                cookie_secure: None,
+            },
+            database: RawDatabase { max_connections: 10 },
+        }
+    }
+}
+
+/// Values given on the command line; they win over every other source.
+#[derive(Debug, Default, Serialize)]
+pub struct CliOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// One wrong setting, named the way the operator wrote it.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {key}: {problem}")]
+pub struct ConfigError {
+    pub key: String,
+    pub problem: String,
+}
+
+fn bad(key: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { key: key.to_string(), problem: problem.into() }
+}
+
+/// The environment keys we read; anything else under CONVENE_ (a test harness's own
+/// variables, say) is not ours and is ignored rather than rejected.
+const ENV_KEYS: &[&str] = &[
+    "bind", "public_url", "database_url", "data_dir", "jwt_secret", "log_format",
+];
+const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database."];
+
+impl Settings {
+    /// Reads `config_file` (if given, it must exist; otherwise `./convene.toml` if present),
+    /// the environment and the flags, then validates. Creates the data directory and, on first
+    /// start, the persisted secrets in it.
+    pub fn load(config_file: Option<&Path>, cli: CliOverrides) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(RawSettings::default()));
+        match config_file {
+            Some(path) if !path.exists() => {
+                return Err(bad("--config", format!("file {} does not exist", path.display())));
+            }
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            // The default file is optional; a named one must exist (checked above).
+            None => figment = figment.merge(Toml::file("convene.toml")),
+        }
+        let env = Env::prefixed("CONVENE_").split("__").filter(|key| {
+            let key = key.as_str();
+            ENV_KEYS.contains(&key) || ENV_SECTIONS.iter().any(|s| key.starts_with(s))
+        });
+        figment = figment.merge(env).merge(Serialized::defaults(cli));
+        let raw: RawSettings = figment.extract().map_err(|e| {
+            let key = if e.path.is_empty() { "settings".to_string() } else { e.path.join(".") };
+            let source = e.metadata.as_ref().map(|m| format!(" (from {})", m.name)).unwrap_or_default();
+            bad(&key, format!("{}{source}", e.kind))
+        })?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: RawSettings) -> Result<Settings, ConfigError> {
+        let bind: SocketAddr = raw.bind.parse().map_err(|_| {
+            bad("bind", format!("`{}` is not an address like 127.0.0.1:8080", raw.bind))
+        })?;
+        let public_url = raw.public_url.as_deref().map(parse_public_url).transpose()?;
+
+        let data_dir = raw.data_dir;
+        std::fs::create_dir_all(&data_dir).map_err(|e| {
+            bad("data_dir", format!("cannot create {}: {e}", data_dir.display()))
+        })?;
+
+        let database_url = raw.database_url.unwrap_or_else(|| "sqlite://convene.db?mode=rwc".into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(bad("database_url", "must start with sqlite: or postgres://"));
+        }
+        if raw.database.max_connections == 0 {
+            return Err(bad("database.max_connections", "must be at least 1"));
+        }
+
+        let jwt_secret = match raw.jwt_secret {
+            Some(s) if s.len() < 32 => {
+                return Err(bad("jwt_secret", "must be at least 32 characters long"));
+            }
+            Some(s) => Secret(s.into_bytes()),
+            None => persisted_secret(&data_dir, "jwt_secret", "jwt_secret")?,
+        };
+        let census_secret = persisted_secret(&data_dir, "census_secret", "data_dir")?;
+
+        let log_format = match raw.log_format.as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => return Err(bad("log_format", format!("`{other}` is not one of: text, json"))),
+        };
+
+        let instance = validate_instance(raw.instance)?;
+        let mail = validate_mail(raw.mail, &data_dir)?;
+
+        let a = raw.auth;
+        for (key, value, max) in [
+            ("auth.access_token_seconds", a.access_token_seconds, 86_400),
+            ("auth.refresh_token_days", a.refresh_token_days, 365),
+            ("auth.magic_link_minutes", a.magic_link_minutes, 1_440),
+            ("auth.admin_link_hours", a.admin_link_hours, 720),
+        ] {
+            if !(1..=max).contains(&value) {
+                return Err(bad(key, format!("must be between 1 and {max}, not {value}")));
+            }
+        }
+        let auth = AuthSettings {
+            access_token_seconds: a.access_token_seconds,
+            refresh_token_days: a.refresh_token_days,
+            magic_link_minutes: a.magic_link_minutes,
+            admin_link_hours: a.admin_link_hours,
+            cookie_secure: a.cookie_secure,
+        };
+
+        Ok(Settings {
+            bind,
+            public_url,
+            database_url,
+            database_max_connections: raw.database.max_connections,
+            data_dir,
+            jwt_secret,
+            census_secret,
+            log_format,
+            instance,
+            mail,
+            auth,
+        })
+    }
+
+    /// The public URL, or one derived from the address the server listens on.
+    pub fn public_url_or(&self, bound: SocketAddr) -> Url {
+        self.public_url.clone().unwrap_or_else(|| {
+            Url::parse(&format!("http://{bound}/")).expect("a socket address makes a valid URL")
+        })
+    }
+}
+
+fn parse_public_url(s: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(s).map_err(|e| bad("public_url", format!("`{s}` is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("public_url", "must start with http:// or https://"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("public_url", "must not have a query or fragment"));
+    }
+    // Normalise to a trailing slash so that joining paths keeps any prefix.
+    let mut url = url;
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+fn validate_instance(raw: RawInstance) -> Result<InstanceSettings, ConfigError> {
+    let name = raw.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(bad("instance.name", "must be 1 to 100 characters"));
+    }
+    if raw.languages.is_empty() {
+        return Err(bad("instance.languages", "name at least one language, e.g. [\"en\"]"));
+    }
+    let mut languages = Vec::new();
+    for (i, tag) in raw.languages.iter().enumerate() {
+        let lang = Language::parse(tag)
+            .map_err(|p| bad(&format!("instance.languages[{i}]"), p))?;
+        if languages.contains(&lang) {
+            return Err(bad(&format!("instance.languages[{i}]"), format!("`{tag}` is listed twice")));
+        }
+        languages.push(lang);
+    }
+    let default_language = Language::parse(&raw.default_language)
+        .map_err(|p| bad("instance.default_language", p))?;
+    if !languages.contains(&default_language) {
+        return Err(bad(
+            "instance.default_language",
+            format!("`{default_language}` is not in instance.languages"),
+        ));
+    }
+    Ok(InstanceSettings { name, languages, default_language })
+}
+
+fn validate_mail(raw: RawMail, data_dir: &Path) -> Result<MailSettings, ConfigError> {
+    let from: lettre::message::Mailbox = raw
+        .from
+        .parse()
+        .map_err(|e| bad("mail.from", format!("`{}` is not an address: {e}", raw.from)))?;
+    let transport = match raw.transport.as_str() {
+        "file" => {
+            let dir = raw.dir.unwrap_or_else(|| data_dir.join("mail"));
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| bad("mail.dir", format!("cannot create {}: {e}", dir.display())))?;
+            MailTransport::File { dir }
+        }
+        "smtp" => {
+            let s = raw.smtp;
+            let host = s
+                .host
+                .filter(|h| !h.trim().is_empty())
+                .ok_or_else(|| bad("mail.smtp.host", "required when mail.transport is smtp"))?;
+            let tls = match s.tls.as_str() {
+                "none" => SmtpTls::None,
+                "starttls" => SmtpTls::Starttls,
+                "tls" => SmtpTls::Tls,
+                other => {
+                    return Err(bad(
+                        "mail.smtp.tls",
+                        format!("`{other}` is not one of: none, starttls, tls"),
+                    ));
+                }
+            };
+            let port = s.port.unwrap_or(match tls {
+                SmtpTls::Tls => 465,
+                SmtpTls::Starttls => 587,
+                SmtpTls::None => 25,
+            });
+            let credentials = match (s.username, s.password) {
+                (Some(u), Some(p)) => Some((u, Secret(p.into_bytes()))),
+                (None, None) => None,
+                (Some(_), None) => return Err(bad("mail.smtp.password", "required with a username")),
+                (None, Some(_)) => return Err(bad("mail.smtp.username", "required with a password")),
+            };
+            MailTransport::Smtp { host, port, credentials, tls }
+        }
+        other => {
+            return Err(bad("mail.transport", format!("`{other}` is not one of: file, smtp")));
+        }
+    };
+    Ok(MailSettings { from, transport })
+}
+
+/// A random secret kept in the data directory, created on first start with owner-only access.
+fn persisted_secret(data_dir: &Path, file: &str, key: &str) -> Result<Secret, ConfigError> {
+    let path = data_dir.join(file);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let bytes = hex::decode(text.trim())
+                .map_err(|_| bad(key, format!("{} is not a hex secret", path.display())))?;
+            if bytes.len() < 32 {
+                return Err(bad(key, format!("{} holds fewer than 32 bytes", path.display())));
+            }
+            Ok(Secret(bytes))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let bytes: [u8; 32] = rand::random();
+            write_private(&path, &hex::encode(bytes))
+                .map_err(|e| bad(key, format!("cannot write {}: {e}", path.display())))?;
+            Ok(Secret(bytes.to_vec()))
+        }
+        Err(e) => Err(bad(key, format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}

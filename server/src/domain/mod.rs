@@ -1,0 +1,11 @@
+//! Types and rules of participation, with no I/O. Constructors parse raw input into values
+//! that cannot be invalid, so code further in never re-checks them.
+
+pub mod account;
+pub mod errors;
+pub mod language;
+pub mod localized;
+pub mod markdown;
+pub mod process;
+pub mod slug;
+pub mod text;

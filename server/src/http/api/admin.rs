@@ -1,0 +1,92 @@
+//! Instance administration: accounts, verified attributes, census import.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::Ctx;
+use crate::app::accounts::{self, AccountSearch, AccountView};
+use crate::app::census::{self, ImportReport};
+use crate::app::AppError;
+use crate::app::pagination::PageParams;
+use crate::http::auth::Authenticated;
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::problem::Problem;
+
+/// Largest census file accepted in one request.
+const CENSUS_LIMIT: usize = 64 * 1024 * 1024;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/admin")
+            .route("/accounts", web::get().to(list_accounts))
+            .route("/accounts/{id}/attributes", web::post().to(grant_attribute))
+            .route("/accounts/{id}/attributes/{name}", web::delete().to(revoke_attribute))
+            .service(
+                web::resource("/census")
+                    .app_data(web::PayloadConfig::new(CENSUS_LIMIT))
+                    .route(web::post().to(import_census)),
+            ),
+    );
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AccountListParams {
+    pub email: Option<String>,
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/accounts", tag = "admin", params(AccountListParams), security(("bearer" = [])),
+    responses((status = 200, description = "a page of AccountView"), (status = 403, body = Problem)))]
+pub async fn list_accounts(ctx: Ctx, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<AccountListParams>) -> Result<HttpResponse, AppError> {
+    let search = AccountSearch { email: p.email };
+    let page = PageParams { limit: p.limit, cursor: p.cursor };
+    Ok(HttpResponse::Ok().json(accounts::list(&ctx, &viewer, &search, &page).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeInput {
+    /// e.g. `resident`
+    pub name: String,
+}
+
+/// Grants a verified attribute to an account.
+#[utoipa::path(post, path = "/api/v1/admin/accounts/{id}/attributes", tag = "admin", request_body = AttributeInput, security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = AccountView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn grant_attribute(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<AttributeInput>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(accounts::grant_attribute(&ctx, &viewer, *id, &input.name).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/admin/accounts/{id}/attributes/{name}", tag = "admin", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("name" = String, Path)),
+    responses((status = 200, body = AccountView), (status = 404, body = Problem)))]
+pub async fn revoke_attribute(ctx: Ctx, Authenticated(viewer): Authenticated, path: web::Path<(Uuid, String)>) -> Result<HttpResponse, AppError> {
+    let (id, name) = path.into_inner();
+    Ok(HttpResponse::Ok().json(accounts::revoke_attribute(&ctx, &viewer, id, &name).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CensusParams {
+    /// The attribute the census grants, e.g. `resident`.
+    pub attribute: String,
+}
+
+/// Imports a census CSV (header row with an `identifier` column). Only keyed hashes of the
+/// identifiers are stored.
+#[utoipa::path(post, path = "/api/v1/admin/census", tag = "admin", params(CensusParams), security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportReport), (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub async fn import_census(ctx: Ctx, req: HttpRequest, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<CensusParams>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.starts_with("text/csv") {
+        return Err(AppError::bad_request("content-type", "send the census as text/csv"));
+    }
+    Ok(HttpResponse::Ok().json(census::import(&ctx, &viewer, &p.attribute, &body).await?))
+}

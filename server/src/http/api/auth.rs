@@ -1,0 +1,102 @@
+//! Sign-up and sign-in.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::Ctx;
+use crate::app::accounts::{self, AccountView, PasswordLogin, SignupInput, TokenPair};
+use crate::app::AppError;
+use crate::http::auth::Authenticated;
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::problem::Problem;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/auth")
+            .route("/signup", web::post().to(signup))
+            .route("/magic-link", web::post().to(request_link))
+            .route("/magic-link/consume", web::post().to(consume_link))
+            .route("/login", web::post().to(login))
+            .route("/refresh", web::post().to(refresh))
+            .route("/logout", web::post().to(logout)),
+    );
+}
+
+/// Creates an account and emails a sign-in link that also confirms the address.
+#[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupInput,
+    responses((status = 201, body = AccountView), (status = 409, body = Problem, description = "email already used"),
+              (status = 422, body = Problem)))]
+pub async fn signup(ctx: Ctx, ApiJson(input): ApiJson<SignupInput>) -> Result<HttpResponse, AppError> {
+    let account = accounts::signup(&ctx, input).await?;
+    Ok(HttpResponse::Created().json(account))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailOnly {
+    pub email: String,
+}
+
+/// Emails a sign-in link if the address has an account. Always answers 202, so it cannot be
+/// used to find out who has an account.
+#[utoipa::path(post, path = "/api/v1/auth/magic-link", tag = "auth", request_body = EmailOnly,
+    responses((status = 202), (status = 422, body = Problem)))]
+pub async fn request_link(ctx: Ctx, ApiJson(input): ApiJson<EmailOnly>) -> Result<HttpResponse, AppError> {
+    accounts::request_login_link(&ctx, &input.email).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenOnly {
+    /// The `token` parameter of the link in the email.
+    pub token: String,
+}
+
+/// Trades the token from a sign-in link for an access and a refresh token. Each link works once.
+#[utoipa::path(post, path = "/api/v1/auth/magic-link/consume", tag = "auth", request_body = TokenOnly,
+    responses((status = 200, body = TokenPair), (status = 400, body = Problem), (status = 410, body = Problem, description = "used or expired")))]
+pub async fn consume_link(ctx: Ctx, ApiJson(input): ApiJson<TokenOnly>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(accounts::consume_magic_link(&ctx, &input.token).await?))
+}
+
+/// Signs in with email and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = PasswordLogin,
+    responses((status = 200, body = TokenPair), (status = 401, body = Problem)))]
+pub async fn login(ctx: Ctx, ApiJson(input): ApiJson<PasswordLogin>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(accounts::login_with_password(&ctx, input).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshInput {
+    pub refresh_token: String,
+}
+
+/// Trades a refresh token for a new pair. Each refresh token works once; reusing one ends the
+/// session.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshInput,
+    responses((status = 200, body = TokenPair), (status = 401, body = Problem)))]
+pub async fn refresh(ctx: Ctx, ApiJson(input): ApiJson<RefreshInput>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(accounts::refresh(&ctx, &input.refresh_token).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LogoutParams {
+    /// End every session of the account, not just this one.
+    pub everywhere: Option<bool>,
+}
+
+/// Ends the session; its access and refresh tokens stop working at once.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", params(LogoutParams),
+    responses((status = 204), (status = 401, body = Problem)), security(("bearer" = [])))]
+pub async fn logout(ctx: Ctx, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<LogoutParams>) -> Result<HttpResponse, AppError> {
+    accounts::logout(&ctx, &viewer, p.everywhere.unwrap_or(false)).await?;
+    let mut res = HttpResponse::NoContent();
+    for c in crate::http::auth::cleared_cookies() {
+        res.cookie(c);
+    }
+    Ok(res.finish())
+}

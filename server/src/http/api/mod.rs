@@ -1,0 +1,25 @@
+//! The JSON API under /api/v1. Each handler is thin: extract, call one use case, answer.
+
+pub mod accounts;
+pub mod admin;
+pub mod auth;
+pub mod instance;
+pub mod processes;
+pub mod topics;
+
+use actix_web::web;
+
+pub type Ctx = web::Data<crate::app::AppContext>;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .route("/openapi.json", web::get().to(super::openapi::document))
+            .configure(instance::routes)
+            .configure(auth::routes)
+            .configure(accounts::routes)
+            .configure(topics::routes)
+            .configure(processes::routes)
+            .configure(admin::routes),
+    );
+}

@@ -1,0 +1,115 @@
+//! Request extractors that turn malformed input into problem+json naming the field: JSON
+//! bodies and query strings are parsed with serde_path_to_error, so `phases[1].starts_on:
+//! input contains invalid characters` tells the caller exactly where to look.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use super::problem::Problem;
+
+/// Largest JSON body the API accepts.
+pub const JSON_LIMIT: usize = 256 * 1024;
+
+pub struct ApiJson<T>(pub T);
+
+fn path_of(path: &serde_path_to_error::Path) -> String {
+    let p = path.to_string();
+    if p == "." { "body".into() } else { p }
+}
+
+/// Serde's messages mention Rust types; say it in the terms of the API.
+fn plain_message(message: &str) -> String {
+    message
+        .replace("struct ", "object ")
+        .replace("a string", "text")
+        .replace("NaiveDate", "date (YYYY-MM-DD)")
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Problem::field(StatusCode::BAD_REQUEST, "malformed-json", "body", "a JSON object is required"));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = path_of(e.path());
+        let inner = e.into_inner();
+        let message = match inner.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                format!("is not valid JSON: {inner}")
+            }
+            _ => plain_message(&inner.to_string()),
+        };
+        Problem::field(StatusCode::BAD_REQUEST, "malformed-json", &field, message)
+    })
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = Problem;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Problem>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_string();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if essence != "application/json" && !essence.ends_with("+json") {
+                return Err(Problem::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported-media-type",
+                    "send the body as JSON with Content-Type: application/json",
+                ));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "bad-request", format!("could not read the body: {e}")))?;
+                if body.len() + chunk.len() > JSON_LIMIT {
+                    return Err(Problem::field(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too-large",
+                        "body",
+                        format!("is larger than the {} KiB limit", JSON_LIMIT / 1024),
+                    ));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(ApiJson)
+        })
+    }
+}
+
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = Problem;
+    type Future = std::future::Ready<Result<Self, Problem>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = serde_urlencoded::Deserializer::new(form_urlencoded_parse(req.query_string()));
+        let result = serde_path_to_error::deserialize(parsed).map(ApiQuery).map_err(|e| {
+            let field = path_of(e.path());
+            let message = plain_message(&e.into_inner().to_string());
+            // serde names the unknown field inside its message; the path is then the root.
+            Problem::field(StatusCode::BAD_REQUEST, "bad-query", if field == "body" { "query" } else { &field }, message)
+        });
+        std::future::ready(result)
+    }
+}
+
+fn form_urlencoded_parse(q: &str) -> url::form_urlencoded::Parse<'_> {
+    url::form_urlencoded::parse(q.as_bytes())
+}
+
+/// Path segments that fail to parse (a malformed id) are 404s in problem form.
+pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    Problem::new(StatusCode::NOT_FOUND, "not-found", format!("no such resource: {err}")).into()
+}

@@ -1,0 +1,62 @@
+//! HTTP: the JSON API, operational endpoints and the few pages this version serves.
+
+pub mod api;
+pub mod auth;
+pub mod extract;
+pub mod openapi;
+pub mod ops;
+pub mod pages;
+pub mod problem;
+
+use std::net::TcpListener;
+
+use actix_web::dev::{Server, Service};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::app::AppContext;
+use problem::Problem;
+
+/// Builds the server on an already bound listener (so tests and `--bind 127.0.0.1:0` work).
+pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> std::io::Result<Server> {
+    let ctx = web::Data::new(ctx);
+    let metrics = web::Data::new(metrics);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(ctx.clone())
+            .app_data(metrics.clone())
+            .app_data(web::PathConfig::default().error_handler(extract::path_error))
+            .wrap_fn(ops::record_metrics)
+            .wrap_fn(|req, srv| {
+                let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                let fut = srv.call(req);
+                async move {
+                    let mut res = fut.await?;
+                    let headers = res.headers_mut();
+                    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                        headers.insert(HeaderName::from_static("x-request-id"), id);
+                    }
+                    // Defence in depth for every response, API or page.
+                    headers.insert(HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff"));
+                    headers.insert(HeaderName::from_static("referrer-policy"), HeaderValue::from_static("same-origin"));
+                    headers.insert(HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY"));
+                    Ok(res)
+                }
+            })
+            .wrap(TracingLogger::default())
+            .configure(ops::routes)
+            .configure(api::configure)
+            .configure(pages::routes)
+            .default_service(web::to(not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}
+
+async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    Problem::new(StatusCode::NOT_FOUND, "not-found", format!("nothing at {} {}", req.method(), req.path())).response()
+}
