@@ -246,8 +246,8 @@ impl Settings {
             None => figment = figment.merge(Toml::file("convene.toml")),
         }
         let env = Env::prefixed("CONVENE_").split("__").filter(|key| {
-            let key = key.as_str();
-            ENV_KEYS.contains(&key) || ENV_SECTIONS.iter().any(|s| key.starts_with(s))
+            let key = key.as_str().to_ascii_lowercase();
+            ENV_KEYS.contains(&key.as_str()) || ENV_SECTIONS.iter().any(|s| key.starts_with(s))
         });
         figment = figment.merge(env).merge(Serialized::defaults(cli));
         let raw: RawSettings = figment.extract().map_err(|e| {

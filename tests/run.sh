@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, then the end-to-end suites against the real `convene` binary,
+# on SQLite and on PostgreSQL (127.0.0.1:5432, user postgres; override with CONVENE_TEST_PG_URL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The end-to-end tests start target/debug/convene, so build every target first.
+cargo build --workspace --all-targets
+
+if cargo nextest --version >/dev/null 2>&1; then
+  run() { cargo nextest run --no-fail-fast "$@"; }
+else
+  run() { cargo test --no-fail-fast "$@"; }
+fi
+
+echo "== unit tests and end-to-end tests on SQLite"
+CONVENE_TEST_DB=sqlite run --workspace
+
+echo "== end-to-end tests on PostgreSQL"
+CONVENE_TEST_DB=postgres run -p convene-e2e
