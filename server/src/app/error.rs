@@ -7,7 +7,7 @@ use crate::domain::errors::FieldError;
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// The input parsed but breaks a rule (422): each problem names its field.
-    #[error("the input has {} problem(s)", .0.len())]
+    #[error("{}", describe(.0))]
     Invalid(Vec<FieldError>),
     /// The request itself is malformed (400).
     #[error("{}: {}", .0.field, .0.problem)]
@@ -59,6 +59,10 @@ impl From<FieldError> for AppError {
     fn from(error: FieldError) -> Self {
         AppError::Invalid(vec![error])
     }
+}
+
+fn describe(errors: &[FieldError]) -> String {
+    errors.iter().map(|e| format!("{}: {}", e.field, e.problem)).collect::<Vec<_>>().join("; ")
 }
 
 pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,94 @@
+//! Steps many tests share: signing up and in through the real email, becoming an admin through
+//! the real CLI, a valid process body.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::TestApp;
+
+pub const MAIL_WAIT: Duration = Duration::from_secs(15);
+
+/// The `token` query parameter of a sign-in link.
+pub fn token_from_link(link: &str) -> String {
+    let url = reqwest::Url::parse(link).expect("sign-in links are absolute URLs");
+    url.query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .expect("sign-in links carry a token")
+}
+
+/// Trades a sign-in token for the token pair (asserting success).
+pub async fn consume(app: &TestApp, token: &str) -> Value {
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/magic-link/consume"))
+        .json(&json!({ "token": token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "consuming a fresh sign-in link works");
+    res.json().await.unwrap()
+}
+
+/// Signs up through the API, receives the email in the SMTP sink, follows the link.
+/// Returns the token pair (with `account`).
+pub async fn sign_up(app: &TestApp, email: &str, name: &str) -> Value {
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/signup"))
+        .json(&json!({ "email": email, "display_name": name }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "sign-up of {email}: {}", res.text().await.unwrap_or_default());
+    let mail = app.smtp.wait_for_to(email, MAIL_WAIT).await;
+    let link = mail.first_link_containing("/login/magic").expect("the email has a sign-in link");
+    consume(app, &token_from_link(&link)).await
+}
+
+/// The access token of a fresh account.
+pub async fn user_token(app: &TestApp, email: &str) -> String {
+    sign_up(app, email, "Test Person").await["access_token"].as_str().unwrap().to_string()
+}
+
+/// Creates an admin with `convene admin create` and signs in with the printed link.
+pub async fn admin_token(app: &TestApp, email: &str) -> String {
+    let out = app.cli(&["admin", "create", "--email", email]).await;
+    assert!(out.status.success(), "admin create failed: {}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let link = stdout.lines().find(|l| l.contains("/login/magic?token=")).expect("admin create prints a link");
+    consume(app, &token_from_link(link.trim())).await["access_token"].as_str().unwrap().to_string()
+}
+
+/// A complete, valid process.
+pub fn process_body(slug: &str) -> Value {
+    json!({
+        "slug": slug,
+        "title": { "en": "National AI Strategy 2027", "es": "Estrategia Nacional de IA 2027" },
+        "summary": { "en": "Help shape how the country uses AI.", "es": "Ayude a decidir cómo el país usa la IA." },
+        "description": { "en": "## How to take part\n\nAnswer the consultation, or join a roundtable.", "es": "## Cómo participar\n\nResponda la consulta." },
+        "scope": "national",
+        "topics": ["ai-strategy", "data-strategy"],
+        "iap2_level": "involve",
+        "visibility": "public",
+        "phases": [
+            { "name": { "en": "Consultation", "es": "Consulta" }, "starts_on": "2027-01-10", "ends_on": "2027-02-28" },
+            { "name": { "en": "Roundtables", "es": "Mesas" }, "starts_on": "2027-03-01", "ends_on": "2027-04-30" }
+        ],
+        "milestones": [ { "title": { "en": "Draft strategy published" }, "due_on": "2027-06-01" } ],
+        "commitments": [
+            { "text": { "en": "We respond to every contribution within 30 days of the close." },
+              "measure": { "kind": "respond_within_days", "days": 30 } }
+        ]
+    })
+}
+
+/// Creates a process as `token` (asserting 201) and returns it.
+pub async fn create_process(app: &TestApp, token: &str, body: &Value) -> Value {
+    let res = app.client.post(app.url("/api/v1/processes")).bearer_auth(token).json(body).send().await.unwrap();
+    let status = res.status();
+    let value: Value = res.json().await.unwrap();
+    assert_eq!(status, 201, "create process: {value}");
+    value
+}
