@@ -485,19 +485,10 @@ async fn write_children<C: ConnectionTrait>(db: &C, id: Uuid, c: &Content) -> Ap
     milestone::Entity::delete_many().filter(milestone::Column::ProcessId.eq(id)).exec(db).await?;
     commitment::Entity::delete_many().filter(commitment::Column::ProcessId.eq(id)).exec(db).await?;
 
-    let topics: Vec<_> = c
-        .topics
-        .iter()
-        .map(|t| process_topic::ActiveModel { process_id: Set(id), topic_id: Set(t.id) })
-        .collect();
-    if !topics.is_empty() {
-        process_topic::Entity::insert_many(topics).exec(db).await?;
-    }
-    let phases: Vec<_> = c
-        .phases
-        .iter()
-        .enumerate()
-        .map(|(i, p)| phase::ActiveModel {
+    insert_rows(db, c.topics.iter().map(|t| process_topic::ActiveModel { process_id: Set(id), topic_id: Set(t.id) })).await?;
+    insert_rows(
+        db,
+        c.phases.iter().enumerate().map(|(i, p)| phase::ActiveModel {
             id: Set(Uuid::now_v7()),
             process_id: Set(id),
             position: Set(i as i32),
@@ -505,42 +496,44 @@ async fn write_children<C: ConnectionTrait>(db: &C, id: Uuid, c: &Content) -> Ap
             description: Set(p.description.to_json()),
             starts_on: Set(p.starts_on),
             ends_on: Set(p.ends_on),
-        })
-        .collect();
-    if !phases.is_empty() {
-        phase::Entity::insert_many(phases).exec(db).await?;
-    }
-    let milestones: Vec<_> = c
-        .milestones
-        .iter()
-        .enumerate()
-        .map(|(i, m)| milestone::ActiveModel {
+        }),
+    )
+    .await?;
+    insert_rows(
+        db,
+        c.milestones.iter().enumerate().map(|(i, m)| milestone::ActiveModel {
             id: Set(Uuid::now_v7()),
             process_id: Set(id),
             position: Set(i as i32),
             title: Set(m.title.to_json()),
             description: Set(m.description.to_json()),
             due_on: Set(m.due_on),
-        })
-        .collect();
-    if !milestones.is_empty() {
-        milestone::Entity::insert_many(milestones).exec(db).await?;
-    }
-    let commitments: Vec<_> = c
-        .commitments
-        .iter()
-        .enumerate()
-        .map(|(i, m)| commitment::ActiveModel {
+        }),
+    )
+    .await?;
+    insert_rows(
+        db,
+        c.commitments.iter().enumerate().map(|(i, m)| commitment::ActiveModel {
             id: Set(Uuid::now_v7()),
             process_id: Set(id),
             position: Set(i as i32),
             text: Set(m.text.to_json()),
             measure_kind: Set(m.measure.map(|x| x.kind().to_string())),
             measure_days: Set(m.measure.map(|x| i32::from(x.days()))),
-        })
-        .collect();
-    if !commitments.is_empty() {
-        commitment::Entity::insert_many(commitments).exec(db).await?;
+        }),
+    )
+    .await
+}
+
+/// Inserts rows in one statement; an empty list is no statement at all.
+async fn insert_rows<C, A>(db: &C, rows: impl Iterator<Item = A>) -> AppResult<()>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + Send,
+{
+    let rows: Vec<A> = rows.collect();
+    if !rows.is_empty() {
+        A::Entity::insert_many(rows).exec(db).await?;
     }
     Ok(())
 }
