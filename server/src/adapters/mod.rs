@@ -1,4 +1,5 @@
 //! Adapters to the world outside the domain: the database, mail.
 
 pub mod mail;
+pub mod plugins;
 pub mod store;

@@ -1,0 +1,70 @@
+//! Builds the first-party plugins in `plugins/` to WebAssembly components and leaves them in
+//! OUT_DIR, so the `convene` binary embeds them and the README's commands need no extra step.
+//!
+//! Each plugin is compiled for `wasm32-unknown-unknown` by a nested cargo with its own target
+//! directory (sharing the outer one would deadlock on its lock), then wrapped into a component
+//! with `wit-component`. Such a component imports only the Convene host interface: no WASI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// (crate name, file stem of the embedded component)
+const PLUGINS: &[(&str, &str)] = &[("convene-plugin-consultation", "consultation")];
+const TARGET: &str = "wasm32-unknown-unknown";
+
+fn main() {
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let root = manifest_dir.parent().unwrap().to_path_buf();
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    for dir in ["plugins", "sdk/src", "sdk/wit"] {
+        println!("cargo:rerun-if-changed={}", root.join(dir).display());
+    }
+    println!("cargo:rerun-if-env-changed=CONVENE_PLUGIN_PROFILE");
+
+    ensure_wasm_target();
+    let target_dir = root.join("target").join("plugins");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(&root)
+        .args(["build", "--release", "--target", TARGET, "--target-dir"])
+        .arg(&target_dir);
+    for (krate, _) in PLUGINS {
+        cmd.args(["-p", krate]);
+    }
+    // The outer build's flags are for the host, not for wasm.
+    for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR", "CARGO_PROFILE_RELEASE_LTO"] {
+        cmd.env_remove(var);
+    }
+    let status = cmd.status().expect("cargo runs");
+    assert!(status.success(), "building the first-party plugins for {TARGET} failed");
+
+    for (krate, stem) in PLUGINS {
+        let module_path = target_dir.join(TARGET).join("release").join(format!("{}.wasm", krate.replace('-', "_")));
+        let component = componentize(&module_path);
+        std::fs::write(out_dir.join(format!("{stem}.wasm")), component).expect("OUT_DIR is writable");
+    }
+}
+
+fn componentize(module_path: &Path) -> Vec<u8> {
+    let module = std::fs::read(module_path).unwrap_or_else(|e| panic!("reading {}: {e}", module_path.display()));
+    wit_component::ComponentEncoder::default()
+        .module(&module)
+        .expect("the plugin module carries its WIT world")
+        .validate(true)
+        .encode()
+        .expect("the plugin module encodes as a component")
+}
+
+/// The wasm target is a rustup component; add it on a machine that lacks it, so that a fresh
+/// clone builds with the README's command alone.
+fn ensure_wasm_target() {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == TARGET))
+        .unwrap_or(false);
+    if !installed {
+        let ok = Command::new("rustup").args(["target", "add", TARGET]).status().map(|s| s.success()).unwrap_or(false);
+        assert!(ok, "the {TARGET} target is needed to build the plugins: run `rustup target add {TARGET}`");
+    }
+}

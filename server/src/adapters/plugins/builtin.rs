@@ -1,0 +1,4 @@
+//! First-party plugins, built from `plugins/` by build.rs and embedded in the binary.
+
+/// (file stem, component bytes)
+pub const BUILTIN: &[(&str, &[u8])] = &[("consultation", include_bytes!(concat!(env!("OUT_DIR"), "/consultation.wasm")))];

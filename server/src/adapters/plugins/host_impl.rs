@@ -1,0 +1,191 @@
+//! What the host gives a plugin during one call: logging, its activity's key-value data,
+//! its contributions, the time and a recorded seed. Nothing else is linked, so nothing else is
+//! reachable. Key-value writes are kept aside and handed to the caller only when the call
+//! succeeds: a call that traps changes nothing.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use wasmtime::ResourceLimiter;
+
+use super::bindings::convene::activity::host::{self, KvError, LogLevel, NotifyError};
+use super::bindings::convene::activity::types::{self, ContributionPage, Localized};
+use super::limits::Limits;
+
+/// Where a call reads the activity's contributions from.
+pub trait ContributionSource: Send + Sync {
+    fn page(&self, kind: Option<&str>, cursor: Option<&str>, limit: u32) -> ContributionPage;
+}
+
+/// Contributions held in memory (tests, and calls that need none).
+impl ContributionSource for Vec<types::Contribution> {
+    fn page(&self, kind: Option<&str>, cursor: Option<&str>, limit: u32) -> ContributionPage {
+        let start: usize = cursor.and_then(|c| c.parse().ok()).unwrap_or(0);
+        let matching: Vec<&types::Contribution> = self.iter().filter(|c| kind.is_none_or(|k| c.kind == k)).collect();
+        let end = (start + limit.clamp(1, 500) as usize).min(matching.len());
+        ContributionPage {
+            items: matching[start.min(end)..end].iter().map(|c| (*c).clone()).collect(),
+            next_cursor: (end < matching.len()).then(|| end.to_string()),
+        }
+    }
+}
+
+/// The activity-specific inputs of one call.
+pub struct CallContext {
+    pub activity: String,
+    pub kv: BTreeMap<String, Vec<u8>>,
+    pub contributions: Arc<dyn ContributionSource>,
+    pub now: String,
+    pub seed: Vec<u8>,
+}
+
+impl CallContext {
+    pub fn empty() -> CallContext {
+        CallContext {
+            activity: String::new(),
+            kv: BTreeMap::new(),
+            contributions: Arc::new(Vec::new()),
+            now: chrono::Utc::now().to_rfc3339(),
+            seed: vec![0; 32],
+        }
+    }
+}
+
+/// Key-value writes of a successful call: Some(value) to set, None to delete.
+pub type KvChanges = BTreeMap<String, Option<Vec<u8>>>;
+
+/// Caps linear memory and tables, and remembers a refusal so the error can say "out of memory".
+pub struct MemoryCap {
+    max_bytes: usize,
+    pub refused: bool,
+}
+
+impl ResourceLimiter for MemoryCap {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.max_bytes {
+            self.refused = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 100_000)
+    }
+}
+
+const MAX_LOG_LINES: usize = 100;
+const MAX_LOG_CHARS: usize = 2_000;
+const MAX_NOTIFICATIONS: usize = 20;
+
+pub struct HostState {
+    pub(super) store_limits: MemoryCap,
+    ctx: CallContext,
+    kv_overlay: KvChanges,
+    kv_quota: usize,
+    kv_max_key: usize,
+    kv_max_value: usize,
+    logged: usize,
+    /// Notifications the plugin asked for; the caller decides what to send.
+    pub notifications: Vec<(String, Localized, Localized)>,
+    /// Set when the plugin broke a rule that does not trap (e.g. an over-long key).
+    pub violation: Option<String>,
+}
+
+impl HostState {
+    pub fn new(ctx: CallContext, limits: &Limits) -> HostState {
+        HostState {
+            store_limits: MemoryCap { max_bytes: limits.memory_bytes as usize, refused: false },
+            ctx,
+            kv_overlay: BTreeMap::new(),
+            kv_quota: limits.kv_quota_bytes,
+            kv_max_key: limits.kv_max_key_bytes,
+            kv_max_value: limits.kv_max_value_bytes,
+            logged: 0,
+            notifications: Vec::new(),
+            violation: None,
+        }
+    }
+
+    pub(super) fn memory_refused(&self) -> bool {
+        self.store_limits.refused
+    }
+
+    pub fn kv_changes(self) -> KvChanges {
+        self.kv_overlay
+    }
+
+    fn kv_value(&self, key: &str) -> Option<&Vec<u8>> {
+        match self.kv_overlay.get(key) {
+            Some(change) => change.as_ref(),
+            None => self.ctx.kv.get(key),
+        }
+    }
+
+    fn kv_used_without(&self, key: &str) -> usize {
+        let mut keys: std::collections::BTreeSet<&String> = self.ctx.kv.keys().collect();
+        keys.extend(self.kv_overlay.keys());
+        keys.into_iter()
+            .filter(|k| k.as_str() != key)
+            .map(|k| self.kv_value(k).map(|v| k.len() + v.len()).unwrap_or(0))
+            .sum()
+    }
+}
+
+impl types::Host for HostState {}
+
+impl host::Host for HostState {
+    fn log(&mut self, level: LogLevel, message: String) {
+        self.logged += 1;
+        if self.logged > MAX_LOG_LINES {
+            return;
+        }
+        let message: String = message.chars().take(MAX_LOG_CHARS).collect();
+        let activity = &self.ctx.activity;
+        match level {
+            LogLevel::Debug => tracing::debug!(target: "plugin", %activity, "{message}"),
+            LogLevel::Info => tracing::info!(target: "plugin", %activity, "{message}"),
+            LogLevel::Warn => tracing::warn!(target: "plugin", %activity, "{message}"),
+            LogLevel::Error => tracing::error!(target: "plugin", %activity, "{message}"),
+        }
+    }
+
+    fn kv_get(&mut self, key: String) -> Option<Vec<u8>> {
+        self.kv_value(&key).cloned()
+    }
+
+    fn kv_set(&mut self, key: String, value: Vec<u8>) -> Result<(), KvError> {
+        if key.len() > self.kv_max_key || value.len() > self.kv_max_value {
+            return Err(KvError::TooLarge);
+        }
+        if self.kv_used_without(&key) + key.len() + value.len() > self.kv_quota {
+            return Err(KvError::QuotaExceeded);
+        }
+        self.kv_overlay.insert(key, Some(value));
+        Ok(())
+    }
+
+    fn kv_delete(&mut self, key: String) {
+        self.kv_overlay.insert(key, None);
+    }
+
+    fn contributions(&mut self, kind: Option<String>, cursor: Option<String>, limit: u32) -> ContributionPage {
+        self.ctx.contributions.page(kind.as_deref(), cursor.as_deref(), limit.min(500))
+    }
+
+    fn now(&mut self) -> String {
+        self.ctx.now.clone()
+    }
+
+    fn random_seed(&mut self) -> Vec<u8> {
+        self.ctx.seed.clone()
+    }
+
+    fn notify(&mut self, participant: String, subject: Localized, body: Localized) -> Result<(), NotifyError> {
+        if self.notifications.len() >= MAX_NOTIFICATIONS {
+            return Err(NotifyError::Refused("too many notifications in one call".into()));
+        }
+        self.notifications.push((participant, subject, body));
+        Ok(())
+    }
+}
