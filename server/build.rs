@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// (crate name, file stem of the embedded component)
-const PLUGINS: &[(&str, &str)] = &[("convene-plugin-consultation", "consultation")];
+const PLUGINS: &[(&str, &str)] = &[
+    ("convene-plugin-consultation", "consultation"),
+    // Built for the sandbox tests only; the binary embeds it under cfg(test).
+    ("convene-plugin-hostile", "hostile"),
+];
 const TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() {

@@ -2,3 +2,7 @@
 
 /// (file stem, component bytes)
 pub const BUILTIN: &[(&str, &[u8])] = &[("consultation", include_bytes!(concat!(env!("OUT_DIR"), "/consultation.wasm")))];
+
+/// The deliberately malicious plugin of the sandbox tests.
+#[cfg(test)]
+pub const HOSTILE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hostile.wasm"));

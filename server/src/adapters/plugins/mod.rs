@@ -224,6 +224,32 @@ impl PluginHost {
         }
     }
 
+    /// `validate-contribution` with the host's checks on what comes back: an accepted body
+    /// must be JSON and no larger than the output limit.
+    pub fn validate_contribution(
+        &self,
+        plugin: &LoadedPlugin,
+        ctx: CallContext,
+        config: &str,
+        kind: &str,
+        body: &str,
+    ) -> Result<bindings::convene::activity::types::Validation, PluginError> {
+        use bindings::convene::activity::types::Validation;
+        let (verdict, _) = self.call(plugin, ctx, |a, s| a.call_validate_contribution(s, config, kind, body))?;
+        if let Validation::Accepted(normalised) = &verdict {
+            if normalised.len() > self.limits.max_output_bytes {
+                return Err(PluginError::Malformed {
+                    plugin: plugin.id.clone(),
+                    message: format!("the accepted body is {} bytes; the limit is {}", normalised.len(), self.limits.max_output_bytes),
+                });
+            }
+            if serde_json::from_str::<serde::de::IgnoredAny>(normalised).is_err() {
+                return Err(PluginError::Malformed { plugin: plugin.id.clone(), message: "the accepted body is not JSON".into() });
+            }
+        }
+        Ok(verdict)
+    }
+
     fn classify(&self, plugin: &str, e: wasmtime::Error, store: &Store<HostState>, elapsed: Duration) -> PluginError {
         let trap = e.downcast_ref::<Trap>().copied();
         let limit_mib = self.limits.memory_bytes >> 20;
@@ -257,6 +283,9 @@ fn check_imports(engine: &Engine, component: &Component) -> Result<(), PluginErr
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod sandbox_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,92 @@
+//! A hostile activity type: each export misbehaves as its configuration says, so the host's
+//! sandbox can be shown to contain it. `describe` loops forever when the host's clock reads
+//! the Unix epoch, since it takes no configuration.
+
+use std::hint::black_box;
+
+use convene_sdk::{Activity, ActivityInfo, FieldError, KvError, Localized, Results, Validation, Value, host};
+use serde::{Deserialize, Serialize};
+
+pub struct Hostile;
+
+convene_sdk::export_activity!(Hostile);
+
+#[derive(Serialize, Deserialize)]
+pub struct Config {
+    /// loop | memory | recursion | panic | huge-output | big-output | kv-flood | none
+    pub attack: String,
+}
+
+fn recurse(depth: u64) -> u64 {
+    black_box(recurse(black_box(depth + 1))) + 1
+}
+
+fn attack(how: &str) -> Option<String> {
+    match how {
+        "loop" => loop {
+            std::hint::spin_loop();
+        },
+        "memory" => {
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            loop {
+                hoard.push(black_box(vec![1u8; 1 << 20]));
+            }
+        }
+        "recursion" => Some(recurse(0).to_string()),
+        "panic" => panic!("the hostile plugin panics on purpose"),
+        "huge-output" => Some("x".repeat(100 << 20)),
+        "big-output" => Some("x".repeat(8 << 20)),
+        "kv-flood" => {
+            for i in 0.. {
+                match host::kv::set(&format!("key-{i}"), &[0u8; 60 * 1024]) {
+                    Ok(()) => {}
+                    Err(KvError::QuotaExceeded) => return Some(format!("quota reached after {i} keys")),
+                    Err(KvError::TooLarge) => return Some("too large".into()),
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+impl Activity for Hostile {
+    type Config = Config;
+
+    fn describe() -> ActivityInfo {
+        if host::now().starts_with("1970-01-01") {
+            attack("loop");
+        }
+        ActivityInfo {
+            id: "test.hostile".into(),
+            name: Localized::one("en", "Hostile"),
+            version: "0.0.1".into(),
+            description: Localized::default(),
+            contribution_kinds: vec![],
+            config_fields: vec![],
+            results: vec![],
+        }
+    }
+
+    fn validate_config(config: &Config) -> Result<(), Vec<FieldError>> {
+        attack(&config.attack);
+        Ok(())
+    }
+
+    fn validate_contribution(config: &Config, _kind: &str, _body: &Value) -> Validation {
+        match attack(&config.attack) {
+            Some(text) => Validation::Accepted(Value::String(text)),
+            None => Validation::Accepted(Value::Null),
+        }
+    }
+
+    fn on_phase_change(config: &Config, _phase: &str) -> Result<(), String> {
+        attack(&config.attack);
+        Ok(())
+    }
+
+    fn compute_results(config: &Config) -> Result<Results, String> {
+        attack(&config.attack);
+        Ok(Results::default())
+    }
+}

@@ -1,0 +1,143 @@
+//! The hostile suite: a deliberately malicious plugin, built from `plugins/hostile` like the
+//! others, misbehaves in every export. Each misbehaviour must cost one call, arrive within
+//! twice the deadline where time is the weapon, and leave other calls running at normal speed.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::bindings::convene::activity::types::Validation;
+use super::*;
+
+const DEADLINE: Duration = Duration::from_millis(100);
+
+fn host() -> Arc<PluginHost> {
+    PluginHost::new(Limits { deadline: DEADLINE, ..Limits::default() }, None).unwrap()
+}
+
+fn config(attack: &str) -> String {
+    format!(r#"{{"attack":"{attack}"}}"#)
+}
+
+/// Runs `f` on another thread while this one makes normal consultation calls, and returns
+/// f's result with the slowest normal call seen meanwhile.
+fn while_others_run<R: Send + 'static>(host: &Arc<PluginHost>, f: impl FnOnce() -> R + Send + 'static) -> (R, Duration, usize) {
+    let good = host.load(builtin::BUILTIN[0].1).unwrap();
+    let cfg = r#"{"questions":[{"id":"p","type":"scale","min":1,"max":5,"text":{"en":"?"}}]}"#;
+    let attacker = std::thread::spawn(f);
+    let mut slowest = Duration::ZERO;
+    let mut calls = 0;
+    while !attacker.is_finished() {
+        let t = Instant::now();
+        let v = host.validate_contribution(&good, CallContext::empty(), cfg, "response", r#"{"answers":{"p":3}}"#).unwrap();
+        assert!(matches!(v, Validation::Accepted(_)));
+        slowest = slowest.max(t.elapsed());
+        calls += 1;
+    }
+    (attacker.join().unwrap(), slowest, calls)
+}
+
+#[test]
+fn every_export_that_loops_forever_is_stopped_at_the_deadline() {
+    let host = host();
+    let p = Arc::new(host.load(builtin::HOSTILE).unwrap());
+    type Export = fn(&Activity, &mut Store<HostState>, &str) -> wasmtime::Result<()>;
+    let exports: [(&str, Export); 5] = [
+        ("validate-config", |a, s, c| a.call_validate_config(s, c).map(drop)),
+        ("contribution-form", |a, s, c| a.call_contribution_form(s, c, "x").map(drop)),
+        ("validate-contribution", |a, s, c| a.call_validate_contribution(s, c, "x", "{}").map(drop)),
+        ("on-phase-change", |a, s, c| a.call_on_phase_change(s, c, "closed").map(drop)),
+        ("compute-results", |a, s, c| a.call_compute_results(s, c).map(drop)),
+    ];
+    for (name, export) in exports {
+        let (h, p2) = (host.clone(), p.clone());
+        let ((result, took), slowest, calls) = while_others_run(&host, move || {
+            let t = Instant::now();
+            let r = h.call(&p2, CallContext::empty(), |a, s| export(a, s, &config("loop")));
+            (r.map(|_| ()), t.elapsed())
+        });
+        let err = result.err().unwrap_or_else(|| panic!("{name} should time out"));
+        // contribution-form goes through validate_config first, which is where it loops.
+        assert!(matches!(err, PluginError::Timeout { .. }), "{name}: {err}");
+        assert!(took < DEADLINE * 2, "{name}: the trap came after {took:?}");
+        assert!(calls > 0 && slowest < Duration::from_millis(50), "{name}: other calls slowed to {slowest:?}");
+    }
+
+    // describe takes no input; the hostile one loops when the clock reads the Unix epoch.
+    let ctx = CallContext { now: "1970-01-01T00:00:00Z".into(), ..CallContext::empty() };
+    let t = Instant::now();
+    let err = host.call(&p, ctx, |a, s| a.call_describe(s)).err().unwrap();
+    assert!(matches!(err, PluginError::Timeout { .. }), "{err}");
+    assert!(t.elapsed() < DEADLINE * 2);
+}
+
+#[test]
+fn memory_recursion_panics_and_huge_outputs_cost_one_call() {
+    let host = host();
+    let p = Arc::new(host.load(builtin::HOSTILE).unwrap());
+    for (attack, expected) in [
+        ("memory", "out_of_memory"),
+        ("recursion", "trap"),
+        ("panic", "trap"),
+        ("huge-output", "out_of_memory"),
+        ("big-output", "malformed"),
+    ] {
+        let (h, p2) = (host.clone(), p.clone());
+        let (result, slowest, _) = while_others_run(&host, move || {
+            h.validate_contribution(&p2, CallContext::empty(), &config(attack), "x", "{}")
+        });
+        let err = result.err().unwrap_or_else(|| panic!("{attack} should fail"));
+        assert_eq!(err.kind(), expected, "{attack}: {err}");
+        assert!(err.to_string().contains("test.hostile"), "the error names the plugin: {err}");
+        assert!(slowest < Duration::from_millis(50), "{attack}: other calls slowed to {slowest:?}");
+    }
+    // The plugin still works afterwards: each call had a fresh instance.
+    let ok = host.validate_contribution(&p, CallContext::empty(), &config("none"), "x", "{}").unwrap();
+    assert!(matches!(ok, Validation::Accepted(body) if body == "null"));
+}
+
+#[test]
+fn flooding_the_key_value_store_stops_at_the_quota() {
+    let host = host();
+    let p = host.load(builtin::HOSTILE).unwrap();
+    let (verdict, changes) = host.call(&p, CallContext::empty(), |a, s| a.call_validate_contribution(s, &config("kv-flood"), "x", "{}")).unwrap();
+    match verdict {
+        Validation::Accepted(text) => assert!(text.contains("quota reached after"), "{text}"),
+        other => panic!("{other:?}"),
+    }
+    let stored: usize = changes.iter().map(|(k, v)| k.len() + v.as_ref().map_or(0, Vec::len)).sum();
+    assert!(stored <= Limits::default().kv_quota_bytes, "{stored} bytes kept");
+    assert!(changes.len() >= 10);
+}
+
+#[test]
+fn imports_outside_the_world_and_invalid_bytes_are_refused_at_install() {
+    let host = host();
+    // A component that also imports a WASI clock: refused, naming the import.
+    let mut resolve = wit_parser::Resolve::default();
+    let pkg = resolve
+        .push_str(
+            "sneaky.wit",
+            r#"package test:sneaky;
+               interface clock { now: func() -> u64; }
+               world sneaky { import clock; export describe: func() -> string; }"#,
+        )
+        .unwrap();
+    let world = resolve.select_world(&[pkg], Some("sneaky")).unwrap();
+    let mut module = wit_component::dummy_module(&resolve, world, wit_parser::ManglingAndAbi::Standard32);
+    wit_component::embed_component_metadata(&mut module, &resolve, world, wit_component::StringEncoding::UTF8).unwrap();
+    let component = wit_component::ComponentEncoder::default().module(&module).unwrap().encode().unwrap();
+    let err = host.load(&component).err().unwrap();
+    assert!(err.to_string().contains("imports `test:sneaky/clock`"), "{err}");
+
+    // A core module is not a component; random bytes are not wasm.
+    let core = wat_module();
+    for bytes in [core.as_slice(), b"\0asm\x01\0\0\0garbage".as_slice(), b"MZ not wasm".as_slice()] {
+        let err = host.load(bytes).err().unwrap();
+        assert_eq!(err.kind(), "refused", "{err}");
+    }
+}
+
+/// The smallest core module: valid wasm, but not a component.
+fn wat_module() -> Vec<u8> {
+    vec![0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]
+}
