@@ -224,6 +224,15 @@ impl PluginHost {
         }
     }
 
+    /// An instance kept alive (for measuring memory per instance); normal calls never keep one.
+    pub fn live_instance(&self, plugin: &LoadedPlugin) -> Result<(Store<HostState>, Activity), PluginError> {
+        let mut store = Store::new(&self.engine, HostState::new(CallContext::empty(), &self.limits));
+        store.limiter(|s| &mut s.store_limits);
+        store.set_epoch_deadline(u64::MAX / 2);
+        let activity = plugin.pre.instantiate(&mut store).map_err(|e| PluginError::Host(format!("{e:#}")))?;
+        Ok((store, activity))
+    }
+
     /// `validate-contribution` with the host's checks on what comes back: an accepted body
     /// must be JSON and no larger than the output limit.
     pub fn validate_contribution(

@@ -1,0 +1,88 @@
+//! Plugin host figures: compile time, load from the on-disk cache, per-call cost of a fresh
+//! instance + `validate-contribution` on a small body (one thread and two), and memory per
+//! live instance. Run: `cargo bench -p convene --bench plugin_calls`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use convene::adapters::plugins::{CallContext, Limits, PluginHost, builtin};
+
+const CONFIG: &str = r#"{"questions":[{"id":"p","type":"single_choice","required":true,"text":{"en":"Priority?"},
+    "choices":[{"value":"health","label":{"en":"Health"}},{"value":"transport","label":{"en":"Transport"}}]},
+    {"id":"t","type":"scale","min":1,"max":5,"text":{"en":"Trust?"}}]}"#;
+const BODY: &str = r#"{"answers":{"p":"health","t":4}}"#;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn rss_kib() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
+    pages * 4
+}
+
+fn calls(host: &PluginHost, plugin: &convene::adapters::plugins::LoadedPlugin, n: usize) -> Vec<Duration> {
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        let v = host.validate_contribution(plugin, CallContext::empty(), CONFIG, "response", BODY).unwrap();
+        out.push(t.elapsed());
+        std::hint::black_box(v);
+    }
+    out
+}
+
+fn report(label: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{label}: n={} p50={:.1} us p99={:.1} us max={:.1} us",
+        samples.len(),
+        percentile(&samples, 0.5).as_secs_f64() * 1e6,
+        percentile(&samples, 0.99).as_secs_f64() * 1e6,
+        samples.last().unwrap().as_secs_f64() * 1e6
+    );
+}
+
+fn main() {
+    let bytes = builtin::BUILTIN[0].1;
+    println!("consultation component: {} KiB", bytes.len() / 1024);
+    let cache = std::env::temp_dir().join(format!("convene-bench-cache-{}", std::process::id()));
+
+    let host = PluginHost::new(Limits::default(), Some(cache.clone())).unwrap();
+    let t = Instant::now();
+    let plugin = host.load(bytes).unwrap();
+    println!("compile + pre-link + describe (cold cache): {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let mut loads = Vec::new();
+    for _ in 0..20 {
+        let h = PluginHost::new(Limits::default(), Some(cache.clone())).unwrap();
+        let t = Instant::now();
+        std::hint::black_box(h.load(bytes).unwrap());
+        loads.push(t.elapsed());
+    }
+    loads.sort();
+    println!("load from cache + pre-link + describe: p50 {:.2} ms", percentile(&loads, 0.5).as_secs_f64() * 1e3);
+
+    calls(&host, &plugin, 2_000); // warm up
+    report("instantiate + validate-contribution, 1 thread", calls(&host, &plugin, 20_000));
+
+    let plugin = Arc::new(plugin);
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let (h, p) = (host.clone(), plugin.clone());
+            std::thread::spawn(move || calls(&h, &p, 10_000))
+        })
+        .collect();
+    let mut both = Vec::new();
+    for h in handles {
+        both.extend(h.join().unwrap());
+    }
+    report("instantiate + validate-contribution, 2 threads", both);
+
+    let before = rss_kib();
+    let live: Vec<_> = (0..50).map(|_| host.live_instance(&plugin).unwrap()).collect();
+    let after = rss_kib();
+    println!("memory per live instance (RSS delta over {}): {} KiB", live.len(), (after.saturating_sub(before)) / live.len() as u64);
+    drop(live);
+    let _ = std::fs::remove_dir_all(cache);
+}
