@@ -4,7 +4,7 @@
 use crate::bindings::convene::activity::host as raw_host;
 use crate::bindings::convene::activity::types as w;
 use crate::types::*;
-use crate::{Activity, check_config, parse_json};
+use crate::{Activity, check_config, parse_config, parse_json};
 
 fn loc(l: Localized) -> w::Localized {
     l.0
@@ -113,13 +113,13 @@ pub fn validate_config<A: Activity>(config: &str) -> Result<String, Vec<w::Field
 }
 
 pub fn contribution_form<A: Activity>(config: &str, kind: &str) -> Result<Vec<w::FormField>, Vec<w::FieldError>> {
-    let (config, _) = check_config::<A>(config).map_err(errors)?;
+    let config = parse_config::<A>(config).map_err(errors)?;
     A::contribution_form(&config, kind).map(fields).map_err(errors)
 }
 
 pub fn validate_contribution<A: Activity>(config: &str, kind: &str, body: &str) -> w::Validation {
-    let config = match check_config::<A>(config) {
-        Ok((c, _)) => c,
+    let config = match parse_config::<A>(config) {
+        Ok(c) => c,
         Err(e) => return w::Validation::Rejected(errors(e)),
     };
     let body: serde_json::Value = match parse_json(body, "body") {
@@ -133,12 +133,12 @@ pub fn validate_contribution<A: Activity>(config: &str, kind: &str, body: &str) 
 }
 
 pub fn on_phase_change<A: Activity>(config: &str, phase: &str) -> Result<(), String> {
-    let (config, _) = check_config::<A>(config).map_err(|e| format!("{e:?}"))?;
+    let config = parse_config::<A>(config).map_err(|e| format!("{e:?}"))?;
     A::on_phase_change(&config, phase)
 }
 
 pub fn compute_results<A: Activity>(config: &str) -> Result<w::ActivityResults, String> {
-    let (config, _) = check_config::<A>(config).map_err(|e| format!("{e:?}"))?;
+    let config = parse_config::<A>(config).map_err(|e| format!("{e:?}"))?;
     let results = A::compute_results(&config)?;
     Ok(w::ActivityResults {
         sections: results

@@ -82,10 +82,16 @@ pub trait Activity {
 }
 
 /// Parses and checks a configuration the way the host will: deserialise into `Config`, then
-/// [`Activity::validate_config`]. Returns the normalised JSON.
-pub fn check_config<A: Activity>(config: &str) -> Result<(A::Config, String), Vec<FieldError>> {
+/// [`Activity::validate_config`].
+pub fn parse_config<A: Activity>(config: &str) -> Result<A::Config, Vec<FieldError>> {
     let parsed: A::Config = parse_json(config, "config")?;
     A::validate_config(&parsed)?;
+    Ok(parsed)
+}
+
+/// [`parse_config`], plus the normalised JSON the host stores.
+pub fn check_config<A: Activity>(config: &str) -> Result<(A::Config, String), Vec<FieldError>> {
+    let parsed = parse_config::<A>(config)?;
     let normalised = serde_json::to_string(&parsed).map_err(|e| vec![FieldError::new("config", e.to_string())])?;
     Ok((parsed, normalised))
 }

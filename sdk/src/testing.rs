@@ -15,7 +15,7 @@ use std::marker::PhantomData;
 use serde_json::Value;
 
 use crate::types::*;
-use crate::{Activity, check_config};
+use crate::{Activity, parse_config};
 
 /// The fake host's state, per test thread.
 #[derive(Clone, Debug)]
@@ -77,7 +77,7 @@ impl Validation {
 impl<A: Activity> Harness<A> {
     /// Checks the configuration as the host would and starts with a fresh fake host.
     pub fn new(config: Value) -> Result<Harness<A>, Vec<FieldError>> {
-        let (config, _) = check_config::<A>(&config.to_string())?;
+        let config = parse_config::<A>(&config.to_string())?;
         with_host(|h| *h = FakeHost::default());
         Ok(Harness { config, next_id: 0, _activity: PhantomData })
     }

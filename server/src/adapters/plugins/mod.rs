@@ -34,6 +34,9 @@ use bindings::{Activity, ActivityPre};
 /// The WIT contract version this host implements.
 pub const CONTRACT_VERSION: &str = "0.1.0";
 
+/// How errors name a plugin whose `describe` has not answered yet.
+const LOADING: &str = "(plugin being installed)";
+
 /// How often the epoch ticks; deadlines are whole ticks.
 const EPOCH_TICK: Duration = Duration::from_millis(5);
 
@@ -138,30 +141,11 @@ impl PluginHost {
             .instantiate_pre(&component)
             .map_err(|e| PluginError::Refused(format!("the plugin cannot be linked: {e:#}")))?;
         let pre = ActivityPre::new(pre).map_err(|e| PluginError::Refused(format!("the plugin does not export the activity world {CONTRACT_VERSION}: {e:#}")))?;
-        let mut loaded = LoadedPlugin {
-            id: String::new(),
-            version: String::new(),
-            sha256,
-            contract_version: CONTRACT_VERSION,
-            info: bindings::convene::activity::types::ActivityType {
-                id: String::new(),
-                name: vec![],
-                version: String::new(),
-                description: vec![],
-                contribution_kinds: vec![],
-                config_fields: vec![],
-                results: vec![],
-            },
-            pre,
-        };
-        let info = self.call(&loaded, CallContext::empty(), |a, s| a.call_describe(s)).map(|(i, _)| i)?;
+        let (info, _) = self.run(LOADING, &pre, CallContext::empty(), |a, s| a.call_describe(s))?;
         if info.id.is_empty() || info.id.len() > 128 {
-            return Err(PluginError::Malformed { plugin: "(unnamed)".into(), message: "describe returned an empty or over-long id".into() });
+            return Err(PluginError::Malformed { plugin: LOADING.into(), message: "describe returned an empty or over-long id".into() });
         }
-        loaded.id = info.id.clone();
-        loaded.version = info.version.clone();
-        loaded.info = info;
-        Ok(loaded)
+        Ok(LoadedPlugin { id: info.id.clone(), version: info.version.clone(), sha256, contract_version: CONTRACT_VERSION, info, pre })
     }
 
     fn compile_cached(&self, bytes: &[u8], sha256: &str) -> Result<Component, PluginError> {
@@ -201,14 +185,22 @@ impl PluginHost {
         ctx: CallContext,
         f: impl FnOnce(&Activity, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<(R, KvChanges), PluginError> {
-        let name = if plugin.id.is_empty() { "(loading)".to_string() } else { plugin.id.clone() };
+        self.run(&plugin.id, &plugin.pre, ctx, f)
+    }
+
+    fn run<R>(
+        &self,
+        name: &str,
+        pre: &ActivityPre<HostState>,
+        ctx: CallContext,
+        f: impl FnOnce(&Activity, &mut Store<HostState>) -> wasmtime::Result<R>,
+    ) -> Result<(R, KvChanges), PluginError> {
         let mut store = Store::new(&self.engine, HostState::new(ctx, &self.limits));
         store.limiter(|s| &mut s.store_limits);
         store.set_epoch_deadline(self.limits.deadline_ticks(EPOCH_TICK));
         store.epoch_deadline_trap();
         let started = std::time::Instant::now();
-        let result = plugin
-            .pre
+        let result = pre
             .instantiate(&mut store)
             .and_then(|activity| f(&activity, &mut store));
         let elapsed = started.elapsed();
@@ -216,11 +208,11 @@ impl PluginHost {
             Ok(value) => {
                 let state = store.into_data();
                 if let Some(problem) = state.violation {
-                    return Err(PluginError::Malformed { plugin: name, message: problem });
+                    return Err(PluginError::Malformed { plugin: name.into(), message: problem });
                 }
                 Ok((value, state.kv_changes()))
             }
-            Err(e) => Err(self.classify(&name, e, &store, elapsed)),
+            Err(e) => Err(self.classify(name, e, &store, elapsed)),
         }
     }
 
