@@ -31,9 +31,8 @@ pub async fn consume(app: &TestApp, token: &str) -> Value {
     res.json().await.unwrap()
 }
 
-/// Signs up through the API, receives the email in the SMTP sink, follows the link.
-/// Returns the token pair (with `account`).
-pub async fn sign_up(app: &TestApp, email: &str, name: &str) -> Value {
+/// Signs up through the API and returns the sign-in link from the email, not yet used.
+pub async fn signup_link(app: &TestApp, email: &str, name: &str) -> String {
     let res = app
         .client
         .post(app.url("/api/v1/auth/signup"))
@@ -43,7 +42,13 @@ pub async fn sign_up(app: &TestApp, email: &str, name: &str) -> Value {
         .unwrap();
     assert_eq!(res.status(), 201, "sign-up of {email}: {}", res.text().await.unwrap_or_default());
     let mail = app.smtp.wait_for_to(email, MAIL_WAIT).await;
-    let link = mail.first_link_containing("/login/magic").expect("the email has a sign-in link");
+    mail.first_link_containing("/login/magic").expect("the email has a sign-in link")
+}
+
+/// Signs up through the API, receives the email in the SMTP sink, follows the link.
+/// Returns the token pair (with `account`).
+pub async fn sign_up(app: &TestApp, email: &str, name: &str) -> Value {
+    let link = signup_link(app, email, name).await;
     consume(app, &token_from_link(&link)).await
 }
 

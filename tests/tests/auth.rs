@@ -59,13 +59,7 @@ async fn a_sign_in_link_works_once() {
 #[tokio::test]
 async fn an_expired_sign_in_link_is_refused() {
     let app = TestApp::spawn().await;
-    app.client
-        .post(app.url("/api/v1/auth/signup"))
-        .json(&json!({ "email": "late@example.org", "display_name": "Late" }))
-        .send()
-        .await
-        .unwrap();
-    let link = app.smtp.wait_for_to("late@example.org", MAIL_WAIT).await.first_link_containing("/login/magic").unwrap();
+    let link = flows::signup_link(&app, "late@example.org", "Late").await;
     // Age the link in the database, as time would.
     let db = sea_orm::Database::connect(app.db.url()).await.unwrap();
     use sea_orm::ConnectionTrait;
@@ -278,13 +272,7 @@ async fn password_sign_in() {
 #[tokio::test]
 async fn the_page_sign_in_sets_http_only_cookies() {
     let app = TestApp::spawn().await;
-    app.client
-        .post(app.url("/api/v1/auth/signup"))
-        .json(&json!({ "email": "page@example.org", "display_name": "Page" }))
-        .send()
-        .await
-        .unwrap();
-    let link = app.smtp.wait_for_to("page@example.org", MAIL_WAIT).await.first_link_containing("/login/magic").unwrap();
+    let link = flows::signup_link(&app, "page@example.org", "Page").await;
     let res = app
         .client
         .post(app.url("/login/magic"))

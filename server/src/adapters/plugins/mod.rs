@@ -102,7 +102,11 @@ impl PluginHost {
             .total_core_instances(limits.max_live_instances * 4)
             .total_memories(limits.max_live_instances * 2)
             .total_tables(limits.max_live_instances * 4)
-            .max_memory_size(limits.memory_bytes as usize);
+            .max_memory_size(limits.memory_bytes as usize)
+            // Reset a freed slot's first pages with memset instead of madvise: fewer syscalls,
+            // and no contention on the process's memory map between threads.
+            .linear_memory_keep_resident(1 << 20)
+            .table_keep_resident(64 << 10);
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         let engine = Engine::new(&config).map_err(|e| PluginError::Host(format!("engine: {e:#}")))?;
 
