@@ -290,4 +290,14 @@ async fn the_page_sign_in_sets_http_only_cookies() {
     // The cookie signs in page-style GETs.
     let res = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(res.status(), 200);
+
+    // A cross-site POST carries the cookie but it does not count (CSRF); a near-miss origin
+    // neither; a same-origin POST does.
+    let origin = app.base_url.trim_end_matches('/').to_string();
+    for (from, status) in [("http://evil.example", 401), (&origin[..origin.len() - 1], 401), (origin.as_str(), 204)] {
+        let res = app.client.post(app.url("/api/v1/auth/logout")).header("origin", from).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "origin {from}");
+    }
+    let res = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(res.status(), 401, "the same-origin logout ended the session");
 }

@@ -37,10 +37,10 @@ fn same_origin(req: &HttpRequest, ctx: &AppContext) -> bool {
     if let Some(site) = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return site == "same-origin";
     }
-    req.headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|origin| ctx.public_url.as_str().trim_end_matches('/').starts_with(origin.trim_end_matches('/')))
+    // Exact match of scheme, host and port: a prefix match would let `https://example.or`
+    // pass for `https://example.org`.
+    let ours = ctx.public_url.origin().ascii_serialization();
+    req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).is_some_and(|origin| origin == ours)
 }
 
 fn credentials(req: &HttpRequest, ctx: &AppContext) -> Result<Option<String>, Problem> {
