@@ -13,6 +13,8 @@ const PLUGINS: &[(&str, &str)] = &[
     ("convene-plugin-consultation", "consultation"),
     // Built for the sandbox tests only; the binary embeds it under cfg(test).
     ("convene-plugin-hostile", "hostile"),
+    // The SDK's template crate: tested to load and run in the real host.
+    ("convene-plugin-template", "template"),
 ];
 const TARGET: &str = "wasm32-unknown-unknown";
 

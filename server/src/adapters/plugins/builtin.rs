@@ -6,3 +6,7 @@ pub const BUILTIN: &[(&str, &[u8])] = &[("consultation", include_bytes!(concat!(
 /// The deliberately malicious plugin of the sandbox tests.
 #[cfg(test)]
 pub const HOSTILE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hostile.wasm"));
+
+/// The SDK's template crate (an idea box), to prove the tutorial's plugin runs in the host.
+#[cfg(test)]
+pub const TEMPLATE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/template.wasm"));

@@ -360,6 +360,17 @@ mod tests {
     }
 
     #[test]
+    fn the_sdk_template_loads_and_validates_in_the_real_host() {
+        let host = host();
+        let p = host.load(builtin::TEMPLATE).unwrap();
+        assert_eq!(p.id, "org.example.idea-box");
+        let ok = host.validate_contribution(&p, CallContext::empty(), "{}", "idea", r#"{"title":"  Shade trees "}"#).unwrap();
+        assert!(matches!(ok, Validation::Accepted(body) if body == r#"{"title":"Shade trees"}"#));
+        let no = host.validate_contribution(&p, CallContext::empty(), "{}", "idea", r#"{"title":""}"#).unwrap();
+        assert!(matches!(no, Validation::Rejected(e) if e[0].field == "title"));
+    }
+
+    #[test]
     fn garbage_and_core_modules_are_refused_at_load() {
         let host = host();
         let err = host.load(b"definitely not wasm").err().unwrap();
