@@ -17,6 +17,8 @@ pub struct Config {
     pub attack: String,
 }
 
+// Unbounded on purpose: the host's stack limit must stop it.
+#[allow(unconditional_recursion)]
 fn recurse(depth: u64) -> u64 {
     black_box(recurse(black_box(depth + 1))) + 1
 }
