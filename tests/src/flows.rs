@@ -18,15 +18,31 @@ pub fn token_from_link(link: &str) -> String {
         .expect("sign-in links carry a token")
 }
 
-/// Trades a sign-in token for the token pair (asserting success).
-pub async fn consume(app: &TestApp, token: &str) -> Value {
-    let res = app
-        .client
+/// POSTs a sign-in token, whatever the outcome.
+pub async fn consume_raw(app: &TestApp, token: &str) -> reqwest::Response {
+    app.client
         .post(app.url("/api/v1/auth/magic-link/consume"))
         .json(&json!({ "token": token }))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// GET /api/v1/me with a bearer token, whatever the outcome.
+pub async fn me_raw(app: &TestApp, token: &str) -> reqwest::Response {
+    app.client.get(app.url("/api/v1/me")).bearer_auth(token).send().await.unwrap()
+}
+
+/// The caller's account (asserting 200).
+pub async fn me(app: &TestApp, token: &str) -> Value {
+    let res = me_raw(app, token).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+/// Trades a sign-in token for the token pair (asserting success).
+pub async fn consume(app: &TestApp, token: &str) -> Value {
+    let res = consume_raw(app, token).await;
     assert_eq!(res.status(), 200, "consuming a fresh sign-in link works");
     res.json().await.unwrap()
 }

@@ -1,13 +1,9 @@
 //! Verified attributes: granted by an admin, or claimed against a census imported as hashes.
 
-use convene_e2e::flows::{admin_token, user_token};
+use convene_e2e::flows::{admin_token, me, user_token};
 use convene_e2e::{TestApp, problem};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
-
-async fn me(app: &TestApp, token: &str) -> Value {
-    app.client.get(app.url("/api/v1/me")).bearer_auth(token).send().await.unwrap().json().await.unwrap()
-}
 
 #[tokio::test]
 async fn census_import_stores_only_hashes_and_residents_can_claim() {

@@ -1,8 +1,7 @@
 //! `convene admin create` end to end: the real CLI, the real SMTP sink, the real link.
 
-use convene_e2e::flows::{MAIL_WAIT, consume, token_from_link};
+use convene_e2e::flows::{self, MAIL_WAIT, consume, token_from_link};
 use convene_e2e::TestApp;
-use serde_json::Value;
 
 #[tokio::test]
 async fn admin_create_prints_and_emails_a_one_time_link_that_signs_in_an_admin() {
@@ -19,16 +18,7 @@ async fn admin_create_prints_and_emails_a_one_time_link_that_signs_in_an_admin()
     assert_eq!(token_from_link(&mailed), token_from_link(&printed), "the email carries the printed link");
 
     let pair = consume(&app, &token_from_link(&mailed)).await;
-    let me: Value = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(pair["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = flows::me(&app, pair["access_token"].as_str().unwrap()).await;
     assert_eq!(me["is_admin"], true);
     assert_eq!(me["email_verified"], true);
 

@@ -5,13 +5,9 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use convene_e2e::flows::{self, MAIL_WAIT, consume, sign_up, token_from_link};
+use convene_e2e::flows::{self, MAIL_WAIT, consume, consume_raw, me_raw as me, sign_up, token_from_link};
 use convene_e2e::{TestApp, problem};
 use serde_json::{Value, json};
-
-async fn me(app: &TestApp, token: &str) -> reqwest::Response {
-    app.client.get(app.url("/api/v1/me")).bearer_auth(token).send().await.unwrap()
-}
 
 #[tokio::test]
 async fn sign_up_by_email_link_verifies_the_address_and_signs_in() {
@@ -40,18 +36,12 @@ async fn a_sign_in_link_works_once() {
     let app = TestApp::spawn().await;
     sign_up(&app, "once@example.org", "Once").await;
     let link = app.smtp.wait_for_to("once@example.org", MAIL_WAIT).await.first_link_containing("/login/magic").unwrap();
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/magic-link/consume"))
-        .json(&json!({ "token": token_from_link(&link) }))
-        .send()
-        .await
-        .unwrap();
+    let res = consume_raw(&app, &token_from_link(&link)).await;
     assert_eq!(res.status(), 410);
     let p = problem(res).await;
     assert!(p["detail"].as_str().unwrap().contains("already been used"));
 
-    let res = app.client.post(app.url("/api/v1/auth/magic-link/consume")).json(&json!({ "token": "not-a-real-token" })).send().await.unwrap();
+    let res = consume_raw(&app, "not-a-real-token").await;
     assert_eq!(res.status(), 400);
     assert_eq!(problem(res).await["errors"][0]["field"], "token");
 }
@@ -64,13 +54,7 @@ async fn an_expired_sign_in_link_is_refused() {
     let db = sea_orm::Database::connect(app.db.url()).await.unwrap();
     use sea_orm::ConnectionTrait;
     db.execute_unprepared("UPDATE magic_links SET expires_at = '2001-01-01 00:00:00+00:00'").await.unwrap();
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/magic-link/consume"))
-        .json(&json!({ "token": token_from_link(&link) }))
-        .send()
-        .await
-        .unwrap();
+    let res = consume_raw(&app, &token_from_link(&link)).await;
     assert_eq!(res.status(), 410);
     assert!(problem(res).await["detail"].as_str().unwrap().contains("expired"));
 }

@@ -143,7 +143,7 @@ async fn bad_process_input_is_refused_naming_the_field_and_changes_nothing() {
     assert_eq!(before, after);
     assert_eq!(after["id"], created["id"]);
 
-    // Only 5 processes were ever created... none of the rejected ones exist.
+    // Only the first process exists: none of the rejected ones were stored.
     let all: Value = get(&app, "/api/v1/processes?limit=100", Some(&admin)).await.json().await.unwrap();
     assert_eq!(all["items"].as_array().unwrap().len(), 1);
 }

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
@@ -561,10 +561,6 @@ pub async fn list(ctx: &AppContext, viewer: &Viewer, search: &AccountSearch, pag
         items.push(view(ctx, a).await?);
     }
     Ok(Page { items, next_cursor: page.next_cursor })
-}
-
-pub async fn count(ctx: &AppContext) -> AppResult<u64> {
-    Ok(account::Entity::find().count(&ctx.db).await?)
 }
 
 /// Grants a verified attribute by an admin's word.

@@ -542,10 +542,6 @@ where
 async fn as_input(ctx: &AppContext, p: &process::Model) -> AppResult<NewProcess> {
     let full = assemble(ctx, p.clone(), None).await?;
     let texts = |t: &LocalizedText| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<TextMap>();
-    let parent_slug = match p.parent_id {
-        Some(id) => process::Entity::find_by_id(id).one(&ctx.db).await?.map(|pp| pp.id.to_string()),
-        None => None,
-    };
     Ok(NewProcess {
         slug: Some(full.slug),
         title: texts(&full.title),
@@ -556,7 +552,7 @@ async fn as_input(ctx: &AppContext, p: &process::Model) -> AppResult<NewProcess>
         iap2_level: full.iap2_level,
         visibility: full.visibility,
         default_language: Some(full.default_language),
-        parent: parent_slug,
+        parent: full.parent.as_ref().map(|pp| pp.id.to_string()),
         phases: full
             .phases
             .iter()

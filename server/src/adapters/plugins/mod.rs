@@ -199,10 +199,8 @@ impl PluginHost {
         ctx: CallContext,
         f: impl FnOnce(&Activity, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<(R, KvChanges), PluginError> {
-        let mut store = Store::new(&self.engine, HostState::new(ctx, &self.limits));
-        store.limiter(|s| &mut s.store_limits);
+        let mut store = self.new_store(ctx);
         store.set_epoch_deadline(self.limits.deadline_ticks(EPOCH_TICK));
-        store.epoch_deadline_trap();
         let started = std::time::Instant::now();
         let result = pre
             .instantiate(&mut store)
@@ -220,10 +218,17 @@ impl PluginHost {
         }
     }
 
+    /// A store with the memory cap, set to trap when its epoch deadline passes.
+    fn new_store(&self, ctx: CallContext) -> Store<HostState> {
+        let mut store = Store::new(&self.engine, HostState::new(ctx, &self.limits));
+        store.limiter(|s| &mut s.store_limits);
+        store.epoch_deadline_trap();
+        store
+    }
+
     /// An instance kept alive (for measuring memory per instance); normal calls never keep one.
     pub fn live_instance(&self, plugin: &LoadedPlugin) -> Result<(Store<HostState>, Activity), PluginError> {
-        let mut store = Store::new(&self.engine, HostState::new(CallContext::empty(), &self.limits));
-        store.limiter(|s| &mut s.store_limits);
+        let mut store = self.new_store(CallContext::empty());
         store.set_epoch_deadline(u64::MAX / 2);
         let activity = plugin.pre.instantiate(&mut store).map_err(|e| PluginError::Host(format!("{e:#}")))?;
         Ok((store, activity))

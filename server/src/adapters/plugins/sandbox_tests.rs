@@ -132,7 +132,7 @@ fn imports_outside_the_world_and_invalid_bytes_are_refused_at_install() {
     assert!(err.to_string().contains("imports `test:sneaky/clock`"), "{err}");
 
     // A core module is not a component; random bytes are not wasm.
-    let core = wat_module();
+    let core = empty_core_module();
     for bytes in [core.as_slice(), b"\0asm\x01\0\0\0garbage".as_slice(), b"MZ not wasm".as_slice()] {
         let err = host.load(bytes).err().unwrap();
         assert_eq!(err.kind(), "refused", "{err}");
@@ -140,6 +140,6 @@ fn imports_outside_the_world_and_invalid_bytes_are_refused_at_install() {
 }
 
 /// The smallest core module: valid wasm, but not a component.
-fn wat_module() -> Vec<u8> {
+fn empty_core_module() -> Vec<u8> {
     vec![0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]
 }
