@@ -29,26 +29,43 @@ fn main() {
 
     ensure_wasm_target();
     let target_dir = root.join("target").join("plugins");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(&root)
-        .args(["build", "--release", "--target", TARGET, "--target-dir"])
-        .arg(&target_dir);
+    let mut cmd = wasm_cargo(&root, &target_dir);
     for (krate, _) in PLUGINS {
         cmd.args(["-p", krate]);
-    }
-    // The outer build's flags are for the host, not for wasm.
-    for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR", "CARGO_PROFILE_RELEASE_LTO"] {
-        cmd.env_remove(var);
     }
     let status = cmd.status().expect("cargo runs");
     assert!(status.success(), "building the first-party plugins for {TARGET} failed");
 
+    // Also left at a fixed place for the end-to-end tests, which install them like any
+    // third-party plugin.
+    let components = target_dir.join("components");
+    std::fs::create_dir_all(&components).expect("target/plugins is writable");
     for (krate, stem) in PLUGINS {
         let module_path = target_dir.join(TARGET).join("release").join(format!("{}.wasm", krate.replace('-', "_")));
         let component = componentize(&module_path);
-        std::fs::write(out_dir.join(format!("{stem}.wasm")), component).expect("OUT_DIR is writable");
+        std::fs::write(out_dir.join(format!("{stem}.wasm")), &component).expect("OUT_DIR is writable");
+        std::fs::write(components.join(format!("{stem}.wasm")), &component).expect("target/plugins is writable");
     }
+
+    // A newer version of the hostile plugin, for the registry's upgrade tests (its own target
+    // directory, since the same crate is built with other features).
+    let v2_dir = root.join("target").join("plugins-v2");
+    let mut cmd = wasm_cargo(&root, &v2_dir);
+    cmd.args(["-p", "convene-plugin-hostile", "--features", "v2"]);
+    assert!(cmd.status().expect("cargo runs").success(), "building the hostile plugin v2 failed");
+    let module_path = v2_dir.join(TARGET).join("release").join("convene_plugin_hostile.wasm");
+    std::fs::write(components.join("hostile-v2.wasm"), componentize(&module_path)).expect("target/plugins is writable");
+}
+
+/// `cargo build --release --target wasm32-unknown-unknown --target-dir DIR`, without the outer
+/// build's flags (they are for the host, not for wasm).
+fn wasm_cargo(root: &Path, target_dir: &Path) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root).args(["build", "--release", "--target", TARGET, "--target-dir"]).arg(target_dir);
+    for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR", "CARGO_PROFILE_RELEASE_LTO"] {
+        cmd.env_remove(var);
+    }
+    cmd
 }
 
 fn componentize(module_path: &Path) -> Vec<u8> {

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_accounts;
 mod m20261123_000002_processes;
 mod m20261123_000003_seed_topics;
+mod m20261123_000004_plugins_activities;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_accounts::Migration),
             Box::new(m20261123_000002_processes::Migration),
             Box::new(m20261123_000003_seed_topics::Migration),
+            Box::new(m20261123_000004_plugins_activities::Migration),
         ]
     }
 }

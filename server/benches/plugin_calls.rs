@@ -26,7 +26,7 @@ fn calls(host: &PluginHost, plugin: &convene::adapters::plugins::LoadedPlugin, n
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let t = Instant::now();
-        let v = host.validate_contribution(plugin, CallContext::empty(), CONFIG, "response", BODY).unwrap();
+        let (v, _) = host.validate_contribution(plugin, CallContext::empty(), CONFIG, "response", BODY).unwrap();
         out.push(t.elapsed());
         std::hint::black_box(v);
     }

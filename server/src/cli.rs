@@ -9,9 +9,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::adapters::mail::Mailer;
 use crate::adapters::store;
+use crate::app::plugins::{self, InstallMode, Installer};
 use crate::app::{AppContext, accounts};
 use crate::config::{CliOverrides, Settings};
-use crate::{demo, http, telemetry};
+use crate::{adapters, demo, http, telemetry};
 
 /// Convene: a self-hostable, federated participation server.
 #[derive(Parser)]
@@ -67,6 +68,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Manage activity types (WebAssembly plugins).
+    Plugin {
+        #[command(subcommand)]
+        command: PluginCommand,
+    },
     /// Load the demo processes (a national AI strategy, a city strategy, a regulator's citizen
     /// panel, an oversight group) into the database and exit.
     Demo,
@@ -79,6 +85,37 @@ enum AdminCommand {
     Create {
         #[arg(long, value_name = "EMAIL")]
         email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PluginCommand {
+    /// Install a new activity type from a component (.wasm).
+    Install {
+        file: PathBuf,
+        /// Refuse the file unless its SHA-256 is this (hex), e.g. the one its author published.
+        #[arg(long, value_name = "HEX")]
+        sha256: Option<String>,
+    },
+    /// Upgrade an installed activity type to a newer version; its activities keep their data.
+    Upgrade {
+        file: PathBuf,
+        #[arg(long, value_name = "HEX")]
+        sha256: Option<String>,
+    },
+    /// List installed activity types: id, version, SHA-256, contract version, status.
+    List,
+    /// Stop an activity type from taking contributions (until enabled again).
+    Disable { type_id: String },
+    /// Enable a disabled activity type.
+    Enable { type_id: String },
+    /// Wrap a core WebAssembly module built with convene-sdk (wasm32-unknown-unknown) into a
+    /// component that can be installed.
+    Pack {
+        module: PathBuf,
+        /// Where to write the component.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
     },
 }
 
@@ -126,6 +163,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve { demo: load_demo, .. } => serve(settings, db, load_demo).await,
+        Command::Plugin { command } => {
+            store::migrate(&db).await?;
+            let ctx = context(settings.clone(), db, settings.public_url_or(settings.bind))?;
+            plugin_command(&ctx, command).await
+        }
         Command::Demo => {
             store::migrate(&db).await?;
             let ctx = context(settings.clone(), db, settings.public_url_or(settings.bind))?;
@@ -152,6 +194,44 @@ fn context(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, public_url:
     Ok(AppContext::new(db, settings, public_url, mailer))
 }
 
+async fn plugin_command(ctx: &AppContext, command: PluginCommand) -> anyhow::Result<()> {
+    let fail = |e: crate::app::AppError| anyhow::anyhow!("{e}");
+    let read = |file: &PathBuf| std::fs::read(file).with_context(|| format!("cannot read {}", file.display()));
+    if let PluginCommand::Pack { module, output } = &command {
+        let component = adapters::plugins::pack(&read(module)?).map_err(|e| anyhow::anyhow!("{e}"))?;
+        std::fs::write(output, &component).with_context(|| format!("cannot write {}", output.display()))?;
+        println!("Wrote {} ({} bytes, sha256 {})", output.display(), component.len(), adapters::plugins::sha256_hex(&component));
+        return Ok(());
+    }
+    plugins::register_builtins(ctx).await.map_err(fail)?;
+    match command {
+        PluginCommand::Install { file, sha256 } => {
+            let view = plugins::install(ctx, Installer::Operator, read(&file)?, sha256.as_deref(), InstallMode::Install, None).await.map_err(fail)?;
+            println!("Installed {} {} (sha256 {}, contract {}).", view.type_id, view.version, view.sha256, view.contract_version);
+        }
+        PluginCommand::Upgrade { file, sha256 } => {
+            let view = plugins::install(ctx, Installer::Operator, read(&file)?, sha256.as_deref(), InstallMode::Upgrade, None).await.map_err(fail)?;
+            println!("Upgraded {} to {} (sha256 {}, contract {}).", view.type_id, view.version, view.sha256, view.contract_version);
+        }
+        PluginCommand::List => {
+            println!("{:<36} {:<10} {:<12} {:<9} {:<9} SHA-256", "ID", "VERSION", "STATUS", "SOURCE", "CONTRACT");
+            for p in plugins::list(ctx, None).await.map_err(fail)? {
+                println!("{:<36} {:<10} {:<12} {:<9} {:<9} {}", p.type_id, p.version, p.status, p.source, p.contract_version, p.sha256);
+            }
+        }
+        PluginCommand::Disable { type_id } => {
+            let view = plugins::set_enabled(ctx, None, &type_id, false).await.map_err(fail)?;
+            println!("Disabled {} {}: its activities take no contributions until it is enabled.", view.type_id, view.version);
+        }
+        PluginCommand::Enable { type_id } => {
+            let view = plugins::set_enabled(ctx, None, &type_id, true).await.map_err(fail)?;
+            println!("Enabled {} {}.", view.type_id, view.version);
+        }
+        PluginCommand::Pack { .. } => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
 fn report_demo(outcome: demo::Outcome) {
     match outcome {
         demo::Outcome::Loaded(n) => println!("Loaded {n} demo processes."),
@@ -165,6 +245,7 @@ async fn serve(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, load_de
     let bound = listener.local_addr()?;
     let public_url = settings.public_url_or(bound);
     let ctx = context(settings.clone(), db, public_url.clone())?;
+    plugins::register_builtins(&ctx).await.map_err(|e| anyhow::anyhow!("registering the built-in activity types: {e}"))?;
     if load_demo {
         report_demo(demo::load(&ctx).await?);
     }

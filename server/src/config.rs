@@ -29,6 +29,15 @@ pub struct Settings {
     pub instance: InstanceSettings,
     pub mail: MailSettings,
     pub auth: AuthSettings,
+    pub plugins: PluginSettings,
+}
+
+/// The sandbox of activity-type plugins on this instance.
+#[derive(Clone, Debug)]
+pub struct PluginSettings {
+    pub limits: crate::adapters::plugins::Limits,
+    /// Where compiled plugins are cached, keyed by content hash and engine version.
+    pub cache_dir: PathBuf,
 }
 
 #[derive(Clone, Debug)]
@@ -116,6 +125,21 @@ struct RawSettings {
     mail: RawMail,
     auth: RawAuth,
     database: RawDatabase,
+    plugins: RawPlugins,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlugins {
+    /// Wall-clock budget of one plugin call, in milliseconds.
+    deadline_ms: u64,
+    /// Linear memory of one plugin instance, in MiB.
+    memory_mib: u64,
+    /// Plugin instances alive at once across the server.
+    max_live_instances: u32,
+    /// Key-value storage per activity, in KiB.
+    kv_quota_kib: u64,
+    cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -195,6 +219,7 @@ impl Default for RawSettings {
                 cookie_secure: None,
             },
             database: RawDatabase { max_connections: 10 },
+            plugins: RawPlugins { deadline_ms: 100, memory_mib: 64, max_live_instances: 64, kv_quota_kib: 1024, cache_dir: None },
         }
     }
 }
@@ -229,7 +254,7 @@ fn bad(key: &str, problem: impl Into<String>) -> ConfigError {
 const ENV_KEYS: &[&str] = &[
     "bind", "public_url", "database_url", "data_dir", "jwt_secret", "log_format",
 ];
-const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database."];
+const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins."];
 
 impl Settings {
     /// Reads `config_file` (if given, it must exist; otherwise `./convene.toml` if present),
@@ -317,6 +342,8 @@ impl Settings {
             cookie_secure: a.cookie_secure,
         };
 
+        let plugins = validate_plugins(raw.plugins, &data_dir)?;
+
         Ok(Settings {
             bind,
             public_url,
@@ -329,6 +356,7 @@ impl Settings {
             instance,
             mail,
             auth,
+            plugins,
         })
     }
 
@@ -383,6 +411,30 @@ fn validate_instance(raw: RawInstance) -> Result<InstanceSettings, ConfigError> 
         ));
     }
     Ok(InstanceSettings { name, languages, default_language })
+}
+
+fn validate_plugins(raw: RawPlugins, data_dir: &Path) -> Result<PluginSettings, ConfigError> {
+    for (key, value, min, max) in [
+        ("plugins.deadline_ms", raw.deadline_ms, 5, 60_000),
+        ("plugins.memory_mib", raw.memory_mib, 2, 4_096),
+        ("plugins.max_live_instances", raw.max_live_instances as u64, 1, 10_000),
+        ("plugins.kv_quota_kib", raw.kv_quota_kib, 1, 1 << 20),
+    ] {
+        if !(min..=max).contains(&value) {
+            return Err(bad(key, format!("must be between {min} and {max}, not {value}")));
+        }
+    }
+    let limits = crate::adapters::plugins::Limits {
+        deadline: std::time::Duration::from_millis(raw.deadline_ms),
+        memory_bytes: raw.memory_mib << 20,
+        max_live_instances: raw.max_live_instances,
+        kv_quota_bytes: (raw.kv_quota_kib << 10) as usize,
+        ..Default::default()
+    };
+    let cache_dir = raw.cache_dir.unwrap_or_else(|| data_dir.join("plugin-cache"));
+    std::fs::create_dir_all(&cache_dir)
+        .map_err(|e| bad("plugins.cache_dir", format!("cannot create {}: {e}", cache_dir.display())))?;
+    Ok(PluginSettings { limits, cache_dir })
 }
 
 fn validate_mail(raw: RawMail, data_dir: &Path) -> Result<MailSettings, ConfigError> {

@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use convene_sdk::{Activity, ActivityInfo, FieldError, KvError, Localized, Results, Validation, Value, host};
+use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, KvError, Localized, Results, Validation, Value, host};
 use serde::{Deserialize, Serialize};
 
 pub struct Hostile;
@@ -15,7 +15,23 @@ convene_sdk::export_activity!(Hostile);
 pub struct Config {
     /// loop | memory | recursion | panic | huge-output | big-output | kv-flood | none
     pub attack: String,
+    /// Only in this export (e.g. `validate-contribution`), so that an activity can be created
+    /// with the attack stored; every export when absent.
+    #[serde(default)]
+    pub during: Option<String>,
 }
+
+impl Config {
+    fn attack_in(&self, export: &str) -> Option<String> {
+        match &self.during {
+            Some(only) if only != export => None,
+            _ => attack(&self.attack),
+        }
+    }
+}
+
+/// A second build (feature `v2`) is a newer version, for the registry's upgrade tests.
+const VERSION: &str = if cfg!(feature = "v2") { "0.0.2" } else { "0.0.1" };
 
 // Unbounded on purpose: the host's stack limit must stop it.
 #[allow(unconditional_recursion)]
@@ -62,33 +78,39 @@ impl Activity for Hostile {
         ActivityInfo {
             id: "test.hostile".into(),
             name: Localized::one("en", "Hostile"),
-            version: "0.0.1".into(),
+            version: VERSION.into(),
             description: Localized::default(),
-            contribution_kinds: vec![],
+            contribution_kinds: vec![ContributionKind {
+                id: "x".into(),
+                name: Localized::one("en", "Anything"),
+                description: Localized::default(),
+                fields: vec![],
+                remote_allowed: false,
+            }],
             config_fields: vec![],
             results: vec![],
         }
     }
 
     fn validate_config(config: &Config) -> Result<(), Vec<FieldError>> {
-        attack(&config.attack);
+        config.attack_in("validate-config");
         Ok(())
     }
 
     fn validate_contribution(config: &Config, _kind: &str, _body: &Value) -> Validation {
-        match attack(&config.attack) {
+        match config.attack_in("validate-contribution") {
             Some(text) => Validation::Accepted(Value::String(text)),
             None => Validation::Accepted(Value::Null),
         }
     }
 
     fn on_phase_change(config: &Config, _phase: &str) -> Result<(), String> {
-        attack(&config.attack);
+        config.attack_in("on-phase-change");
         Ok(())
     }
 
     fn compute_results(config: &Config) -> Result<Results, String> {
-        attack(&config.attack);
+        config.attack_in("compute-results");
         Ok(Results::default())
     }
 }

@@ -7,6 +7,7 @@ use url::Url;
 use uuid::Uuid;
 
 use crate::adapters::mail::Mailer;
+use crate::app::plugins::PluginRegistry;
 use crate::app::tokens::TokenKeys;
 use crate::config::Settings;
 
@@ -18,12 +19,15 @@ pub struct AppContext {
     pub public_url: Url,
     pub mailer: Mailer,
     pub tokens: Arc<TokenKeys>,
+    /// Installed activity types and the sandbox that runs them.
+    pub plugins: Arc<PluginRegistry>,
 }
 
 impl AppContext {
     pub fn new(db: DatabaseConnection, settings: Arc<Settings>, public_url: Url, mailer: Mailer) -> Self {
         let tokens = Arc::new(TokenKeys::new(&settings, public_url.as_str()));
-        Self { db, settings, public_url, mailer, tokens }
+        let plugins = Arc::new(PluginRegistry::new(settings.plugins.clone()));
+        Self { db, settings, public_url, mailer, tokens, plugins }
     }
 
     /// An absolute link to a path on this instance.

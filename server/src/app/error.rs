@@ -26,6 +26,13 @@ pub enum AppError {
     /// Existed once and no longer can be used (410), e.g. a used login link.
     #[error("{0}")]
     Gone(String),
+    /// The input is larger than allowed (413).
+    #[error("{}: {}", .0.field, .0.problem)]
+    TooLarge(FieldError),
+    /// An activity-type plugin failed (timeout, crash, memory, bad output): 502, naming the
+    /// plugin. Nothing was stored.
+    #[error("{detail}")]
+    Plugin { plugin: String, kind: &'static str, detail: String },
     /// A dependency such as the mail server is down (503).
     #[error("{0}")]
     Unavailable(String),

@@ -2,10 +2,12 @@
 //! function that checks who may do it, parses the input into domain types and stores the result.
 
 pub mod accounts;
+pub mod activities;
 pub mod census;
 pub mod context;
 pub mod error;
 pub mod pagination;
+pub mod plugins;
 pub mod processes;
 pub mod tokens;
 pub mod topics;

@@ -20,7 +20,7 @@ use crate::adapters::store::is_unique_violation;
 use crate::domain::account::{EmailAddress, ProcessRole};
 use crate::domain::errors::{FieldError, FieldErrors};
 use crate::domain::language::Language;
-use crate::domain::localized::{LocalizedText, TextRule};
+use crate::domain::localized::LocalizedText;
 use crate::domain::process::{
     self as rules, Commitment, Iap2Level, Measure, Milestone, Phase, PhaseState, ProcessStatus, Scope, Visibility,
     can_view,
@@ -228,28 +228,13 @@ struct Content {
     commitments: Vec<Commitment>,
 }
 
-/// Parses optional localized text: an empty map is allowed and stays empty.
-fn optional_text(errors: &mut FieldErrors, field: &str, raw: &TextMap, offered: &[Language], rule: TextRule) -> LocalizedText {
-    if raw.is_empty() {
-        return LocalizedText::default();
-    }
-    required_text(errors, field, raw, offered, rule)
-}
-
-fn required_text(errors: &mut FieldErrors, field: &str, raw: &TextMap, offered: &[Language], rule: TextRule) -> LocalizedText {
-    LocalizedText::parse(field, raw, offered, rule).unwrap_or_else(|e| {
-        errors.extend(e);
-        LocalizedText::default()
-    })
-}
-
 async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this: Option<Uuid>) -> AppResult<Content> {
     let offered = &ctx.settings.instance.languages;
     let mut errors = FieldErrors::new();
 
-    let title = required_text(&mut errors, "title", &raw.title, offered, rules::TITLE);
-    let summary = optional_text(&mut errors, "summary", &raw.summary, offered, rules::SUMMARY);
-    let description = optional_text(&mut errors, "description", &raw.description, offered, rules::DESCRIPTION);
+    let title = LocalizedText::required(&mut errors, "title", &raw.title, offered, rules::TITLE);
+    let summary = LocalizedText::optional(&mut errors, "summary", &raw.summary, offered, rules::SUMMARY);
+    let description = LocalizedText::optional(&mut errors, "description", &raw.description, offered, rules::DESCRIPTION);
 
     let slug = match &raw.slug {
         Some(s) => errors.take(slug::parse("slug", s, 80)).unwrap_or_default(),
@@ -288,8 +273,8 @@ async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this
     let mut phases = Vec::new();
     for (i, p) in raw.phases.iter().enumerate() {
         phases.push(Phase {
-            name: required_text(&mut errors, &format!("phases[{i}].name"), &p.name, offered, rules::PHASE_NAME),
-            description: optional_text(&mut errors, &format!("phases[{i}].description"), &p.description, offered, rules::LONG_NOTE),
+            name: LocalizedText::required(&mut errors, &format!("phases[{i}].name"), &p.name, offered, rules::PHASE_NAME),
+            description: LocalizedText::optional(&mut errors, &format!("phases[{i}].description"), &p.description, offered, rules::LONG_NOTE),
             starts_on: p.starts_on,
             ends_on: p.ends_on,
         });
@@ -306,8 +291,8 @@ async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this
         .iter()
         .enumerate()
         .map(|(i, m)| Milestone {
-            title: required_text(&mut errors, &format!("milestones[{i}].title"), &m.title, offered, rules::TITLE),
-            description: optional_text(&mut errors, &format!("milestones[{i}].description"), &m.description, offered, rules::LONG_NOTE),
+            title: LocalizedText::required(&mut errors, &format!("milestones[{i}].title"), &m.title, offered, rules::TITLE),
+            description: LocalizedText::optional(&mut errors, &format!("milestones[{i}].description"), &m.description, offered, rules::LONG_NOTE),
             due_on: m.due_on,
         })
         .collect();
@@ -320,7 +305,7 @@ async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this
         .iter()
         .enumerate()
         .map(|(i, c)| Commitment {
-            text: required_text(&mut errors, &format!("commitments[{i}].text"), &c.text, offered, rules::LONG_NOTE),
+            text: LocalizedText::required(&mut errors, &format!("commitments[{i}].text"), &c.text, offered, rules::LONG_NOTE),
             measure: c.measure.and_then(|m| errors.take(m.check(&format!("commitments[{i}].measure")))),
         })
         .collect();
@@ -420,7 +405,7 @@ pub async fn load_visible(ctx: &AppContext, viewer: Option<&Viewer>, key: &str) 
 }
 
 /// Loads a process the viewer may manage (organiser or admin).
-async fn load_managed(ctx: &AppContext, viewer: &Viewer, key: &str) -> AppResult<Visible> {
+pub async fn load_managed(ctx: &AppContext, viewer: &Viewer, key: &str) -> AppResult<Visible> {
     let v = load_visible(ctx, Some(viewer), key).await?;
     if viewer.is_admin || v.role == Some(ProcessRole::Organiser) {
         Ok(v)

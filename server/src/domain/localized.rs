@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::errors::FieldError;
+use super::errors::{FieldError, FieldErrors};
 use super::language::Language;
 use super::text::bounded;
 
@@ -58,6 +58,22 @@ impl LocalizedText {
             }
         }
         if errors.is_empty() { Ok(LocalizedText(out)) } else { Err(errors) }
+    }
+
+    /// Parses required text, adding any problems to `errors` (so one request reports them all).
+    pub fn required(errors: &mut FieldErrors, field: &str, raw: &BTreeMap<String, String>, offered: &[Language], rule: TextRule) -> LocalizedText {
+        LocalizedText::parse(field, raw, offered, rule).unwrap_or_else(|e| {
+            errors.extend(e);
+            LocalizedText::default()
+        })
+    }
+
+    /// Parses optional text: an empty map is allowed and stays empty.
+    pub fn optional(errors: &mut FieldErrors, field: &str, raw: &BTreeMap<String, String>, offered: &[Language], rule: TextRule) -> LocalizedText {
+        if raw.is_empty() {
+            return LocalizedText::default();
+        }
+        LocalizedText::required(errors, field, raw, offered, rule)
     }
 
     /// Rebuilds from storage, where values were validated on the way in.

@@ -69,21 +69,37 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                     "send the body as JSON with Content-Type: application/json",
                 ));
             }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "bad-request", format!("could not read the body: {e}")))?;
-                if body.len() + chunk.len() > JSON_LIMIT {
-                    return Err(Problem::field(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "too-large",
-                        "body",
-                        format!("is larger than the {} KiB limit", JSON_LIMIT / 1024),
-                    ));
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = read_limited(&mut payload, JSON_LIMIT, "body").await?;
             parse_json(&body).map(ApiJson)
         })
+    }
+}
+
+/// Reads a whole body, stopping with a problem+json 413 naming `field` once it passes `limit`
+/// (actix's own limit answers in plain text).
+pub async fn read_limited(payload: &mut Payload, limit: usize, field: &str) -> Result<web::Bytes, Problem> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "bad-request", format!("could not read the body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(Problem::field(StatusCode::PAYLOAD_TOO_LARGE, "too-large", field, format!("is larger than the {} KiB limit", limit / 1024)));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// A raw body (a census file, a plugin component) of at most `LIMIT` bytes, with the content
+/// type checked by the handler.
+pub struct LimitedBody<const LIMIT: usize>(pub web::Bytes);
+
+impl<const LIMIT: usize> FromRequest for LimitedBody<LIMIT> {
+    type Error = Problem;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Problem>>>>;
+
+    fn from_request(_req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let mut payload = payload.take();
+        Box::pin(async move { read_limited(&mut payload, LIMIT, "body").await.map(LimitedBody) })
     }
 }
 

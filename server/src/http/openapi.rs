@@ -20,12 +20,18 @@ use super::problem::Problem;
         api::processes::publish, api::processes::archive, api::processes::children,
         api::processes::members, api::processes::add_member, api::processes::set_member_role, api::processes::remove_member,
         api::admin::list_accounts, api::admin::grant_attribute, api::admin::revoke_attribute, api::admin::import_census,
+        api::activities::list, api::activities::create, api::activities::get, api::activities::form,
+        api::activities::contributions, api::activities::contribute, api::activities::results,
+        api::plugins::activity_types, api::plugins::list, api::plugins::install, api::plugins::upgrade,
+        api::plugins::disable, api::plugins::enable,
     ),
     components(schemas(Problem, crate::domain::errors::FieldError, crate::app::processes::ProcessSummary)),
     modifiers(&BearerAuth),
     tags(
         (name = "processes", description = "Deliberation processes: timeline, commitments, members"),
         (name = "auth", description = "Sign-up and sign-in by email link or password"),
+        (name = "activities", description = "Activities of a process (consultations, roundtables...) and contributions to them"),
+        (name = "plugins", description = "Activity types: sandboxed WebAssembly plugins"),
     )
 )]
 pub struct ApiDoc;

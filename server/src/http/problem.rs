@@ -22,6 +22,16 @@ pub struct Problem {
     /// For input problems: each field and what is wrong with it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For plugin failures: the activity type that failed, and how (timeout, out_of_memory,
+    /// trap, malformed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<PluginFailure>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PluginFailure {
+    pub id: String,
+    pub failure: String,
 }
 
 impl Problem {
@@ -32,6 +42,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: vec![],
+            plugin: None,
         }
     }
 
@@ -85,6 +96,11 @@ impl From<&AppError> for Problem {
             AppError::Forbidden(why) => Problem::new(StatusCode::FORBIDDEN, "forbidden", why.clone()),
             AppError::Conflict(f) => Problem::field(StatusCode::CONFLICT, "conflict", &f.field, f.problem.clone()),
             AppError::Gone(why) => Problem::new(StatusCode::GONE, "gone", why.clone()),
+            AppError::TooLarge(f) => Problem::field(StatusCode::PAYLOAD_TOO_LARGE, "too-large", &f.field, f.problem.clone()),
+            AppError::Plugin { plugin, kind, detail } => Problem {
+                plugin: Some(PluginFailure { id: plugin.clone(), failure: kind.to_string() }),
+                ..Problem::new(StatusCode::BAD_GATEWAY, "plugin-failed", detail.clone())
+            },
             AppError::Unavailable(why) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", why.clone()),
             AppError::Db(err) if is_connection_problem(err) => {
                 tracing::error!(error = %err, "database unavailable");

@@ -10,6 +10,7 @@
 pub mod builtin;
 mod host_impl;
 pub mod limits;
+pub mod view;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -113,21 +114,12 @@ impl PluginHost {
         let mut linker = Linker::<HostState>::new(&engine);
         Activity::add_to_linker::<_, HasSelf<_>>(&mut linker, |s| s).map_err(|e| PluginError::Host(format!("linker: {e:#}")))?;
 
-        // Epoch ticker: deadlines are counted in ticks of this thread. It holds a weak engine
-        // handle in spirit: the engine lives as long as the process.
-        let ticker = engine.clone();
-        std::thread::Builder::new()
-            .name("plugin-epoch".into())
-            .spawn(move || loop {
-                std::thread::sleep(EPOCH_TICK);
-                ticker.increment_epoch();
-            })
-            .map_err(|e| PluginError::Host(format!("epoch thread: {e}")))?;
-
         if let Some(dir) = &cache_dir {
             let _ = std::fs::create_dir_all(dir);
         }
-        Ok(Arc::new(PluginHost { engine, linker, limits, cache_dir }))
+        let host = Arc::new(PluginHost { engine, linker, limits, cache_dir });
+        start_epoch_ticker(&host)?;
+        Ok(host)
     }
 
     pub fn limits(&self) -> &Limits {
@@ -137,7 +129,7 @@ impl PluginHost {
     /// Compiles (or loads from the cache) and pre-links a component, checks that it only
     /// imports the Convene host interface, and asks it to describe itself.
     pub fn load(&self, bytes: &[u8]) -> Result<LoadedPlugin, PluginError> {
-        let sha256 = hex::encode(Sha256::digest(bytes));
+        let sha256 = sha256_hex(bytes);
         let component = self.compile_cached(bytes, &sha256)?;
         check_imports(&self.engine, &component)?;
         let pre = self
@@ -172,7 +164,8 @@ impl PluginHost {
             .precompile_component(bytes)
             .map_err(|e| PluginError::Refused(format!("this is not a valid WebAssembly component: {e:#}")))?;
         if let Some(path) = &path {
-            let tmp = path.with_extension("tmp");
+            // Unique per writer: several servers (or test processes) may share one cache.
+            let tmp = path.with_extension(format!("{}.{}.tmp", std::process::id(), uuid::Uuid::new_v4().simple()));
             if std::fs::write(&tmp, &compiled).and_then(|_| std::fs::rename(&tmp, path)).is_err() {
                 tracing::warn!(path = %path.display(), "could not write the plugin cache");
             }
@@ -243,9 +236,9 @@ impl PluginHost {
         config: &str,
         kind: &str,
         body: &str,
-    ) -> Result<bindings::convene::activity::types::Validation, PluginError> {
+    ) -> Result<(bindings::convene::activity::types::Validation, KvChanges), PluginError> {
         use bindings::convene::activity::types::Validation;
-        let (verdict, _) = self.call(plugin, ctx, |a, s| a.call_validate_contribution(s, config, kind, body))?;
+        let (verdict, kv) = self.call(plugin, ctx, |a, s| a.call_validate_contribution(s, config, kind, body))?;
         if let Validation::Accepted(normalised) = &verdict {
             if normalised.len() > self.limits.max_output_bytes {
                 return Err(PluginError::Malformed {
@@ -257,7 +250,7 @@ impl PluginHost {
                 return Err(PluginError::Malformed { plugin: plugin.id.clone(), message: "the accepted body is not JSON".into() });
             }
         }
-        Ok(verdict)
+        Ok((verdict, kv))
     }
 
     fn classify(&self, plugin: &str, e: wasmtime::Error, store: &Store<HostState>, elapsed: Duration) -> PluginError {
@@ -274,20 +267,56 @@ impl PluginHost {
     }
 }
 
+/// Deadlines are counted in ticks of this thread. It holds only a weak reference, so it ends
+/// when its host is dropped (tests create many hosts; a server, one).
+fn start_epoch_ticker(host: &Arc<PluginHost>) -> Result<(), PluginError> {
+    let weak = Arc::downgrade(host);
+    std::thread::Builder::new()
+        .name("plugin-epoch".into())
+        .spawn(move || {
+            while let Some(host) = weak.upgrade() {
+                host.engine.increment_epoch();
+                drop(host);
+                std::thread::sleep(EPOCH_TICK);
+            }
+        })
+        .map(|_| ())
+        .map_err(|e| PluginError::Host(format!("epoch thread: {e}")))
+}
+
+/// The hex SHA-256 of a component, as the registry records and verifies it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Wraps a core WebAssembly module built with the SDK (for `wasm32-unknown-unknown`) into a
+/// component, as `convene plugin pack` does for plugin authors.
+pub fn pack(module: &[u8]) -> Result<Vec<u8>, PluginError> {
+    if wasmparser::Parser::is_component(module) {
+        return Ok(module.to_vec());
+    }
+    if !wasmparser::Parser::is_core_wasm(module) {
+        return Err(PluginError::Refused("this is not a WebAssembly module".into()));
+    }
+    wit_component::ComponentEncoder::default()
+        .module(module)
+        .and_then(|e| e.validate(true).encode())
+        .map_err(|e| PluginError::Refused(format!("this module cannot be made into a component (was it built with convene-sdk?): {e:#}")))
+}
+
 /// Refuses components that import anything but the Convene host interface (WASI, say),
 /// naming the import, before anything runs.
 fn check_imports(engine: &Engine, component: &Component) -> Result<(), PluginError> {
     let ty = component.component_type();
     for (name, _) in ty.imports(engine) {
-        let allowed = name.starts_with("convene:activity/host@") || name.starts_with("convene:activity/types@");
-        if !allowed {
+        let Some(version) = name.strip_prefix("convene:activity/host@").or_else(|| name.strip_prefix("convene:activity/types@")) else {
             return Err(PluginError::Refused(format!(
-                "the plugin imports `{name}`, which is outside the Convene activity world; plugins may import only convene:activity/host"
+                "the plugin imports `{name}`, which is outside the Convene activity world; plugins may import only convene:activity/host (build for wasm32-unknown-unknown with convene-sdk, not for a WASI target)"
             )));
-        }
-        if !name.ends_with(&format!("@{CONTRACT_VERSION}")) {
+        };
+        if version != CONTRACT_VERSION {
             return Err(PluginError::Refused(format!(
-                "the plugin needs contract `{name}`; this server provides convene:activity@{CONTRACT_VERSION}"
+                "the plugin was built for contract convene:activity@{version}; this server implements convene:activity@{CONTRACT_VERSION}. Rebuild the plugin with a convene-sdk for {CONTRACT_VERSION}, or upgrade the server"
             )));
         }
     }
@@ -369,9 +398,9 @@ mod tests {
         let host = host();
         let p = host.load(builtin::TEMPLATE).unwrap();
         assert_eq!(p.id, "org.example.idea-box");
-        let ok = host.validate_contribution(&p, CallContext::empty(), "{}", "idea", r#"{"title":"  Shade trees "}"#).unwrap();
+        let ok = host.validate_contribution(&p, CallContext::empty(), "{}", "idea", r#"{"title":"  Shade trees "}"#).unwrap().0;
         assert!(matches!(ok, Validation::Accepted(body) if body == r#"{"title":"Shade trees"}"#));
-        let no = host.validate_contribution(&p, CallContext::empty(), "{}", "idea", r#"{"title":""}"#).unwrap();
+        let no = host.validate_contribution(&p, CallContext::empty(), "{}", "idea", r#"{"title":""}"#).unwrap().0;
         assert!(matches!(no, Validation::Rejected(e) if e[0].field == "title"));
     }
 

@@ -28,7 +28,7 @@ fn while_others_run<R: Send + 'static>(host: &Arc<PluginHost>, f: impl FnOnce() 
     let mut calls = 0;
     while !attacker.is_finished() {
         let t = Instant::now();
-        let v = host.validate_contribution(&good, CallContext::empty(), cfg, "response", r#"{"answers":{"p":3}}"#).unwrap();
+        let (v, _) = host.validate_contribution(&good, CallContext::empty(), cfg, "response", r#"{"answers":{"p":3}}"#).unwrap();
         assert!(matches!(v, Validation::Accepted(_)));
         slowest = slowest.max(t.elapsed());
         calls += 1;
@@ -93,7 +93,7 @@ fn memory_recursion_panics_and_huge_outputs_cost_one_call() {
         assert!(slowest < Duration::from_millis(50), "{attack}: other calls slowed to {slowest:?}");
     }
     // The plugin still works afterwards: each call had a fresh instance.
-    let ok = host.validate_contribution(&p, CallContext::empty(), &config("none"), "x", "{}").unwrap();
+    let (ok, _) = host.validate_contribution(&p, CallContext::empty(), &config("none"), "x", "{}").unwrap();
     assert!(matches!(ok, Validation::Accepted(body) if body == "null"));
 }
 

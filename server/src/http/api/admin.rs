@@ -10,7 +10,7 @@ use crate::app::census::{self, ImportReport};
 use crate::app::AppError;
 use crate::app::pagination::PageParams;
 use crate::http::auth::Authenticated;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiQuery, LimitedBody};
 use crate::http::problem::Problem;
 
 /// Largest census file accepted in one request.
@@ -22,11 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/accounts", web::get().to(list_accounts))
             .route("/accounts/{id}/attributes", web::post().to(grant_attribute))
             .route("/accounts/{id}/attributes/{name}", web::delete().to(revoke_attribute))
-            .service(
-                web::resource("/census")
-                    .app_data(web::PayloadConfig::new(CENSUS_LIMIT))
-                    .route(web::post().to(import_census)),
-            ),
+            .route("/census", web::post().to(import_census)),
     );
 }
 
@@ -83,7 +79,7 @@ pub struct CensusParams {
 #[utoipa::path(post, path = "/api/v1/admin/census", tag = "admin", params(CensusParams), security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportReport), (status = 400, body = Problem), (status = 403, body = Problem)))]
-pub async fn import_census(ctx: Ctx, req: HttpRequest, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<CensusParams>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn import_census(ctx: Ctx, req: HttpRequest, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<CensusParams>, LimitedBody(body): LimitedBody<CENSUS_LIMIT>) -> Result<HttpResponse, AppError> {
     let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.starts_with("text/csv") {
         return Err(AppError::bad_request("content-type", "send the census as text/csv"));

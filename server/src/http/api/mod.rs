@@ -1,9 +1,11 @@
 //! The JSON API under /api/v1. Each handler is thin: extract, call one use case, answer.
 
 pub mod accounts;
+pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod instance;
+pub mod plugins;
 pub mod processes;
 pub mod topics;
 
@@ -20,6 +22,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(accounts::routes)
             .configure(topics::routes)
             .configure(processes::routes)
+            .configure(activities::routes)
+            .configure(plugins::routes)
             .configure(admin::routes),
     );
 }

@@ -2,11 +2,15 @@
 
 pub mod account;
 pub mod account_attribute;
+pub mod activity;
+pub mod activity_kv;
 pub mod census_entry;
 pub mod commitment;
+pub mod contribution;
 pub mod magic_link;
 pub mod milestone;
 pub mod phase;
+pub mod plugin;
 pub mod process;
 pub mod process_member;
 pub mod process_topic;

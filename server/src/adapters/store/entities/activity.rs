@@ -1,0 +1,25 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "activities")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub process_id: Uuid,
+    pub type_id: String,
+    pub position: i32,
+    pub title: Json,
+    pub description: Json,
+    #[sea_orm(column_type = "Text")]
+    pub config: String,
+    pub opens_at: Option<DateTimeUtc>,
+    pub closes_at: Option<DateTimeUtc>,
+    pub created_by: Uuid,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

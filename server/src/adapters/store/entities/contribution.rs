@@ -1,0 +1,25 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "contributions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    pub kind: String,
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    pub language: String,
+    pub channel: String,
+    pub status: String,
+    pub author_id: Option<Uuid>,
+    pub entered_by: Option<Uuid>,
+    pub idempotency_key: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

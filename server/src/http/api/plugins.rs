@@ -1,0 +1,102 @@
+//! Activity types: the public list, and their installation by instance administrators.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::Ctx;
+use crate::app::AppError;
+use crate::app::plugins::{self, InstallMode, Installer, MAX_COMPONENT_BYTES, PluginView};
+use crate::http::auth::Authenticated;
+use crate::http::extract::{ApiQuery, LimitedBody};
+use crate::http::problem::Problem;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/activity-types", web::get().to(activity_types)).service(
+        web::scope("/admin/plugins")
+            .route("", web::get().to(list))
+            .route("", web::post().to(install))
+            .route("/{type_id}", web::put().to(upgrade))
+            .route("/{type_id}/disable", web::post().to(disable))
+            .route("/{type_id}/enable", web::post().to(enable)),
+    );
+}
+
+/// The activity types organisers can add to a process, with their forms and results.
+#[utoipa::path(get, path = "/api/v1/activity-types", tag = "plugins",
+    responses((status = 200, description = "[ActivityType]: id, name, version, description, contribution_kinds, config_fields, results")))]
+pub async fn activity_types(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(plugins::activity_types(&ctx).await?))
+}
+
+/// Every installed version of every plugin (instance admins).
+#[utoipa::path(get, path = "/api/v1/admin/plugins", tag = "plugins", security(("bearer" = [])),
+    responses((status = 200, body = [PluginView]), (status = 403, body = Problem)))]
+pub async fn list(ctx: Ctx, Authenticated(viewer): Authenticated) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(plugins::list(&ctx, Some(&viewer)).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InstallParams {
+    /// The SHA-256 you expect the component to have (hex); the install is refused if it differs.
+    pub sha256: Option<String>,
+}
+
+fn check_wasm(req: &HttpRequest) -> Result<(), AppError> {
+    let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if essence == "application/wasm" || essence == "application/octet-stream" {
+        Ok(())
+    } else {
+        Err(AppError::bad_request("content-type", "send the component as application/wasm"))
+    }
+}
+
+/// Installs a new activity type from a WebAssembly component (instance admins).
+#[utoipa::path(post, path = "/api/v1/admin/plugins", tag = "plugins", params(InstallParams), security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/wasm"),
+    responses((status = 201, body = PluginView), (status = 403, body = Problem), (status = 409, body = Problem),
+              (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn install(
+    ctx: Ctx,
+    req: HttpRequest,
+    Authenticated(viewer): Authenticated,
+    ApiQuery(p): ApiQuery<InstallParams>,
+    LimitedBody(body): LimitedBody<MAX_COMPONENT_BYTES>,
+) -> Result<HttpResponse, AppError> {
+    check_wasm(&req)?;
+    let view = plugins::install(&ctx, Installer::Admin(&viewer), body.to_vec(), p.sha256.as_deref(), InstallMode::Install, None).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Upgrades an installed activity type to the component sent (a newer version of the same
+/// type). Its activities keep their configuration and data.
+#[utoipa::path(put, path = "/api/v1/admin/plugins/{type_id}", tag = "plugins", params(("type_id" = String, Path), InstallParams),
+    security(("bearer" = [])), request_body(content = Vec<u8>, content_type = "application/wasm"),
+    responses((status = 200, body = PluginView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn upgrade(
+    ctx: Ctx,
+    req: HttpRequest,
+    Authenticated(viewer): Authenticated,
+    type_id: web::Path<String>,
+    ApiQuery(p): ApiQuery<InstallParams>,
+    LimitedBody(body): LimitedBody<MAX_COMPONENT_BYTES>,
+) -> Result<HttpResponse, AppError> {
+    check_wasm(&req)?;
+    let view = plugins::install(&ctx, Installer::Admin(&viewer), body.to_vec(), p.sha256.as_deref(), InstallMode::Upgrade, Some(&type_id)).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Disables an activity type: its activities stop taking contributions until it is enabled.
+#[utoipa::path(post, path = "/api/v1/admin/plugins/{type_id}/disable", tag = "plugins", params(("type_id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = PluginView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn disable(ctx: Ctx, Authenticated(viewer): Authenticated, type_id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(plugins::set_enabled(&ctx, Some(&viewer), &type_id, false).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/plugins/{type_id}/enable", tag = "plugins", params(("type_id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = PluginView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn enable(ctx: Ctx, Authenticated(viewer): Authenticated, type_id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(plugins::set_enabled(&ctx, Some(&viewer), &type_id, true).await?))
+}
