@@ -113,3 +113,30 @@ pub async fn create_process(app: &TestApp, token: &str, body: &Value) -> Value {
     assert_eq!(status, 201, "create process: {value}");
     value
 }
+
+/// A first-party or test plugin component, as the server's build leaves it for these tests
+/// (`consultation`, `template`, `hostile`, `hostile-v2`).
+pub fn component_path(stem: &str) -> std::path::PathBuf {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/plugins/components").join(format!("{stem}.wasm"));
+    assert!(path.is_file(), "{} is missing: build the server first (cargo build -p convene)", path.display());
+    path
+}
+
+/// Creates and publishes a process as an admin; returns it.
+pub async fn published_process(app: &TestApp, admin: &str, slug: &str) -> Value {
+    let process = create_process(app, admin, &process_body(slug)).await;
+    let res = app.client.post(app.url(&format!("/api/v1/processes/{slug}/publish"))).bearer_auth(admin).send().await.unwrap();
+    assert_eq!(res.status(), 200, "publish: {}", res.text().await.unwrap());
+    process
+}
+
+/// Adds an activity to a process (asserting 201) and returns it.
+pub async fn add_activity(app: &TestApp, token: &str, process: &str, body: &Value) -> Value {
+    let res = app.client.post(app.url(&format!("/api/v1/processes/{process}/activities"))).bearer_auth(token).json(body).send().await.unwrap();
+    crate::expect_json(res, 201).await
+}
+
+/// Posts a contribution and returns the response.
+pub async fn contribute(app: &TestApp, token: &str, activity: &str, body: &Value) -> reqwest::Response {
+    app.client.post(app.url(&format!("/api/v1/activities/{activity}/contributions"))).bearer_auth(token).json(body).send().await.unwrap()
+}

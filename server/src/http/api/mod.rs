@@ -21,8 +21,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(auth::routes)
             .configure(accounts::routes)
             .configure(topics::routes)
-            .configure(processes::routes)
+            // Before processes: its /processes scope would otherwise swallow /processes/{key}/activities.
             .configure(activities::routes)
+            .configure(processes::routes)
             .configure(plugins::routes)
             .configure(admin::routes),
     );
