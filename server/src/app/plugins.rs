@@ -35,6 +35,9 @@ pub struct PluginRegistry {
     settings: PluginSettings,
     host: OnceLock<Result<Arc<PluginHost>, String>>,
     loaded: RwLock<HashMap<String, Arc<LoadedPlugin>>>,
+    /// One permit per pooled instance slot: past the pool's size, calls wait their turn
+    /// instead of failing to instantiate.
+    slots: Arc<tokio::sync::Semaphore>,
 }
 
 /// The built-in components, by SHA-256.
@@ -43,7 +46,8 @@ static BUILTIN_BY_SHA: LazyLock<Vec<(String, &'static [u8])>> =
 
 impl PluginRegistry {
     pub fn new(settings: PluginSettings) -> PluginRegistry {
-        PluginRegistry { settings, host: OnceLock::new(), loaded: RwLock::new(HashMap::new()) }
+        let slots = Arc::new(tokio::sync::Semaphore::new(settings.limits.max_live_instances as usize));
+        PluginRegistry { settings, host: OnceLock::new(), loaded: RwLock::new(HashMap::new()), slots }
     }
 
     pub fn limits(&self) -> &plugins::Limits {
@@ -72,9 +76,17 @@ impl PluginRegistry {
 
     async fn load(self: &Arc<Self>, bytes: Vec<u8>) -> Result<Arc<LoadedPlugin>, PluginError> {
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.load_blocking(&bytes))
+        let slot = self.slot().await?;
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            this.load_blocking(&bytes)
+        })
             .await
             .map_err(|e| PluginError::Host(format!("plugin loader stopped: {e}")))?
+    }
+
+    async fn slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, PluginError> {
+        self.slots.clone().acquire_owned().await.map_err(|_| PluginError::Host("the plugin host is shutting down".into()))
     }
 
     fn cached(&self, sha: &str) -> Option<Arc<LoadedPlugin>> {
@@ -90,14 +102,8 @@ impl PluginRegistry {
         call: CallContext,
         f: impl FnOnce(&Activity, &mut wasmtime::Store<HostState>) -> wasmtime::Result<R> + Send + 'static,
     ) -> AppResult<(R, KvChanges)> {
-        let host = self.host().map_err(|e| failure(&plugin.id, e))?;
         let p = plugin.clone();
-        let started = std::time::Instant::now();
-        let outcome = tokio::task::spawn_blocking(move || host.call(&p, call, f))
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("plugin call thread: {e}")))?;
-        record(&plugin.id, export, started, outcome.as_ref().err());
-        outcome.map_err(|e| failure(&plugin.id, e))
+        self.blocking(plugin, export, move |host| host.call(&p, call, f)).await
     }
 
     /// `validate-contribution`, with the host's checks on what comes back.
@@ -109,13 +115,26 @@ impl PluginRegistry {
         kind: String,
         body: String,
     ) -> AppResult<(plugins::bindings::convene::activity::types::Validation, KvChanges)> {
-        let host = self.host().map_err(|e| failure(&plugin.id, e))?;
         let p = plugin.clone();
+        self.blocking(plugin, "validate-contribution", move |host| host.validate_contribution(&p, call, &config, &kind, &body)).await
+    }
+
+    async fn blocking<R: Send + 'static>(
+        &self,
+        plugin: &LoadedPlugin,
+        export: &'static str,
+        f: impl FnOnce(&PluginHost) -> Result<R, PluginError> + Send + 'static,
+    ) -> AppResult<R> {
+        let host = self.host().map_err(|e| failure(&plugin.id, e))?;
+        let slot = self.slot().await.map_err(|e| failure(&plugin.id, e))?;
         let started = std::time::Instant::now();
-        let outcome = tokio::task::spawn_blocking(move || host.validate_contribution(&p, call, &config, &kind, &body))
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("plugin call thread: {e}")))?;
-        record(&plugin.id, "validate-contribution", started, outcome.as_ref().err());
+        let outcome = tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            f(&host)
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("plugin call thread: {e}")))?;
+        record(&plugin.id, export, started, outcome.as_ref().err());
         outcome.map_err(|e| failure(&plugin.id, e))
     }
 }
