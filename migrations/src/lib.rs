@@ -7,6 +7,7 @@ mod m20261123_000001_accounts;
 mod m20261123_000002_processes;
 mod m20261123_000003_seed_topics;
 mod m20261123_000004_plugins_activities;
+mod m20261123_000005_ledger_and_jobs;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_processes::Migration),
             Box::new(m20261123_000003_seed_topics::Migration),
             Box::new(m20261123_000004_plugins_activities::Migration),
+            Box::new(m20261123_000005_ledger_and_jobs::Migration),
         ]
     }
 }

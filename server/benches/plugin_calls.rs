@@ -79,10 +79,17 @@ fn main() {
     }
     report("instantiate + validate-contribution, 2 threads", both);
 
+    // Memory per live instance, right after instantiation (copy-on-write pages untouched) and
+    // after each has served a call (what a busy server holds per concurrent call).
     let before = rss_kib();
-    let live: Vec<_> = (0..50).map(|_| host.live_instance(&plugin).unwrap()).collect();
-    let after = rss_kib();
-    println!("memory per live instance (RSS delta over {}): {} KiB", live.len(), (after.saturating_sub(before)) / live.len() as u64);
+    let mut live: Vec<_> = (0..50).map(|_| host.live_instance(&plugin).unwrap()).collect();
+    let instantiated = rss_kib();
+    for (store, activity) in &mut live {
+        std::hint::black_box(activity.call_validate_contribution(&mut *store, CONFIG, "response", BODY).unwrap());
+    }
+    let called = rss_kib();
+    let per = |kib: u64| kib.saturating_sub(before) / live.len() as u64;
+    println!("memory per live instance (RSS delta over {}): {} KiB instantiated, {} KiB after a call", live.len(), per(instantiated), per(called));
     drop(live);
     let _ = std::fs::remove_dir_all(cache);
 }

@@ -12,7 +12,7 @@ use crate::adapters::store;
 use crate::app::plugins::{self, InstallMode, Installer};
 use crate::app::{AppContext, accounts};
 use crate::config::{CliOverrides, Settings};
-use crate::{adapters, demo, http, telemetry};
+use crate::{adapters, demo, http, ledger_verify, telemetry};
 
 /// Convene: a self-hostable, federated participation server.
 #[derive(Parser)]
@@ -73,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         command: PluginCommand,
     },
+    /// Check a public ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Load the demo processes (a national AI strategy, a city strategy, a regulator's citizen
     /// panel, an oversight group) into the database and exit.
     Demo,
@@ -85,6 +90,20 @@ enum AdminCommand {
     Create {
         #[arg(long, value_name = "EMAIL")]
         email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Verify a whole ledger: every link, every hash, every signature. SOURCE is an
+    /// instance's address (https://participa.example.org) or a JSON file saved from its
+    /// /api/v1/ledger. Names the first bad entry.
+    Verify {
+        source: String,
+        /// The instance's public key (base64) as you got it from a trusted place; by default
+        /// the key the ledger itself gives is used, which proves consistency only.
+        #[arg(long, value_name = "BASE64")]
+        public_key: Option<String>,
     },
 }
 
@@ -129,6 +148,10 @@ pub fn main() {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Verifying someone's ledger needs no settings and no database.
+    if let Command::Ledger { command: LedgerCommand::Verify { source, public_key } } = &cli.command {
+        return ledger_verify::run(source, public_key.as_deref()).await;
+    }
     let bind = match &cli.command {
         Command::Serve { bind, .. } => bind.clone(),
         _ => None,
@@ -163,6 +186,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve { demo: load_demo, .. } => serve(settings, db, load_demo).await,
+        Command::Ledger { .. } => unreachable!("handled before the database is opened"),
         Command::Plugin { command } => {
             store::migrate(&db).await?;
             let ctx = context(settings.clone(), db, settings.public_url_or(settings.bind))?;

@@ -25,6 +25,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub jwt_secret: Secret,
     pub census_secret: Secret,
+    /// Seed of the Ed25519 key that signs the public ledger.
+    pub ledger_secret: Secret,
     pub log_format: LogFormat,
     pub instance: InstanceSettings,
     pub mail: MailSettings,
@@ -313,6 +315,7 @@ impl Settings {
             None => persisted_secret(&data_dir, "jwt_secret", "jwt_secret")?,
         };
         let census_secret = persisted_secret(&data_dir, "census_secret", "data_dir")?;
+        let ledger_secret = persisted_secret(&data_dir, "ledger_key", "data_dir")?;
 
         let log_format = match raw.log_format.as_str() {
             "text" => LogFormat::Text,
@@ -352,6 +355,7 @@ impl Settings {
             data_dir,
             jwt_secret,
             census_secret,
+            ledger_secret,
             log_format,
             instance,
             mail,

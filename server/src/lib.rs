@@ -10,4 +10,5 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod ledger_verify;
 pub mod telemetry;

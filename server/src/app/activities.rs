@@ -159,7 +159,8 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
         });
     }
 
-    let position = activity::Entity::find().filter(activity::Column::ProcessId.eq(process.id)).count(&ctx.db).await? as i32;
+    let txn = ctx.db.begin().await?;
+    let position = activity::Entity::find().filter(activity::Column::ProcessId.eq(process.id)).count(&txn).await? as i32;
     let at = now();
     let model = activity::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -175,8 +176,14 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
         created_at: Set(at),
         updated_at: Set(at),
     }
-    .insert(&ctx.db)
+    .insert(&txn)
     .await?;
+    let payload = serde_json::json!({
+        "activity": model.id, "type": model.type_id, "version": plugin.version, "title": model.title,
+        "opens_at": model.opens_at, "closes_at": model.closes_at,
+    });
+    super::ledger::append(&txn, &ctx.ledger_key, "activity.created", Some(process.id), payload).await?;
+    txn.commit().await?;
     Ok(activity_view(model))
 }
 

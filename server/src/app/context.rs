@@ -21,13 +21,22 @@ pub struct AppContext {
     pub tokens: Arc<TokenKeys>,
     /// Installed activity types and the sandbox that runs them.
     pub plugins: Arc<PluginRegistry>,
+    /// Signs the public ledger.
+    pub ledger_key: Arc<ed25519_dalek::SigningKey>,
 }
 
 impl AppContext {
     pub fn new(db: DatabaseConnection, settings: Arc<Settings>, public_url: Url, mailer: Mailer) -> Self {
         let tokens = Arc::new(TokenKeys::new(&settings, public_url.as_str()));
         let plugins = Arc::new(PluginRegistry::new(settings.plugins.clone()));
-        Self { db, settings, public_url, mailer, tokens, plugins }
+        let seed: [u8; 32] = settings.ledger_secret.expose()[..32].try_into().expect("secrets are at least 32 bytes");
+        let ledger_key = Arc::new(ed25519_dalek::SigningKey::from_bytes(&seed));
+        Self { db, settings, public_url, mailer, tokens, plugins, ledger_key }
+    }
+
+    /// The key that verifies the ledger, base64.
+    pub fn ledger_public_key(&self) -> String {
+        crate::domain::ledger::public_key_base64(&self.ledger_key.verifying_key())
     }
 
     /// An absolute link to a path on this instance.

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod census;
 pub mod context;
 pub mod error;
+pub mod ledger;
 pub mod pagination;
 pub mod plugins;
 pub mod processes;

@@ -630,14 +630,19 @@ async fn set_status(ctx: &AppContext, p: &process::Model, from: ProcessStatus, t
         ProcessStatus::Archived => update.col_expr(process::Column::ArchivedAt, Expr::value(at)),
         ProcessStatus::Draft => update,
     };
+    let txn = ctx.db.begin().await?;
     let result = update
         .filter(process::Column::Id.eq(p.id))
         .filter(process::Column::Status.eq(from.as_str()))
-        .exec(&ctx.db)
+        .exec(&txn)
         .await?;
     if result.rows_affected != 1 {
         return Err(AppError::conflict("status", "the process changed meanwhile; reload and try again"));
     }
+    let kind = format!("process.{}", to.as_str());
+    let payload = serde_json::json!({ "slug": p.slug, "title": p.title, "visibility": p.visibility });
+    super::ledger::append(&txn, &ctx.ledger_key, &kind, Some(p.id), payload).await?;
+    txn.commit().await?;
     Ok(())
 }
 

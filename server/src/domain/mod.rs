@@ -4,6 +4,7 @@
 pub mod account;
 pub mod errors;
 pub mod language;
+pub mod ledger;
 pub mod localized;
 pub mod markdown;
 pub mod process;

@@ -24,6 +24,7 @@ use super::problem::Problem;
         api::activities::contributions, api::activities::contribute, api::activities::results,
         api::plugins::activity_types, api::plugins::list, api::plugins::install, api::plugins::upgrade,
         api::plugins::disable, api::plugins::enable,
+        api::ledger::page,
     ),
     components(schemas(Problem, crate::domain::errors::FieldError, crate::app::processes::ProcessSummary)),
     modifiers(&BearerAuth),
@@ -32,6 +33,7 @@ use super::problem::Problem;
         (name = "auth", description = "Sign-up and sign-in by email link or password"),
         (name = "activities", description = "Activities of a process (consultations, roundtables...) and contributions to them"),
         (name = "plugins", description = "Activity types: sandboxed WebAssembly plugins"),
+        (name = "ledger", description = "The public ledger: hash-chained, signed public events"),
     )
 )]
 pub struct ApiDoc;

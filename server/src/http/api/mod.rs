@@ -5,6 +5,7 @@ pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod instance;
+pub mod ledger;
 pub mod plugins;
 pub mod processes;
 pub mod topics;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(activities::routes)
             .configure(processes::routes)
             .configure(plugins::routes)
+            .configure(ledger::routes)
             .configure(admin::routes),
     );
 }

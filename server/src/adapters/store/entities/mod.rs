@@ -7,6 +7,8 @@ pub mod activity_kv;
 pub mod census_entry;
 pub mod commitment;
 pub mod contribution;
+pub mod job;
+pub mod ledger_entry;
 pub mod magic_link;
 pub mod milestone;
 pub mod phase;

@@ -1,0 +1,87 @@
+//! Appending public events to the ledger, and reading it. Appends happen inside the
+//! transaction of the change they record, so the change and its entry commit together or not
+//! at all.
+
+use ed25519_dalek::SigningKey;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement};
+use sea_orm::ColumnTrait;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::error::AppResult;
+use super::{AppContext, AppError, now};
+use crate::adapters::store::entities::ledger_entry;
+use crate::domain::ledger::{self, Entry};
+
+/// The largest page of entries one request returns.
+pub const MAX_PAGE: u64 = 1_000;
+
+/// Seals and stores one event. Call it inside the transaction that makes the change.
+pub async fn append<C: ConnectionTrait>(db: &C, key: &SigningKey, kind: &str, process_id: Option<Uuid>, payload: serde_json::Value) -> AppResult<Entry> {
+    // Taking the head first serialises appenders (row lock / SQLite's write lock).
+    let take_head = "UPDATE ledger_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash";
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), take_head))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the ledger head row is missing")))?;
+    let seq: i64 = row.try_get("", "seq")?;
+    let prev_hash: String = row.try_get("", "hash")?;
+    let prev = (seq > 1).then(|| (prev_hash.as_str(), seq - 1));
+    let at = now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let process = process_id.map(|id| id.to_string());
+    let entry = ledger::seal(key, prev, &at, kind, process.as_deref(), &payload.to_string());
+    debug_assert_eq!(entry.seq, seq);
+    ledger_entry::ActiveModel {
+        seq: Set(entry.seq),
+        at: Set(entry.at.clone()),
+        kind: Set(entry.kind.clone()),
+        process_id: Set(entry.process_id.clone()),
+        payload: Set(entry.payload.clone()),
+        prev_hash: Set(entry.prev_hash.clone()),
+        hash: Set(entry.hash.clone()),
+        signature: Set(entry.signature.clone()),
+    }
+    .insert(db)
+    .await?;
+    let set_hash = match db.get_database_backend() {
+        DbBackend::Postgres => Statement::from_sql_and_values(DbBackend::Postgres, "UPDATE ledger_head SET hash = $1 WHERE id = 1", [entry.hash.clone().into()]),
+        backend => Statement::from_sql_and_values(backend, "UPDATE ledger_head SET hash = ? WHERE id = 1", [entry.hash.clone().into()]),
+    };
+    db.execute_raw(set_hash).await?;
+    Ok(entry)
+}
+
+/// A page of the ledger, with the key that verifies it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LedgerPage {
+    /// The instance's Ed25519 public key, base64.
+    pub public_key: String,
+    pub entries: Vec<Entry>,
+    /// Pass as `after` for the next page; null at the end.
+    pub next_after: Option<i64>,
+}
+
+fn entry_of(m: ledger_entry::Model) -> Entry {
+    Entry { seq: m.seq, at: m.at, kind: m.kind, process_id: m.process_id, payload: m.payload, prev_hash: m.prev_hash, hash: m.hash, signature: m.signature }
+}
+
+/// Entries after `after` (0 for the start), oldest first. The ledger is public.
+pub async fn page(ctx: &AppContext, after: i64, limit: Option<u64>) -> AppResult<LedgerPage> {
+    let limit = limit.unwrap_or(MAX_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(AppError::bad_request("limit", format!("must be between 1 and {MAX_PAGE}")));
+    }
+    if after < 0 {
+        return Err(AppError::bad_request("after", "must be 0 or a sequence number"));
+    }
+    let mut rows = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::Seq.gt(after))
+        .order_by_asc(ledger_entry::Column::Seq)
+        .limit(limit + 1)
+        .all(&ctx.db)
+        .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next_after = if more { rows.last().map(|r| r.seq) } else { None };
+    Ok(LedgerPage { public_key: ctx.ledger_public_key(), entries: rows.into_iter().map(entry_of).collect(), next_after })
+}
