@@ -38,3 +38,19 @@ pub(crate) fn cascade_to<T: IntoIden, C: IntoIden, P: IntoIden>(
         .on_delete(ForeignKeyAction::Cascade);
     fk.to_owned()
 }
+
+/// A foreign key from `from.col` to `to.id` that is emptied when its parent row goes (an
+/// author's account deleted, say), keeping the row itself.
+pub(crate) fn nullify_to<T: IntoIden, C: IntoIden, P: IntoIden>(
+    from: T,
+    col: C,
+    to: P,
+) -> ForeignKeyCreateStatement {
+    let mut fk = ForeignKey::create();
+    fk.from_tbl(from)
+        .from_col(col)
+        .to_tbl(to)
+        .to_col(Alias::new("id"))
+        .on_delete(ForeignKeyAction::SetNull);
+    fk.to_owned()
+}

@@ -3,7 +3,7 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::cascade_to;
+use crate::{cascade_to, nullify_to};
 use crate::m20261123_000001_accounts::Accounts;
 
 #[derive(DeriveMigrationName)]
@@ -96,14 +96,7 @@ impl MigrationTrait for Migration {
                 .col(uuid_null(Plugins::InstalledBy))
                 .col(timestamp_with_time_zone(Plugins::InstalledAt))
                 .col(timestamp_with_time_zone(Plugins::UpdatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from_tbl(Plugins::Table)
-                        .from_col(Plugins::InstalledBy)
-                        .to_tbl(Accounts::Table)
-                        .to_col(Accounts::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
+                .foreign_key(&mut nullify_to(Plugins::Table, Plugins::InstalledBy, Accounts::Table))
                 .to_owned(),
         )
         .await?;
@@ -168,22 +161,8 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(Contributions::CreatedAt))
                 .col(timestamp_with_time_zone(Contributions::UpdatedAt))
                 .foreign_key(&mut cascade_to(Contributions::Table, Contributions::ActivityId, Activities::Table))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from_tbl(Contributions::Table)
-                        .from_col(Contributions::AuthorId)
-                        .to_tbl(Accounts::Table)
-                        .to_col(Accounts::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from_tbl(Contributions::Table)
-                        .from_col(Contributions::EnteredBy)
-                        .to_tbl(Accounts::Table)
-                        .to_col(Accounts::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
+                .foreign_key(&mut nullify_to(Contributions::Table, Contributions::AuthorId, Accounts::Table))
+                .foreign_key(&mut nullify_to(Contributions::Table, Contributions::EnteredBy, Accounts::Table))
                 .to_owned(),
         )
         .await?;
