@@ -8,6 +8,7 @@ mod m20261123_000002_processes;
 mod m20261123_000003_seed_topics;
 mod m20261123_000004_plugins_activities;
 mod m20261123_000005_ledger_and_jobs;
+mod m20261123_000006_moderation_and_responses;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_seed_topics::Migration),
             Box::new(m20261123_000004_plugins_activities::Migration),
             Box::new(m20261123_000005_ledger_and_jobs::Migration),
+            Box::new(m20261123_000006_moderation_and_responses::Migration),
         ]
     }
 }

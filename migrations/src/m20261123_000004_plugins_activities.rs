@@ -73,7 +73,13 @@ enum Contributions {
     Status,
     AuthorId,
     EnteredBy,
+    /// A facilitator's reference for input without an account (the number on a paper form).
+    Reference,
     IdempotencyKey,
+    /// Why moderators hid it, shown publicly in its place.
+    HiddenReason,
+    EditedAt,
+    WithdrawnAt,
     CreatedAt,
     UpdatedAt,
 }
@@ -157,7 +163,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(Contributions::Status, 16))
                 .col(uuid_null(Contributions::AuthorId))
                 .col(uuid_null(Contributions::EnteredBy))
+                .col(string_len_null(Contributions::Reference, 64))
                 .col(string_len_null(Contributions::IdempotencyKey, 128))
+                .col(text_null(Contributions::HiddenReason))
+                .col(timestamp_with_time_zone_null(Contributions::EditedAt))
+                .col(timestamp_with_time_zone_null(Contributions::WithdrawnAt))
                 .col(timestamp_with_time_zone(Contributions::CreatedAt))
                 .col(timestamp_with_time_zone(Contributions::UpdatedAt))
                 .foreign_key(&mut cascade_to(Contributions::Table, Contributions::ActivityId, Activities::Table))
@@ -175,17 +185,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        // A retried submission with the same key from the same person is the same submission.
-        m.create_index(
-            Index::create()
-                .name("idx_contributions_idempotency")
-                .table(Contributions::Table)
-                .col(Contributions::AuthorId)
-                .col(Contributions::IdempotencyKey)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
+        // A retried submission with the same key from the same person is the same submission
+        // (a participant's own, or a facilitator's entries on behalf of others).
+        for (name, who) in [("idx_contributions_idempotency", Contributions::AuthorId), ("idx_contributions_entered_idempotency", Contributions::EnteredBy)] {
+            m.create_index(
+                Index::create().name(name).table(Contributions::Table).col(who).col(Contributions::IdempotencyKey).unique().to_owned(),
+            )
+            .await?;
+        }
         Ok(())
     }
 }

@@ -273,6 +273,7 @@ async fn serve(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, load_de
     if load_demo {
         report_demo(demo::load(&ctx).await?);
     }
+    actix_web::rt::spawn(crate::app::jobs::run_worker(ctx.clone()));
     let metrics = http::ops::Metrics { handle: telemetry::init_metrics()? };
     let server = http::server(ctx, metrics, listener)?;
     // Scripts and tests wait for this exact line to learn the port.

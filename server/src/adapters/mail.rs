@@ -14,6 +14,9 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// A stable Message-ID (e.g. from a job id), so a retried send can be recognised as the
+    /// same message; generated when None.
+    pub message_id: Option<String>,
 }
 
 #[derive(Clone)]
@@ -66,7 +69,8 @@ impl Mailer {
         let builder = Message::builder()
             .from(self.from.clone())
             .to(email.to.clone())
-            .subject(email.subject.clone());
+            .subject(email.subject.clone())
+            .message_id(email.message_id.clone());
         let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(email.text.clone());
         let message = match &email.html {
             Some(html) => builder.multipart(

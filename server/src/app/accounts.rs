@@ -247,7 +247,7 @@ async fn send_login_link(ctx: &AppContext, account: &account::Model, purpose: Li
         .parse()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored email does not parse: {e}")))?;
     ctx.mailer
-        .send(Email { to, subject, text, html: None })
+        .send(Email { to, subject, text, html: None, message_id: None })
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "sending a sign-in link failed");

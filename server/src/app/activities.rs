@@ -1,36 +1,30 @@
-//! Activities of a process (each of an installed activity type, configured by its organisers)
-//! and the contributions people make to them. The activity's plugin validates the
-//! configuration and every contribution body; the host enforces who, when and how much.
+//! Activities of a process, each of an installed activity type and configured by its
+//! organisers (the type's plugin checks the configuration), with their forms and results.
+//! Contributions to them are in `contributions`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::error::AppResult;
-use super::pagination::{Page, PageParams};
 use super::processes::{self, Visible};
 use super::{AppContext, AppError, Viewer, now, plugins};
-use crate::adapters::plugins::bindings::convene::activity::types::{self as wit, Validation};
-use crate::adapters::plugins::{CallContext, KvChanges, LoadedPlugin, view};
-use crate::adapters::store::entities::{activity, activity_kv, contribution};
-use crate::adapters::store::is_unique_violation;
-use crate::domain::account::ProcessRole;
+use crate::adapters::plugins::bindings::convene::activity::types as wit;
+use crate::adapters::plugins::{CallContext, LoadedPlugin, view};
+use crate::adapters::store::entities::{activity, contribution};
 use crate::domain::errors::{FieldError, FieldErrors};
-use crate::domain::language::Language;
 use crate::domain::localized::{LocalizedText, TextRule};
+use crate::domain::participation::{Channel, ContributionStatus};
 use crate::domain::process::ProcessStatus;
 
 type TextMap = BTreeMap<String, String>;
 
-/// The largest contribution body, as JSON text.
-pub const MAX_BODY_BYTES: usize = 64 << 10;
 /// The largest activity configuration, as JSON text.
 pub const MAX_CONFIG_BYTES: usize = 256 << 10;
-const MAX_IDEMPOTENCY_KEY: usize = 128;
 
 const TITLE: TextRule = TextRule { max_chars: 200, multiline: false };
 const DESCRIPTION: TextRule = TextRule { max_chars: 10_000, multiline: true };
@@ -87,7 +81,7 @@ pub struct ActivityView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn state_at(a: &activity::Model, at: DateTime<Utc>) -> ActivityState {
+pub(super) fn state_at(a: &activity::Model, at: DateTime<Utc>) -> ActivityState {
     if a.opens_at.is_some_and(|o| at < o) {
         ActivityState::Upcoming
     } else if a.closes_at.is_some_and(|c| at >= c) {
@@ -114,7 +108,7 @@ fn activity_view(a: activity::Model) -> ActivityView {
 }
 
 /// Plugin field paths are relative to what the plugin saw; make them paths in the request.
-fn prefixed(prefix: &str, errors: Vec<wit::FieldError>) -> Vec<FieldError> {
+pub(super) fn prefixed(prefix: &str, errors: Vec<wit::FieldError>) -> Vec<FieldError> {
     errors
         .into_iter()
         .map(|e| {
@@ -188,7 +182,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
 }
 
 /// An activity and its process, if the viewer may see the process.
-async fn load(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<(activity::Model, Visible)> {
+pub(super) async fn load(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<(activity::Model, Visible)> {
     let a = activity::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound("activity"))?;
     let visible = processes::load_visible(ctx, viewer, &a.process_id.to_string())
         .await
@@ -223,7 +217,7 @@ pub async fn form(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid, kind: &st
     Ok(view::form(&fields))
 }
 
-fn check_kind(plugin: &LoadedPlugin, kind: &str) -> AppResult<()> {
+pub(super) fn check_kind(plugin: &LoadedPlugin, kind: &str) -> AppResult<()> {
     let kinds: Vec<&str> = plugin.info.contribution_kinds.iter().map(|k| k.id.as_str()).collect();
     if kinds.contains(&kind) {
         Ok(())
@@ -232,196 +226,13 @@ fn check_kind(plugin: &LoadedPlugin, kind: &str) -> AppResult<()> {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewContribution {
-    /// One of the activity type's contribution kinds, e.g. `response`.
-    pub kind: String,
-    /// The contribution itself; its shape is the activity type's form.
-    #[schema(value_type = Object)]
-    pub body: serde_json::Value,
-    /// The language it is written in (default: the instance's default language).
-    pub language: Option<String>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ContributionView {
-    pub id: Uuid,
-    pub activity_id: Uuid,
-    pub kind: String,
-    /// The body as the plugin normalised it.
-    #[schema(value_type = Object)]
-    pub body: serde_json::Value,
-    pub language: String,
-    /// online, paper, phone, in_person or federated.
-    pub channel: String,
-    pub status: String,
-    /// Whether the viewer wrote it.
-    pub mine: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-fn contribution_view(c: contribution::Model, viewer: Option<&Viewer>) -> ContributionView {
-    ContributionView {
-        mine: viewer.is_some_and(|v| c.author_id == Some(v.account_id)),
-        body: serde_json::from_str(&c.body).unwrap_or_default(),
-        id: c.id,
-        activity_id: c.activity_id,
-        kind: c.kind,
-        language: c.language,
-        channel: c.channel,
-        status: c.status,
-        created_at: c.created_at,
-    }
-}
-
-/// The outcome of a submission: created now, or the earlier one with the same idempotency key.
-pub enum Submitted {
-    Created(ContributionView),
-    Replayed(ContributionView),
-}
-
-/// A participant contributes online. The activity must be open, its process published and
-/// visible to them; the plugin checks the body. A retry with the same idempotency key returns
-/// the first submission instead of storing a second.
-pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContribution, idempotency_key: Option<String>) -> AppResult<Submitted> {
-    if let Some(key) = &idempotency_key {
-        if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY || !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(AppError::bad_request("Idempotency-Key", format!("must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters")));
-        }
-        if let Some(earlier) = by_idempotency_key(ctx, viewer, key).await? {
-            return replay(earlier, id, viewer);
-        }
-    }
-    let (a, visible) = load(ctx, Some(viewer), id).await?;
-    if visible.role == Some(ProcessRole::Observer) {
-        return Err(AppError::Forbidden("observers follow a process; they do not contribute to it".into()));
-    }
-    if visible.process.status != ProcessStatus::Published.as_str() {
-        return Err(AppError::conflict("activity", format!("its process is {}, not open for contributions", visible.process.status)));
-    }
-    match state_at(&a, now()) {
-        ActivityState::Open => {}
-        ActivityState::Upcoming => {
-            let opens = a.opens_at.map(|o| o.to_rfc3339()).unwrap_or_default();
-            return Err(AppError::conflict("activity", format!("is not open yet; it opens at {opens}")));
-        }
-        ActivityState::Closed => {
-            let closed = a.closes_at.map(|c| c.to_rfc3339()).unwrap_or_default();
-            return Err(AppError::conflict("activity", format!("closed at {closed}; it no longer takes contributions")));
-        }
-    }
-    let plugin = plugins::runnable(ctx, &a.type_id).await.map_err(|e| match e {
-        AppError::Conflict(f) => AppError::conflict("activity", f.problem),
-        other => other,
-    })?;
-    check_kind(&plugin, &input.kind)?;
-    let language = match &input.language {
-        None => ctx.settings.instance.default_language.clone(),
-        Some(tag) => Language::parse(tag)
-            .ok()
-            .filter(|l| ctx.settings.instance.languages.contains(l))
-            .ok_or_else(|| AppError::invalid("language", format!("`{tag}` is not a language this instance offers")))?,
-    };
-    let body = input.body.to_string();
-    if body.len() > MAX_BODY_BYTES {
-        return Err(AppError::TooLarge(FieldError::new("body", format!("is {} bytes; the limit is {MAX_BODY_BYTES}", body.len()))));
-    }
-
-    let call = CallContext { activity: a.id.to_string(), kv: kv_of(ctx, a.id).await?, ..CallContext::empty() };
-    let (verdict, kv_changes) = ctx.plugins.validate_contribution(&plugin, call, a.config.clone(), input.kind.clone(), body).await?;
-    let normalised = match verdict {
-        Validation::Accepted(body) => body,
-        Validation::Rejected(errors) => return Err(AppError::Invalid(prefixed("body", errors))),
-    };
-
-    let at = now();
-    let txn = ctx.db.begin().await?;
-    let stored = contribution::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        activity_id: Set(a.id),
-        kind: Set(input.kind),
-        body: Set(normalised),
-        language: Set(language.as_str().to_string()),
-        channel: Set("online".into()),
-        status: Set("visible".into()),
-        author_id: Set(Some(viewer.account_id)),
-        entered_by: Set(None),
-        idempotency_key: Set(idempotency_key.clone()),
-        created_at: Set(at),
-        updated_at: Set(at),
-    }
-    .insert(&txn)
-    .await;
-    let stored = match stored {
-        Ok(m) => m,
-        Err(e) if is_unique_violation(&e) && idempotency_key.is_some() => {
-            // The same submission raced itself; the first one won.
-            drop(txn);
-            let key = idempotency_key.unwrap_or_default();
-            let earlier = by_idempotency_key(ctx, viewer, &key).await?.ok_or(AppError::Db(e))?;
-            return replay(earlier, id, viewer);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    save_kv(&txn, a.id, kv_changes).await?;
-    txn.commit().await?;
-    Ok(Submitted::Created(contribution_view(stored, Some(viewer))))
-}
-
-async fn by_idempotency_key(ctx: &AppContext, viewer: &Viewer, key: &str) -> AppResult<Option<contribution::Model>> {
-    Ok(contribution::Entity::find()
-        .filter(contribution::Column::AuthorId.eq(viewer.account_id))
-        .filter(contribution::Column::IdempotencyKey.eq(key))
-        .one(&ctx.db)
-        .await?)
-}
-
-fn replay(earlier: contribution::Model, activity_id: Uuid, viewer: &Viewer) -> AppResult<Submitted> {
-    if earlier.activity_id != activity_id {
-        return Err(AppError::conflict("Idempotency-Key", "was already used for a contribution to another activity"));
-    }
-    Ok(Submitted::Replayed(contribution_view(earlier, Some(viewer))))
-}
-
-async fn kv_of(ctx: &AppContext, activity_id: Uuid) -> AppResult<BTreeMap<String, Vec<u8>>> {
-    let rows = activity_kv::Entity::find().filter(activity_kv::Column::ActivityId.eq(activity_id)).all(&ctx.db).await?;
-    Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
-}
-
-async fn save_kv<C: sea_orm::ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChanges) -> AppResult<()> {
-    for (key, change) in changes {
-        activity_kv::Entity::delete_by_id((activity_id, key.clone())).exec(db).await?;
-        if let Some(value) = change {
-            activity_kv::ActiveModel { activity_id: Set(activity_id), key: Set(key), value: Set(value) }.insert(db).await?;
-        }
-    }
-    Ok(())
-}
-
-/// An activity's visible contributions, oldest first, without who wrote them.
-pub async fn contributions(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid, page: &PageParams) -> AppResult<Page<ContributionView>> {
-    let req = page.parse()?;
-    let (a, _) = load(ctx, viewer, id).await?;
-    let mut query = contribution::Entity::find()
-        .filter(contribution::Column::ActivityId.eq(a.id))
-        .filter(contribution::Column::Status.eq("visible"))
-        .order_by_asc(contribution::Column::Id)
-        .limit(req.limit + 1);
-    if let Some(after) = req.after {
-        query = query.filter(contribution::Column::Id.gt(after));
-    }
-    let rows = query.all(&ctx.db).await?;
-    Ok(Page::from_rows(rows, req, |c| c.id, |c| contribution_view(c, viewer)))
-}
-
 /// The activity's results, computed now by its plugin from its visible contributions.
 pub async fn results(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<serde_json::Value> {
     let (a, _) = load(ctx, viewer, id).await?;
     let plugin = plugins::runnable(ctx, &a.type_id).await?;
     let rows = contribution::Entity::find()
         .filter(contribution::Column::ActivityId.eq(a.id))
-        .filter(contribution::Column::Status.eq("visible"))
+        .filter(contribution::Column::Status.eq(ContributionStatus::Visible.as_str()))
         .order_by_asc(contribution::Column::Id)
         .all(&ctx.db)
         .await?;
@@ -436,7 +247,7 @@ pub async fn results(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> App
             created_at: c.created_at.to_rfc3339(),
         })
         .collect();
-    let call = CallContext { activity: a.id.to_string(), kv: kv_of(ctx, a.id).await?, contributions: Arc::new(items), ..CallContext::empty() };
+    let call = CallContext { activity: a.id.to_string(), kv: super::contributions::kv_of(ctx, a.id).await?, contributions: Arc::new(items), ..CallContext::empty() };
     let config = a.config.clone();
     let (computed, _) = ctx.plugins.run(&plugin, "compute-results", call, move |p, s| p.call_compute_results(s, &config)).await?;
     let computed = computed.map_err(|message| AppError::Plugin {
@@ -448,11 +259,11 @@ pub async fn results(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> App
 }
 
 fn channel_of(stored: &str) -> wit::Channel {
-    match stored {
-        "paper" => wit::Channel::Paper,
-        "phone" => wit::Channel::Phone,
-        "in_person" => wit::Channel::InPerson,
-        "federated" => wit::Channel::Federated,
-        _ => wit::Channel::Online,
+    match Channel::from_stored(stored).unwrap_or(Channel::Online) {
+        Channel::Online => wit::Channel::Online,
+        Channel::Paper => wit::Channel::Paper,
+        Channel::Phone => wit::Channel::Phone,
+        Channel::InPerson => wit::Channel::InPerson,
+        Channel::Federated => wit::Channel::Federated,
     }
 }

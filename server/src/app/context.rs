@@ -23,6 +23,8 @@ pub struct AppContext {
     pub plugins: Arc<PluginRegistry>,
     /// Signs the public ledger.
     pub ledger_key: Arc<ed25519_dalek::SigningKey>,
+    /// Wakes the job worker when a job is enqueued.
+    pub jobs_notify: Arc<tokio::sync::Notify>,
 }
 
 impl AppContext {
@@ -31,7 +33,12 @@ impl AppContext {
         let plugins = Arc::new(PluginRegistry::new(settings.plugins.clone()));
         let seed: [u8; 32] = settings.ledger_secret.expose()[..32].try_into().expect("secrets are at least 32 bytes");
         let ledger_key = Arc::new(ed25519_dalek::SigningKey::from_bytes(&seed));
-        Self { db, settings, public_url, mailer, tokens, plugins, ledger_key }
+        Self { db, settings, public_url, mailer, tokens, plugins, ledger_key, jobs_notify: Arc::new(tokio::sync::Notify::new()) }
+    }
+
+    /// Tells the job worker there is new work (it also polls, so this only saves time).
+    pub fn jobs_wake(&self) {
+        self.jobs_notify.notify_one();
     }
 
     /// The key that verifies the ledger, base64.

@@ -5,11 +5,14 @@ pub mod accounts;
 pub mod activities;
 pub mod census;
 pub mod context;
+pub mod contributions;
 pub mod error;
+pub mod jobs;
 pub mod ledger;
 pub mod pagination;
 pub mod plugins;
 pub mod processes;
+pub mod responses;
 pub mod tokens;
 pub mod topics;
 

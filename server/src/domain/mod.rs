@@ -6,6 +6,7 @@ pub mod errors;
 pub mod language;
 pub mod ledger;
 pub mod localized;
+pub mod participation;
 pub mod markdown;
 pub mod process;
 pub mod slug;

@@ -20,8 +20,11 @@ use super::problem::Problem;
         api::processes::publish, api::processes::archive, api::processes::children,
         api::processes::members, api::processes::add_member, api::processes::set_member_role, api::processes::remove_member,
         api::admin::list_accounts, api::admin::grant_attribute, api::admin::revoke_attribute, api::admin::import_census,
-        api::activities::list, api::activities::create, api::activities::get, api::activities::form,
-        api::activities::contributions, api::activities::contribute, api::activities::results,
+        api::activities::list, api::activities::create, api::activities::get, api::activities::form, api::activities::results,
+        api::contributions::list, api::contributions::contribute, api::contributions::get, api::contributions::edit,
+        api::contributions::withdraw, api::contributions::report, api::contributions::hide, api::contributions::restore,
+        api::contributions::history, api::contributions::moderation_log, api::contributions::reports,
+        api::contributions::respond, api::contributions::my_input,
         api::plugins::activity_types, api::plugins::list, api::plugins::install, api::plugins::upgrade,
         api::plugins::disable, api::plugins::enable,
         api::ledger::page,
@@ -31,7 +34,8 @@ use super::problem::Problem;
     tags(
         (name = "processes", description = "Deliberation processes: timeline, commitments, members"),
         (name = "auth", description = "Sign-up and sign-in by email link or password"),
-        (name = "activities", description = "Activities of a process (consultations, roundtables...) and contributions to them"),
+        (name = "activities", description = "Activities of a process (consultations, roundtables...)"),
+        (name = "contributions", description = "Contributions, moderation, responses and everyone's own input"),
         (name = "plugins", description = "Activity types: sandboxed WebAssembly plugins"),
         (name = "ledger", description = "The public ledger: hash-chained, signed public events"),
     )

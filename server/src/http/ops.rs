@@ -39,11 +39,16 @@ pub async fn readyz(ctx: web::Data<AppContext>) -> HttpResponse {
     }
 }
 
-/// Prometheus text format: requests, latency, database pool.
+/// Prometheus text format: requests, latency, database pool, plugin calls, the job queue.
 pub async fn metrics(ctx: web::Data<AppContext>, m: web::Data<Metrics>) -> HttpResponse {
     let (size, idle) = store::pool_stats(&ctx.db);
     metrics::gauge!("convene_db_pool_connections").set(size as f64);
     metrics::gauge!("convene_db_pool_idle_connections").set(idle as f64);
+    if let Ok(counts) = crate::app::jobs::counts(&ctx).await {
+        for status in ["pending", "running", "done", "failed"] {
+            metrics::gauge!("convene_jobs", "status" => status).set(counts.get(status).copied().unwrap_or(0) as f64);
+        }
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(m.handle.render())

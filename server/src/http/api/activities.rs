@@ -1,13 +1,13 @@
-//! Activities of a process and the contributions people make to them.
+//! Activities of a process: add, read, their forms and results. Their contributions are in
+//! `contributions` (the routes under /activities/{id} are all registered here).
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::Ctx;
 use crate::app::AppError;
-use crate::app::activities::{self, ActivityView, ContributionView, NewActivity, NewContribution, Submitted};
-use crate::app::pagination::PageParams;
+use crate::app::activities::{self, ActivityView, NewActivity};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::Problem;
@@ -19,8 +19,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/activities")
                 .route("/{id}", web::get().to(get))
                 .route("/{id}/form", web::get().to(form))
-                .route("/{id}/contributions", web::get().to(contributions))
-                .route("/{id}/contributions", web::post().to(contribute))
+                .route("/{id}/contributions", web::get().to(super::contributions::list))
+                .route("/{id}/contributions", web::post().to(super::contributions::contribute))
                 .route("/{id}/results", web::get().to(results)),
         );
 }
@@ -62,38 +62,6 @@ pub struct FormParams {
     responses((status = 200, description = "[FormField]"), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn form(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>, ApiQuery(p): ApiQuery<FormParams>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(activities::form(&ctx, viewer.as_ref(), *id, &p.kind).await?))
-}
-
-/// The visible contributions of an activity, oldest first, without their authors.
-#[utoipa::path(get, path = "/api/v1/activities/{id}/contributions", tag = "activities", params(("id" = Uuid, Path), PageParams),
-    responses((status = 200, description = "a page of ContributionView"), (status = 404, body = Problem)))]
-pub async fn contributions(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>, ApiQuery(page): ApiQuery<PageParams>) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(activities::contributions(&ctx, viewer.as_ref(), *id, &page).await?))
-}
-
-/// Contributes to an open activity. The activity type's plugin checks the body; its field
-/// errors come back under `body.`. Send an `Idempotency-Key` header to make retries safe: a
-/// repeat returns the first contribution with 200.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/contributions", tag = "activities", request_body = NewContribution,
-    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)), security(("bearer" = [])),
-    responses((status = 201, body = ContributionView), (status = 200, body = ContributionView, description = "a replay of an earlier submission"),
-              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
-              (status = 413, body = Problem), (status = 422, body = Problem), (status = 502, body = Problem)))]
-pub async fn contribute(
-    ctx: Ctx,
-    req: HttpRequest,
-    Authenticated(viewer): Authenticated,
-    id: web::Path<Uuid>,
-    ApiJson(input): ApiJson<NewContribution>,
-) -> Result<HttpResponse, AppError> {
-    let key = match req.headers().get("idempotency-key") {
-        None => None,
-        Some(v) => Some(v.to_str().map_err(|_| AppError::bad_request("Idempotency-Key", "must be visible ASCII"))?.to_string()),
-    };
-    Ok(match activities::submit(&ctx, &viewer, *id, input, key).await? {
-        Submitted::Created(view) => HttpResponse::Created().json(view),
-        Submitted::Replayed(view) => HttpResponse::Ok().insert_header(("Idempotent-Replayed", "true")).json(view),
-    })
 }
 
 /// The activity's results, computed by its plugin from the visible contributions.

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod activities;
 pub mod admin;
 pub mod auth;
+pub mod contributions;
 pub mod instance;
 pub mod ledger;
 pub mod plugins;
@@ -20,10 +21,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/openapi.json", web::get().to(super::openapi::document))
             .configure(instance::routes)
             .configure(auth::routes)
+            // These three first: the /me and /processes scopes would otherwise swallow
+            // /me/input and /processes/{key}/activities, /moderation, /reports, /responses.
+            .configure(contributions::routes)
+            .configure(activities::routes)
             .configure(accounts::routes)
             .configure(topics::routes)
-            // Before processes: its /processes scope would otherwise swallow /processes/{key}/activities.
-            .configure(activities::routes)
             .configure(processes::routes)
             .configure(plugins::routes)
             .configure(ledger::routes)

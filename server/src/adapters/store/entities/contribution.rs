@@ -14,7 +14,12 @@ pub struct Model {
     pub status: String,
     pub author_id: Option<Uuid>,
     pub entered_by: Option<Uuid>,
+    pub reference: Option<String>,
     pub idempotency_key: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub hidden_reason: Option<String>,
+    pub edited_at: Option<DateTimeUtc>,
+    pub withdrawn_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

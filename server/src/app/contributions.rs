@@ -1,0 +1,544 @@
+//! Contributions: made online by participants or entered by facilitators for people who are
+//! not online (paper, phone, in person), edited or withdrawn while the activity is open,
+//! reported by anyone and hidden by moderators with a public reason.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::activities::{self, ActivityState, check_kind, prefixed, state_at};
+use super::error::AppResult;
+use super::pagination::{Page, PageParams};
+use super::processes::Visible;
+use super::{AppContext, AppError, Viewer, now, plugins};
+use crate::adapters::plugins::bindings::convene::activity::types::Validation;
+use crate::adapters::plugins::{CallContext, KvChanges};
+use crate::adapters::store::entities::{account, activity, activity_kv, contribution, contribution_report, moderation_action};
+use crate::adapters::store::is_unique_violation;
+use crate::domain::account::ProcessRole;
+use crate::domain::errors::FieldError;
+use crate::domain::language::Language;
+use crate::domain::participation::{Channel, ContributionStatus, generate_reference};
+use crate::domain::process::ProcessStatus;
+use crate::domain::text::bounded;
+
+/// The largest contribution body, as JSON text.
+pub const MAX_BODY_BYTES: usize = 64 << 10;
+const MAX_IDEMPOTENCY_KEY: usize = 128;
+const MAX_REFERENCE: usize = 64;
+const MAX_REASON: usize = 1_000;
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewContribution {
+    /// One of the activity type's contribution kinds, e.g. `response`.
+    pub kind: String,
+    /// The contribution itself; its shape is the activity type's form.
+    #[schema(value_type = Object)]
+    pub body: serde_json::Value,
+    /// The language it is written in (default: the instance's default language).
+    pub language: Option<String>,
+    /// `online` (default) for your own input; facilitators enter `paper`, `phone` or
+    /// `in_person` input on behalf of others.
+    pub channel: Option<Channel>,
+    /// Facilitated input: the account of the person it comes from, if they have one.
+    pub on_behalf_of: Option<Uuid>,
+    /// Facilitated input: your reference (the number on the paper form); generated when
+    /// the person has no account and none is given.
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionEdit {
+    #[schema(value_type = Object)]
+    pub body: serde_json::Value,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    /// Shown publicly (for moderation) or to moderators (for reports).
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ContributionView {
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    pub kind: String,
+    /// The body as the plugin normalised it; null when hidden by moderators.
+    #[schema(value_type = Object)]
+    pub body: serde_json::Value,
+    pub language: String,
+    pub channel: Channel,
+    pub status: ContributionStatus,
+    /// Why moderators hid it.
+    pub hidden_reason: Option<String>,
+    /// Whether the viewer wrote it (or entered it for someone).
+    pub mine: bool,
+    /// The facilitator's reference, shown to them, the author and moderators.
+    pub reference: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    /// The organisers' current response, if any.
+    pub response: Option<super::responses::ResponseView>,
+}
+
+/// Organisers and facilitators moderate and see facilitators' references.
+fn is_moderator(viewer: Option<&Viewer>, role: Option<ProcessRole>) -> bool {
+    viewer.is_some_and(|v| v.is_admin) || matches!(role, Some(ProcessRole::Organiser | ProcessRole::Facilitator))
+}
+
+fn owns(c: &contribution::Model, viewer: Option<&Viewer>) -> bool {
+    viewer.is_some_and(|v| c.entered_by == Some(v.account_id) || (c.entered_by.is_none() && c.author_id == Some(v.account_id)))
+}
+
+pub(super) fn view_of(c: contribution::Model, viewer: Option<&Viewer>, moderator: bool, response: Option<super::responses::ResponseView>) -> ContributionView {
+    let status = ContributionStatus::from_stored(&c.status).unwrap_or(ContributionStatus::Visible);
+    let mine = owns(&c, viewer) || viewer.is_some_and(|v| c.author_id == Some(v.account_id));
+    let body = if status == ContributionStatus::Hidden && !moderator { serde_json::Value::Null } else { serde_json::from_str(&c.body).unwrap_or_default() };
+    ContributionView {
+        reference: if mine || moderator { c.reference } else { None },
+        mine,
+        body,
+        status,
+        hidden_reason: c.hidden_reason,
+        channel: Channel::from_stored(&c.channel).unwrap_or(Channel::Online),
+        id: c.id,
+        activity_id: c.activity_id,
+        kind: c.kind,
+        language: c.language,
+        created_at: c.created_at,
+        edited_at: c.edited_at,
+        response,
+    }
+}
+
+/// The outcome of a submission: created now, or the earlier one with the same idempotency key.
+pub enum Submitted {
+    Created(ContributionView),
+    Replayed(ContributionView),
+}
+
+fn language_of(ctx: &AppContext, tag: Option<&str>) -> AppResult<Language> {
+    match tag {
+        None => Ok(ctx.settings.instance.default_language.clone()),
+        Some(tag) => Language::parse(tag)
+            .ok()
+            .filter(|l| ctx.settings.instance.languages.contains(l))
+            .ok_or_else(|| AppError::invalid("language", format!("`{tag}` is not a language this instance offers"))),
+    }
+}
+
+fn body_text(body: &serde_json::Value) -> AppResult<String> {
+    let text = body.to_string();
+    if text.len() > MAX_BODY_BYTES {
+        return Err(AppError::TooLarge(FieldError::new("body", format!("is {} bytes; the limit is {MAX_BODY_BYTES}", text.len()))));
+    }
+    Ok(text)
+}
+
+/// The activity must be open and its process published.
+fn ensure_open(a: &activity::Model, visible: &Visible) -> AppResult<()> {
+    if visible.process.status != ProcessStatus::Published.as_str() {
+        return Err(AppError::conflict("activity", format!("its process is {}, not open for contributions", visible.process.status)));
+    }
+    match state_at(a, now()) {
+        ActivityState::Open => Ok(()),
+        ActivityState::Upcoming => {
+            let opens = a.opens_at.map(|o| o.to_rfc3339()).unwrap_or_default();
+            Err(AppError::conflict("activity", format!("is not open yet; it opens at {opens}")))
+        }
+        ActivityState::Closed => {
+            let closed = a.closes_at.map(|c| c.to_rfc3339()).unwrap_or_default();
+            Err(AppError::conflict("activity", format!("closed at {closed}; contributions can no longer be made or changed")))
+        }
+    }
+}
+
+/// Who a submission is from, as the rules of its channel decide.
+struct Origin {
+    channel: Channel,
+    author_id: Option<Uuid>,
+    entered_by: Option<Uuid>,
+    reference: Option<String>,
+}
+
+async fn origin_of(ctx: &AppContext, viewer: &Viewer, visible: &Visible, input: &NewContribution) -> AppResult<Origin> {
+    let channel = input.channel.unwrap_or(Channel::Online);
+    match channel {
+        Channel::Federated => Err(AppError::invalid("channel", "federated input arrives from other instances, not through this endpoint")),
+        Channel::Online => {
+            if input.on_behalf_of.is_some() || input.reference.is_some() {
+                let field = if input.on_behalf_of.is_some() { "on_behalf_of" } else { "reference" };
+                return Err(AppError::invalid(field, "only for input a facilitator enters (channel paper, phone or in_person)"));
+            }
+            if visible.role == Some(ProcessRole::Observer) {
+                return Err(AppError::Forbidden("observers follow a process; they do not contribute to it".into()));
+            }
+            Ok(Origin { channel, author_id: Some(viewer.account_id), entered_by: None, reference: None })
+        }
+        facilitated => {
+            if !is_moderator(Some(viewer), visible.role) {
+                return Err(AppError::Forbidden("only the process's facilitators and organisers enter input on behalf of others".into()));
+            }
+            if let Some(id) = input.on_behalf_of {
+                account::Entity::find_by_id(id)
+                    .one(&ctx.db)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("on_behalf_of", "no account with this id"))?;
+            }
+            let reference = match &input.reference {
+                Some(r) => {
+                    let r = bounded("reference", r, MAX_REFERENCE, false)?;
+                    (!r.is_empty()).then_some(r)
+                }
+                None => None,
+            };
+            let reference = reference.or_else(|| input.on_behalf_of.is_none().then(|| generate_reference(facilitated)));
+            Ok(Origin { channel, author_id: input.on_behalf_of, entered_by: Some(viewer.account_id), reference })
+        }
+    }
+}
+
+/// Participants contribute online; facilitators enter paper, phone and in-person input on
+/// behalf of others ("entered by" them, linked to the person's account or anonymous with a
+/// reference). The activity must be open, its process published and visible to the viewer;
+/// the plugin checks the body. A retry with the same idempotency key returns the first
+/// submission instead of storing a second.
+pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContribution, idempotency_key: Option<String>) -> AppResult<Submitted> {
+    if let Some(key) = &idempotency_key {
+        if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(AppError::bad_request("Idempotency-Key", format!("must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters")));
+        }
+        if let Some(earlier) = by_idempotency_key(ctx, viewer, key).await? {
+            return replay(earlier, id, viewer);
+        }
+    }
+    let (a, visible) = activities::load(ctx, Some(viewer), id).await?;
+    let origin = origin_of(ctx, viewer, &visible, &input).await?;
+    ensure_open(&a, &visible)?;
+    let plugin = plugins::runnable(ctx, &a.type_id).await.map_err(|e| match e {
+        AppError::Conflict(f) => AppError::conflict("activity", f.problem),
+        other => other,
+    })?;
+    check_kind(&plugin, &input.kind)?;
+    let language = language_of(ctx, input.language.as_deref())?;
+    let body = body_text(&input.body)?;
+
+    let call = CallContext { activity: a.id.to_string(), kv: kv_of(ctx, a.id).await?, ..CallContext::empty() };
+    let (verdict, kv_changes) = ctx.plugins.validate_contribution(&plugin, call, a.config.clone(), input.kind.clone(), body).await?;
+    let normalised = match verdict {
+        Validation::Accepted(body) => body,
+        Validation::Rejected(errors) => return Err(AppError::Invalid(prefixed("body", errors))),
+    };
+
+    let at = now();
+    let txn = ctx.db.begin().await?;
+    let stored = contribution::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        activity_id: Set(a.id),
+        kind: Set(input.kind),
+        body: Set(normalised),
+        language: Set(language.as_str().to_string()),
+        channel: Set(origin.channel.as_str().into()),
+        status: Set(ContributionStatus::Visible.as_str().into()),
+        author_id: Set(origin.author_id),
+        entered_by: Set(origin.entered_by),
+        reference: Set(origin.reference),
+        idempotency_key: Set(idempotency_key.clone()),
+        hidden_reason: Set(None),
+        edited_at: Set(None),
+        withdrawn_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(&txn)
+    .await;
+    let stored = match stored {
+        Ok(m) => m,
+        Err(e) if is_unique_violation(&e) && idempotency_key.is_some() => {
+            // The same submission raced itself; the first one won.
+            drop(txn);
+            let key = idempotency_key.unwrap_or_default();
+            let earlier = by_idempotency_key(ctx, viewer, &key).await?.ok_or(AppError::Db(e))?;
+            return replay(earlier, id, viewer);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    save_kv(&txn, a.id, kv_changes).await?;
+    txn.commit().await?;
+    Ok(Submitted::Created(view_of(stored, Some(viewer), is_moderator(Some(viewer), visible.role), None)))
+}
+
+/// An earlier submission by the same person (their own, or entered by them) with this key.
+async fn by_idempotency_key(ctx: &AppContext, viewer: &Viewer, key: &str) -> AppResult<Option<contribution::Model>> {
+    let mine = sea_orm::Condition::any()
+        .add(contribution::Column::EnteredBy.eq(viewer.account_id))
+        .add(sea_orm::Condition::all().add(contribution::Column::AuthorId.eq(viewer.account_id)).add(contribution::Column::EnteredBy.is_null()));
+    Ok(contribution::Entity::find().filter(mine).filter(contribution::Column::IdempotencyKey.eq(key)).one(&ctx.db).await?)
+}
+
+fn replay(earlier: contribution::Model, activity_id: Uuid, viewer: &Viewer) -> AppResult<Submitted> {
+    if earlier.activity_id != activity_id {
+        return Err(AppError::conflict("Idempotency-Key", "was already used for a contribution to another activity"));
+    }
+    Ok(Submitted::Replayed(view_of(earlier, Some(viewer), false, None)))
+}
+
+pub(super) async fn kv_of(ctx: &AppContext, activity_id: Uuid) -> AppResult<BTreeMap<String, Vec<u8>>> {
+    let rows = activity_kv::Entity::find().filter(activity_kv::Column::ActivityId.eq(activity_id)).all(&ctx.db).await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
+}
+
+async fn save_kv<C: sea_orm::ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChanges) -> AppResult<()> {
+    for (key, change) in changes {
+        activity_kv::Entity::delete_by_id((activity_id, key.clone())).exec(db).await?;
+        if let Some(value) = change {
+            activity_kv::ActiveModel { activity_id: Set(activity_id), key: Set(key), value: Set(value) }.insert(db).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A contribution with its activity and process, if the viewer may see the process.
+async fn load(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<(contribution::Model, activity::Model, Visible)> {
+    let c = contribution::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound("contribution"))?;
+    let (a, visible) = activities::load(ctx, viewer, c.activity_id)
+        .await
+        .map_err(|e| if matches!(e, AppError::NotFound(_)) { AppError::NotFound("contribution") } else { e })?;
+    if c.status == ContributionStatus::Withdrawn.as_str() && !owns(&c, viewer) {
+        return Err(AppError::NotFound("contribution"));
+    }
+    Ok((c, a, visible))
+}
+
+/// The author's (or the entering facilitator's) own contribution, still changeable.
+async fn load_own_open(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<(contribution::Model, activity::Model, Visible)> {
+    let (c, a, visible) = load(ctx, Some(viewer), id).await?;
+    if !owns(&c, Some(viewer)) {
+        return Err(AppError::Forbidden("only its author (or the facilitator who entered it) may change a contribution".into()));
+    }
+    if c.status != ContributionStatus::Visible.as_str() {
+        return Err(AppError::conflict("contribution", format!("is {}; it can no longer change", c.status)));
+    }
+    ensure_open(&a, &visible)?;
+    Ok((c, a, visible))
+}
+
+pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<ContributionView> {
+    let (c, _, visible) = load(ctx, viewer, id).await?;
+    let response = super::responses::current(ctx, &[c.id]).await?.remove(&c.id);
+    Ok(view_of(c, viewer, is_moderator(viewer, visible.role), response))
+}
+
+/// Changes the body while the activity is open; the plugin checks it again.
+pub async fn edit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: ContributionEdit) -> AppResult<ContributionView> {
+    let (c, a, visible) = load_own_open(ctx, viewer, id).await?;
+    let plugin = plugins::runnable(ctx, &a.type_id).await?;
+    let language = match &input.language {
+        Some(tag) => language_of(ctx, Some(tag))?,
+        None => Language::parse(&c.language).unwrap_or_else(|_| ctx.settings.instance.default_language.clone()),
+    };
+    let body = body_text(&input.body)?;
+    let call = CallContext { activity: a.id.to_string(), kv: kv_of(ctx, a.id).await?, ..CallContext::empty() };
+    let (verdict, kv_changes) = ctx.plugins.validate_contribution(&plugin, call, a.config.clone(), c.kind.clone(), body).await?;
+    let normalised = match verdict {
+        Validation::Accepted(body) => body,
+        Validation::Rejected(errors) => return Err(AppError::Invalid(prefixed("body", errors))),
+    };
+    let at = now();
+    let txn = ctx.db.begin().await?;
+    let updated = contribution::ActiveModel {
+        id: Set(c.id),
+        body: Set(normalised),
+        language: Set(language.as_str().to_string()),
+        edited_at: Set(Some(at)),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    save_kv(&txn, a.id, kv_changes).await?;
+    txn.commit().await?;
+    Ok(view_of(updated, Some(viewer), is_moderator(Some(viewer), visible.role), None))
+}
+
+/// Takes a contribution back while the activity is open. It leaves lists and results.
+pub async fn withdraw(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<()> {
+    let (c, _, _) = load_own_open(ctx, viewer, id).await?;
+    let at = now();
+    contribution::ActiveModel {
+        id: Set(c.id),
+        status: Set(ContributionStatus::Withdrawn.as_str().into()),
+        withdrawn_at: Set(Some(at)),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .update(&ctx.db)
+    .await?;
+    Ok(())
+}
+
+/// An activity's contributions, oldest first, without who wrote them. Hidden ones stay in
+/// place with the moderators' reason instead of their body; withdrawn ones are gone.
+pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, activity_id: Uuid, page: &PageParams) -> AppResult<Page<ContributionView>> {
+    let req = page.parse()?;
+    let (a, visible) = activities::load(ctx, viewer, activity_id).await?;
+    let mut query = contribution::Entity::find()
+        .filter(contribution::Column::ActivityId.eq(a.id))
+        .filter(contribution::Column::Status.ne(ContributionStatus::Withdrawn.as_str()))
+        .order_by_asc(contribution::Column::Id)
+        .limit(req.limit + 1);
+    if let Some(after) = req.after {
+        query = query.filter(contribution::Column::Id.gt(after));
+    }
+    let rows = query.all(&ctx.db).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+    let mut responses = super::responses::current(ctx, &ids).await?;
+    let moderator = is_moderator(viewer, visible.role);
+    Ok(Page::from_rows(rows, req, |c| c.id, |c| {
+        let response = responses.remove(&c.id);
+        view_of(c, viewer, moderator, response)
+    }))
+}
+
+fn reason_text(input: &Reason) -> AppResult<String> {
+    let reason = bounded("reason", &input.reason, MAX_REASON, true)?;
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "say why, in a sentence"));
+    }
+    Ok(reason)
+}
+
+/// Anyone who can see a contribution may report it, once.
+pub async fn report(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason) -> AppResult<()> {
+    let reason = reason_text(&input)?;
+    let (c, _, _) = load(ctx, Some(viewer), id).await?;
+    contribution_report::ActiveModel { contribution_id: Set(c.id), reporter_id: Set(viewer.account_id), reason: Set(reason), created_at: Set(now()) }
+        .insert(&ctx.db)
+        .await
+        .map_err(|e| if is_unique_violation(&e) { AppError::conflict("contribution", "you have already reported it") } else { e.into() })?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ModerationEntry {
+    pub contribution_id: Uuid,
+    /// `hidden` or `restored`.
+    pub action: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Moderators hide a contribution (or restore it) with a reason everyone sees; the action goes
+/// to the process's public moderation log and the ledger.
+pub async fn moderate(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason, hide: bool) -> AppResult<ContributionView> {
+    let reason = reason_text(&input)?;
+    let (c, _, visible) = load(ctx, Some(viewer), id).await?;
+    if !is_moderator(Some(viewer), visible.role) {
+        return Err(AppError::Forbidden("only the process's organisers and facilitators moderate".into()));
+    }
+    let (from, to, action) = if hide {
+        (ContributionStatus::Visible, ContributionStatus::Hidden, "hidden")
+    } else {
+        (ContributionStatus::Hidden, ContributionStatus::Visible, "restored")
+    };
+    if c.status != from.as_str() {
+        return Err(AppError::conflict("contribution", format!("is {}, not {}", c.status, from.as_str())));
+    }
+    let at = now();
+    let txn = ctx.db.begin().await?;
+    let updated = contribution::ActiveModel {
+        id: Set(c.id),
+        status: Set(to.as_str().into()),
+        hidden_reason: Set(hide.then(|| reason.clone())),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    moderation_action::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        process_id: Set(visible.process.id),
+        contribution_id: Set(c.id),
+        action: Set(action.into()),
+        reason: Set(reason.clone()),
+        moderator_id: Set(Some(viewer.account_id)),
+        created_at: Set(at),
+    }
+    .insert(&txn)
+    .await?;
+    let payload = serde_json::json!({ "contribution": c.id, "reason": reason });
+    super::ledger::append(&txn, &ctx.ledger_key, &format!("contribution.{action}"), Some(visible.process.id), payload).await?;
+    txn.commit().await?;
+    Ok(view_of(updated, Some(viewer), true, None))
+}
+
+/// The public moderation log of a process, newest first.
+pub async fn moderation_log(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str) -> AppResult<Vec<ModerationEntry>> {
+    let v = super::processes::load_visible(ctx, viewer, process_key).await?;
+    let rows = moderation_action::Entity::find()
+        .filter(moderation_action::Column::ProcessId.eq(v.process.id))
+        .order_by_desc(moderation_action::Column::Id)
+        .all(&ctx.db)
+        .await?;
+    Ok(rows.into_iter().map(|m| ModerationEntry { contribution_id: m.contribution_id, action: m.action, reason: m.reason, at: m.created_at }).collect())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReportedContribution {
+    pub contribution_id: Uuid,
+    pub status: ContributionStatus,
+    pub reports: usize,
+    pub reasons: Vec<String>,
+}
+
+/// What people reported in a process, most reported first (moderators only).
+pub async fn reports(ctx: &AppContext, viewer: &Viewer, process_key: &str) -> AppResult<Vec<ReportedContribution>> {
+    let v = super::processes::load_visible(ctx, Some(viewer), process_key).await?;
+    if !is_moderator(Some(viewer), v.role) {
+        return Err(AppError::Forbidden("only the process's organisers and facilitators see reports".into()));
+    }
+    let activity_ids: Vec<Uuid> = activity::Entity::find()
+        .filter(activity::Column::ProcessId.eq(v.process.id))
+        .select_only()
+        .column(activity::Column::Id)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let contributions = contribution::Entity::find().filter(contribution::Column::ActivityId.is_in(activity_ids)).select_only().column(contribution::Column::Id);
+    let rows = contribution_report::Entity::find()
+        .filter(contribution_report::Column::ContributionId.in_subquery(sea_orm::QueryTrait::into_query(contributions)))
+        .all(&ctx.db)
+        .await?;
+    let mut by: BTreeMap<Uuid, Vec<String>> = BTreeMap::new();
+    for r in rows {
+        by.entry(r.contribution_id).or_default().push(r.reason);
+    }
+    let statuses: BTreeMap<Uuid, String> = contribution::Entity::find()
+        .filter(contribution::Column::Id.is_in(by.keys().copied().collect::<Vec<_>>()))
+        .select_only()
+        .columns([contribution::Column::Id, contribution::Column::Status])
+        .into_tuple::<(Uuid, String)>()
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out: Vec<ReportedContribution> = by
+        .into_iter()
+        .map(|(id, reasons)| ReportedContribution {
+            contribution_id: id,
+            status: statuses.get(&id).and_then(|s| ContributionStatus::from_stored(s)).unwrap_or(ContributionStatus::Visible),
+            reports: reasons.len(),
+            reasons,
+        })
+        .collect();
+    out.sort_by(|a, b| b.reports.cmp(&a.reports));
+    Ok(out)
+}

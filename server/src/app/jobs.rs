@@ -1,0 +1,236 @@
+//! Durable background jobs in the database: enqueued in the transaction of the change that
+//! needs them, claimed by one worker at a time with a lease, retried with exponential backoff,
+//! and picked up again after a crash or restart when their lease runs out.
+//!
+//! Fan-out jobs (one response batch -> one email per author) give the jobs they create ids
+//! derived from their own data, so running a fan-out twice creates nothing twice. An email is
+//! sent with its job's id as Message-ID, so the rare resend after a crash between the SMTP
+//! server's acceptance and the job's completion is recognisable as the same message.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::error::AppResult;
+use super::{AppContext, AppError, now};
+use crate::adapters::mail::Email;
+use crate::adapters::store::entities::{account, contribution, job, process, response};
+use crate::adapters::store::is_unique_violation;
+use crate::domain::localized::LocalizedText;
+use crate::domain::participation::Disposition;
+
+/// How long a claimed job is reserved for its worker.
+const LEASE: Duration = Duration::from_secs(60);
+/// After this many failed attempts a job is left as `failed` for an operator to look at.
+const MAX_ATTEMPTS: i32 = 12;
+/// How often the worker looks for due jobs when nobody wakes it.
+const POLL: Duration = Duration::from_secs(2);
+/// Jobs claimed per round.
+const BATCH: u64 = 20;
+
+/// What there is to do.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    /// Tell each author in a response batch what happened to their input.
+    NotifyResponse { batch_id: Uuid },
+    /// Send one email.
+    Email { to: String, subject: String, text: String },
+}
+
+impl Job {
+    fn kind(&self) -> &'static str {
+        match self {
+            Job::NotifyResponse { .. } => "notify_response",
+            Job::Email { .. } => "email",
+        }
+    }
+}
+
+/// Adds a job; call it inside the transaction of the change that needs it.
+pub async fn enqueue<C: ConnectionTrait>(db: &C, job: Job) -> AppResult<()> {
+    enqueue_with_id(db, Uuid::now_v7(), job).await.map(|_| ())
+}
+
+/// Adds a job with a given id; false if a job with that id already exists (it was enqueued
+/// by an earlier run of the same fan-out).
+async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: Job) -> AppResult<bool> {
+    let at = now();
+    let inserted = job::ActiveModel {
+        id: Set(id),
+        kind: Set(job.kind().into()),
+        payload: Set(serde_json::to_string(&job).map_err(|e| AppError::Internal(e.into()))?),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        run_after: Set(at),
+        locked_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(db)
+    .await;
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Runs due jobs until the process ends. Several servers may run it on one database: a job
+/// is claimed by a conditional update, so only one of them runs it.
+pub async fn run_worker(ctx: AppContext) {
+    loop {
+        match run_due(&ctx).await {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "job worker round failed"),
+        }
+        tokio::select! {
+            _ = ctx.jobs_notify.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// Claims and runs the jobs that are due; returns how many ran.
+pub async fn run_due(ctx: &AppContext) -> AppResult<usize> {
+    let at = now();
+    let due = Condition::any()
+        .add(Condition::all().add(job::Column::Status.eq("pending")).add(job::Column::RunAfter.lte(at)))
+        .add(Condition::all().add(job::Column::Status.eq("running")).add(job::Column::LockedUntil.lt(at)));
+    let candidates: Vec<Uuid> = job::Entity::find()
+        .filter(due.clone())
+        .order_by_asc(job::Column::RunAfter)
+        .select_only()
+        .column(job::Column::Id)
+        .limit(BATCH)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let mut ran = 0;
+    for id in candidates {
+        let lease = at + chrono::Duration::from_std(LEASE).expect("a small duration");
+        let claimed = job::Entity::update_many()
+            .col_expr(job::Column::Status, Expr::value("running"))
+            .col_expr(job::Column::LockedUntil, Expr::value(lease))
+            .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
+            .col_expr(job::Column::UpdatedAt, Expr::value(at))
+            .filter(job::Column::Id.eq(id))
+            .filter(due.clone())
+            .exec(&ctx.db)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue; // another worker took it
+        }
+        let Some(row) = job::Entity::find_by_id(id).one(&ctx.db).await? else { continue };
+        let outcome = match serde_json::from_str::<Job>(&row.payload) {
+            Ok(job) => perform(ctx, row.id, job).await,
+            Err(e) => Err(format!("unreadable job: {e}")),
+        };
+        finish(ctx, &row, outcome).await?;
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+async fn finish(ctx: &AppContext, row: &job::Model, outcome: Result<(), String>) -> AppResult<()> {
+    let at = now();
+    let mut update = job::ActiveModel { id: Set(row.id), locked_until: Set(None), updated_at: Set(at), ..Default::default() };
+    match outcome {
+        Ok(()) => update.status = Set("done".into()),
+        Err(error) => {
+            let attempts = row.attempts;
+            let gave_up = attempts >= MAX_ATTEMPTS;
+            // 2, 4, 8... seconds, at most an hour.
+            let backoff = chrono::Duration::seconds(std::cmp::min(1i64 << attempts.clamp(1, 12), 3_600));
+            tracing::warn!(job = %row.id, kind = %row.kind, attempts, gave_up, %error, "job failed");
+            metrics::counter!("convene_job_failures_total", "kind" => row.kind.clone()).increment(1);
+            update.status = Set(if gave_up { "failed" } else { "pending" }.into());
+            update.run_after = Set(at + backoff);
+            update.last_error = Set(Some(error));
+        }
+    }
+    update.update(&ctx.db).await?;
+    Ok(())
+}
+
+async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
+    match job {
+        Job::Email { to, subject, text } => {
+            let to = to.parse().map_err(|e| format!("bad address {to}: {e}"))?;
+            let host = ctx.public_url.host_str().unwrap_or("convene.invalid").to_string();
+            let email = Email { to, subject, text, html: None, message_id: Some(format!("<{id}@{host}>")) };
+            ctx.mailer.send(email).await.map_err(|e| e.to_string())
+        }
+        Job::NotifyResponse { batch_id } => notify_response(ctx, batch_id).await.map_err(|e| e.to_string()),
+    }
+}
+
+/// One email per author of the batch's contributions (people without an account, entered
+/// by facilitators, are told through the facilitator's channels instead).
+async fn notify_response(ctx: &AppContext, batch_id: Uuid) -> AppResult<()> {
+    let responses = response::Entity::find().filter(response::Column::BatchId.eq(batch_id)).all(&ctx.db).await?;
+    let Some(first) = responses.first() else { return Ok(()) };
+    let process = process::Entity::find_by_id(first.process_id).one(&ctx.db).await?.ok_or(AppError::NotFound("process"))?;
+    let ids: Vec<Uuid> = responses.iter().map(|r| r.contribution_id).collect();
+    let authors: Vec<(Uuid, Option<Uuid>)> = contribution::Entity::find()
+        .filter(contribution::Column::Id.is_in(ids))
+        .select_only()
+        .columns([contribution::Column::Id, contribution::Column::AuthorId])
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let mut per_author: BTreeMap<Uuid, usize> = BTreeMap::new();
+    for (_, author) in authors {
+        if let Some(a) = author {
+            *per_author.entry(a).or_default() += 1;
+        }
+    }
+    let lang = ctx.settings.instance.default_language.as_str().to_string();
+    let title = LocalizedText::from_stored(process.title.clone()).best(&lang, &lang).to_string();
+    let disposition = Disposition::from_stored(&first.disposition).unwrap_or(Disposition::Noted);
+    let explanation = LocalizedText::from_stored(first.explanation.clone()).best(&lang, &lang).to_string();
+    let link = ctx.link("me/input");
+    for (author, count) in per_author {
+        let Some(account) = account::Entity::find_by_id(author).one(&ctx.db).await? else { continue };
+        let subject = format!("{title}: a response to your input");
+        let what = if count == 1 { "your contribution".to_string() } else { format!("{count} of your contributions") };
+        let text = format!(
+            "The organisers of \"{title}\" have responded to {what}.\n\nDecision: {}\n\n{explanation}\n\nSee all your input and what happened to it: {link}\n",
+            disposition_words(disposition)
+        );
+        // Derived from the batch and the person: a second run of this fan-out adds nothing.
+        let email_id = Uuid::new_v5(&batch_id, author.as_bytes());
+        enqueue_with_id(&ctx.db, email_id, Job::Email { to: account.email, subject, text }).await?;
+    }
+    ctx.jobs_wake();
+    Ok(())
+}
+
+fn disposition_words(d: Disposition) -> &'static str {
+    match d {
+        Disposition::Adopted => "adopted",
+        Disposition::PartlyAdopted => "partly adopted",
+        Disposition::NotAdopted => "not adopted",
+        Disposition::OutOfScope => "out of the scope of this process",
+        Disposition::Noted => "noted",
+    }
+}
+
+/// How many jobs are waiting, running and failed, for /metrics.
+pub async fn counts(ctx: &AppContext) -> AppResult<BTreeMap<String, u64>> {
+    let rows: Vec<(String, i64)> = job::Entity::find()
+        .select_only()
+        .column(job::Column::Status)
+        .column_as(Expr::col(job::Column::Id).count(), "n")
+        .group_by(job::Column::Status)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    Ok(rows.into_iter().map(|(s, n)| (s, n as u64)).collect())
+}

@@ -1,0 +1,145 @@
+//! Contributions: make, read, edit, withdraw, report, moderate, respond; "my input".
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use uuid::Uuid;
+
+use super::Ctx;
+use crate::app::AppError;
+use crate::app::contributions::{self, ContributionEdit, ContributionView, ModerationEntry, NewContribution, Reason, ReportedContribution, Submitted};
+use crate::app::pagination::PageParams;
+use crate::app::responses::{self, NewResponse, Responded, ResponseView};
+use crate::http::auth::{Authenticated, MaybeViewer};
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::problem::Problem;
+
+/// Registered before the /processes and /me scopes, which would otherwise swallow these.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/processes/{key}/moderation", web::get().to(moderation_log))
+        .route("/processes/{key}/reports", web::get().to(reports))
+        .route("/processes/{key}/responses", web::post().to(respond))
+        .route("/me/input", web::get().to(my_input))
+        .service(
+            web::scope("/contributions")
+                .route("/{id}", web::get().to(get))
+                .route("/{id}", web::patch().to(edit))
+                .route("/{id}", web::delete().to(withdraw))
+                .route("/{id}/reports", web::post().to(report))
+                .route("/{id}/hide", web::post().to(hide))
+                .route("/{id}/restore", web::post().to(restore))
+                .route("/{id}/responses", web::get().to(history)),
+        );
+}
+
+/// An activity's contributions, oldest first, without their authors. Hidden ones show the
+/// moderators' reason in place of their body.
+#[utoipa::path(get, path = "/api/v1/activities/{id}/contributions", tag = "contributions", params(("id" = Uuid, Path), PageParams),
+    responses((status = 200, description = "a page of ContributionView"), (status = 404, body = Problem)))]
+pub async fn list(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>, ApiQuery(page): ApiQuery<PageParams>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(contributions::list(&ctx, viewer.as_ref(), *id, &page).await?))
+}
+
+/// Contributes to an open activity, or (facilitators) enters paper, phone or in-person input
+/// on someone's behalf. The activity type's plugin checks the body; its field errors come
+/// back under `body.`. Send an `Idempotency-Key` header to make retries safe: a repeat
+/// returns the first contribution with 200.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/contributions", tag = "contributions", request_body = NewContribution,
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)), security(("bearer" = [])),
+    responses((status = 201, body = ContributionView), (status = 200, body = ContributionView, description = "a replay of an earlier submission"),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 413, body = Problem), (status = 422, body = Problem), (status = 502, body = Problem)))]
+pub async fn contribute(
+    ctx: Ctx,
+    req: HttpRequest,
+    Authenticated(viewer): Authenticated,
+    id: web::Path<Uuid>,
+    ApiJson(input): ApiJson<NewContribution>,
+) -> Result<HttpResponse, AppError> {
+    let key = match req.headers().get("idempotency-key") {
+        None => None,
+        Some(v) => Some(v.to_str().map_err(|_| AppError::bad_request("Idempotency-Key", "must be visible ASCII"))?.to_string()),
+    };
+    Ok(match contributions::submit(&ctx, &viewer, *id, input, key).await? {
+        Submitted::Created(view) => HttpResponse::Created().insert_header(("Location", format!("/api/v1/contributions/{}", view.id))).json(view),
+        Submitted::Replayed(view) => HttpResponse::Ok().insert_header(("Idempotent-Replayed", "true")).json(view),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ContributionView), (status = 404, body = Problem)))]
+pub async fn get(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(contributions::get(&ctx, viewer.as_ref(), *id).await?))
+}
+
+/// Changes a contribution while its activity is open (its author, or the facilitator who
+/// entered it); the plugin checks the new body.
+#[utoipa::path(patch, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = Uuid, Path)), request_body = ContributionEdit,
+    security(("bearer" = [])), responses((status = 200, body = ContributionView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn edit(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<ContributionEdit>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(contributions::edit(&ctx, &viewer, *id, input).await?))
+}
+
+/// Withdraws a contribution while its activity is open.
+#[utoipa::path(delete, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn withdraw(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
+    contributions::withdraw(&ctx, &viewer, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Reports a contribution to the moderators (once per person).
+#[utoipa::path(post, path = "/api/v1/contributions/{id}/reports", tag = "contributions", params(("id" = Uuid, Path)), request_body = Reason,
+    security(("bearer" = [])), responses((status = 201), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn report(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<Reason>) -> Result<HttpResponse, AppError> {
+    contributions::report(&ctx, &viewer, *id, input).await?;
+    Ok(HttpResponse::Created().finish())
+}
+
+/// Hides a contribution with a public reason (organisers and facilitators).
+#[utoipa::path(post, path = "/api/v1/contributions/{id}/hide", tag = "contributions", params(("id" = Uuid, Path)), request_body = Reason,
+    security(("bearer" = [])), responses((status = 200, body = ContributionView), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn hide(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<Reason>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(contributions::moderate(&ctx, &viewer, *id, input, true).await?))
+}
+
+/// Shows a hidden contribution again, with a public reason.
+#[utoipa::path(post, path = "/api/v1/contributions/{id}/restore", tag = "contributions", params(("id" = Uuid, Path)), request_body = Reason,
+    security(("bearer" = [])), responses((status = 200, body = ContributionView), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn restore(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<Reason>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(contributions::moderate(&ctx, &viewer, *id, input, false).await?))
+}
+
+/// Every response a contribution received, oldest first.
+#[utoipa::path(get, path = "/api/v1/contributions/{id}/responses", tag = "contributions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = [ResponseView]), (status = 404, body = Problem)))]
+pub async fn history(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(responses::history(&ctx, viewer.as_ref(), *id).await?))
+}
+
+/// The public moderation log of a process, newest first.
+#[utoipa::path(get, path = "/api/v1/processes/{key}/moderation", tag = "contributions", params(("key" = String, Path)),
+    responses((status = 200, body = [ModerationEntry]), (status = 404, body = Problem)))]
+pub async fn moderation_log(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, key: web::Path<String>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(contributions::moderation_log(&ctx, viewer.as_ref(), &key).await?))
+}
+
+/// Reported contributions of a process, most reported first (organisers and facilitators).
+#[utoipa::path(get, path = "/api/v1/processes/{key}/reports", tag = "contributions", params(("key" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = [ReportedContribution]), (status = 403, body = Problem)))]
+pub async fn reports(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::Path<String>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(contributions::reports(&ctx, &viewer, &key).await?))
+}
+
+/// Responds to one or many contributions at once (organisers): a disposition, an
+/// explanation, the outcome sections they shaped. Authors are told by email.
+#[utoipa::path(post, path = "/api/v1/processes/{key}/responses", tag = "contributions", params(("key" = String, Path)), request_body = NewResponse,
+    security(("bearer" = [])), responses((status = 201, body = Responded), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn respond(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::Path<String>, ApiJson(input): ApiJson<NewResponse>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(responses::respond(&ctx, &viewer, &key, input).await?))
+}
+
+/// Everything you contributed, across processes, and what happened to it.
+#[utoipa::path(get, path = "/api/v1/me/input", tag = "contributions", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, description = "a page of MyInput")))]
+pub async fn my_input(ctx: Ctx, Authenticated(viewer): Authenticated, ApiQuery(page): ApiQuery<PageParams>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(responses::my_input(&ctx, &viewer, &page).await?))
+}
