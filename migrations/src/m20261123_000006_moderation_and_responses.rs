@@ -1,4 +1,5 @@
-//! Reports and moderation of contributions, and organisers' responses to them.
+//! Reports and moderation of contributions, organisers' responses to them, and the
+//! versioned outcome documents responses point into.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -56,6 +57,22 @@ enum Responses {
     /// Outcome sections it shaped, e.g. ["2.1", "3"].
     OutcomeRefs,
     RespondedBy,
+    CreatedAt,
+}
+
+/// Outcome documents of a process: every revision is a row, the highest version is current.
+#[derive(DeriveIden)]
+enum Outcomes {
+    Table,
+    Id,
+    ProcessId,
+    Version,
+    Title,
+    /// [{id, heading, body, cites: [contribution ids]}]
+    Sections,
+    /// What changed in this revision, in the organisers' words.
+    Note,
+    PublishedBy,
     CreatedAt,
 }
 
@@ -120,6 +137,28 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(Index::create().name("idx_responses_process").table(Responses::Table).col(Responses::ProcessId).to_owned()).await?;
+
+        m.create_table(
+            Table::create()
+                .table(Outcomes::Table)
+                .col(pk_uuid(Outcomes::Id))
+                .col(uuid(Outcomes::ProcessId))
+                .col(integer(Outcomes::Version))
+                .col(json(Outcomes::Title))
+                .col(json(Outcomes::Sections))
+                .col(json(Outcomes::Note))
+                .col(uuid_null(Outcomes::PublishedBy))
+                .col(timestamp_with_time_zone(Outcomes::CreatedAt))
+                .foreign_key(&mut cascade_to(Outcomes::Table, Outcomes::ProcessId, Processes::Table))
+                .foreign_key(&mut nullify_to(Outcomes::Table, Outcomes::PublishedBy, Accounts::Table))
+                .to_owned(),
+        )
+        .await?;
+        // Two organisers saving at once cannot both make version n+1.
+        m.create_index(
+            Index::create().name("idx_outcomes_version").table(Outcomes::Table).col(Outcomes::ProcessId).col(Outcomes::Version).unique().to_owned(),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! that cannot be invalid, so code further in never re-checks them.
 
 pub mod account;
+pub mod commitments;
 pub mod errors;
 pub mod language;
 pub mod ledger;

@@ -28,6 +28,7 @@ use super::problem::Problem;
         api::plugins::activity_types, api::plugins::list, api::plugins::install, api::plugins::upgrade,
         api::plugins::disable, api::plugins::enable,
         api::ledger::page,
+        api::outcomes::publish, api::outcomes::versions, api::outcomes::current, api::outcomes::version, api::outcomes::diff, api::outcomes::report,
     ),
     components(schemas(Problem, crate::domain::errors::FieldError, crate::app::processes::ProcessSummary)),
     modifiers(&BearerAuth),
@@ -37,6 +38,7 @@ use super::problem::Problem;
         (name = "activities", description = "Activities of a process (consultations, roundtables...)"),
         (name = "contributions", description = "Contributions, moderation, responses and everyone's own input"),
         (name = "plugins", description = "Activity types: sandboxed WebAssembly plugins"),
+        (name = "outcomes", description = "Versioned outcome documents citing the contributions they drew on"),
         (name = "ledger", description = "The public ledger: hash-chained, signed public events"),
     )
 )]

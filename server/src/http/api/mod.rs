@@ -7,6 +7,7 @@ pub mod auth;
 pub mod contributions;
 pub mod instance;
 pub mod ledger;
+pub mod outcomes;
 pub mod plugins;
 pub mod processes;
 pub mod topics;
@@ -24,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // These three first: the /me and /processes scopes would otherwise swallow
             // /me/input and /processes/{key}/activities, /moderation, /reports, /responses.
             .configure(contributions::routes)
+            .configure(outcomes::routes)
             .configure(activities::routes)
             .configure(accounts::routes)
             .configure(topics::routes)
