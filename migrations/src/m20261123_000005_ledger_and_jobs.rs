@@ -43,6 +43,9 @@ enum Jobs {
     Attempts,
     RunAfter,
     LockedUntil,
+    /// The server (node id in its data dir) holding the lease, so that a restarted server
+    /// takes back its own interrupted jobs at once instead of waiting for the lease to end.
+    LockedBy,
     LastError,
     CreatedAt,
     UpdatedAt,
@@ -98,6 +101,7 @@ impl MigrationTrait for Migration {
                 .col(integer(Jobs::Attempts))
                 .col(timestamp_with_time_zone(Jobs::RunAfter))
                 .col(timestamp_with_time_zone_null(Jobs::LockedUntil))
+                .col(string_len_null(Jobs::LockedBy, 64))
                 .col(text_null(Jobs::LastError))
                 .col(timestamp_with_time_zone(Jobs::CreatedAt))
                 .col(timestamp_with_time_zone(Jobs::UpdatedAt))

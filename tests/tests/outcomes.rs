@@ -101,3 +101,41 @@ async fn outcomes_are_versioned_and_the_report_counts_exactly() {
     let kinds: Vec<&str> = ledger["entries"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"outcome.published") && kinds.contains(&"outcome.revised"), "{kinds:?}");
 }
+
+#[tokio::test]
+async fn exports_stream_contributions_without_personal_data() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app, "admin@example.org").await;
+    create_process(&app, &admin, &process_body("national-ai")).await;
+    assert_eq!(app.client.post(app.url("/api/v1/processes/national-ai/publish")).bearer_auth(&admin).send().await.unwrap().status(), 200);
+    let activity = json!({ "type": "org.convene.consultation", "title": { "en": "Consultation" },
+        "config": { "questions": [ { "id": "q", "type": "free_text", "required": true, "text": { "en": "Your view?" } } ] } });
+    let aid = add_activity(&app, &admin, "national-ai", &activity).await["id"].as_str().unwrap().to_string();
+    let ana = user_token(&app, "ana.private@example.org").await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let body = json!({ "kind": "response", "body": { "answers": { "q": format!("Point, with \"quotes\" {i}") } } });
+        ids.push(expect_json(contribute(&app, &ana, &aid, &body).await, 201).await["id"].clone());
+    }
+    let hide = json!({ "reason": "Off topic" });
+    expect_json(app.post_json(&format!("/api/v1/contributions/{}/hide", ids[2].as_str().unwrap()), &hide).bearer_auth(&admin).send().await.unwrap(), 200).await;
+    respond(&app, &admin, &[&ids[0]], "adopted").await;
+
+    let res = app.get("/api/v1/processes/national-ai/export/contributions.csv").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "id,activity_id,kind,channel,language,status,created_at,edited_at,body,disposition,first_response_at");
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines[1].contains("adopted") && lines[1].contains(r#"\""quotes\"""#), "CSV-quoted JSON body: {}", lines[1]);
+    assert!(lines[3].contains(",hidden,") && !lines[3].contains("Point"), "a hidden body is not exported: {}", lines[3]);
+    assert!(!csv.contains("ana.private"), "no personal data");
+
+    let jsonl = app.get("/api/v1/processes/national-ai/export/process.jsonl").send().await.unwrap().text().await.unwrap();
+    let types: Vec<String> = jsonl.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["type"].as_str().unwrap().to_string()).collect();
+    let count = |t: &str| types.iter().filter(|x| *x == t).count();
+    assert_eq!((count("process"), count("activity"), count("contribution"), count("response"), count("report")), (1, 1, 3, 1, 1));
+    assert!(count("ledger_entry") >= 4, "{types:?}");
+    assert!(!jsonl.contains("ana.private"));
+}

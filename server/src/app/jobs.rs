@@ -68,6 +68,7 @@ async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: Job) -> AppR
         attempts: Set(0),
         run_after: Set(at),
         locked_until: Set(None),
+        locked_by: Set(None),
         last_error: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
@@ -84,8 +85,28 @@ async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: Job) -> AppR
 /// Runs due jobs until the process ends. Several servers may run it on one database: a job
 /// is claimed by a conditional update, so only one of them runs it.
 pub async fn run_worker(ctx: AppContext) {
+    let node = match node_id(&ctx) {
+        Ok(node) => node,
+        Err(e) => {
+            tracing::error!(error = %e, "the job worker cannot start: no node id");
+            return;
+        }
+    };
+    // Jobs this server was running when it stopped (a crash, a kill) are taken back now.
+    match job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value("pending"))
+        .col_expr(job::Column::LockedUntil, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
+        .filter(job::Column::Status.eq("running"))
+        .filter(job::Column::LockedBy.eq(node.as_str()))
+        .exec(&ctx.db)
+        .await
+    {
+        Ok(r) if r.rows_affected > 0 => tracing::info!(jobs = r.rows_affected, "resuming jobs interrupted by the last stop"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not take back interrupted jobs"),
+    }
     loop {
-        match run_due(&ctx).await {
+        match run_due(&ctx, &node).await {
             Ok(n) if n > 0 => continue,
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "job worker round failed"),
@@ -97,8 +118,21 @@ pub async fn run_worker(ctx: AppContext) {
     }
 }
 
+/// This server's identity among several sharing a database, kept in its data directory.
+fn node_id(ctx: &AppContext) -> std::io::Result<String> {
+    let path = ctx.settings.data_dir.join("node_id");
+    match std::fs::read_to_string(&path) {
+        Ok(id) if !id.trim().is_empty() => Ok(id.trim().to_string()),
+        _ => {
+            let id = Uuid::new_v4().to_string();
+            std::fs::write(&path, &id)?;
+            Ok(id)
+        }
+    }
+}
+
 /// Claims and runs the jobs that are due; returns how many ran.
-pub async fn run_due(ctx: &AppContext) -> AppResult<usize> {
+pub async fn run_due(ctx: &AppContext, node: &str) -> AppResult<usize> {
     let at = now();
     let due = Condition::any()
         .add(Condition::all().add(job::Column::Status.eq("pending")).add(job::Column::RunAfter.lte(at)))
@@ -118,6 +152,7 @@ pub async fn run_due(ctx: &AppContext) -> AppResult<usize> {
         let claimed = job::Entity::update_many()
             .col_expr(job::Column::Status, Expr::value("running"))
             .col_expr(job::Column::LockedUntil, Expr::value(lease))
+            .col_expr(job::Column::LockedBy, Expr::value(node))
             .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
             .col_expr(job::Column::UpdatedAt, Expr::value(at))
             .filter(job::Column::Id.eq(id))
@@ -140,7 +175,7 @@ pub async fn run_due(ctx: &AppContext) -> AppResult<usize> {
 
 async fn finish(ctx: &AppContext, row: &job::Model, outcome: Result<(), String>) -> AppResult<()> {
     let at = now();
-    let mut update = job::ActiveModel { id: Set(row.id), locked_until: Set(None), updated_at: Set(at), ..Default::default() };
+    let mut update = job::ActiveModel { id: Set(row.id), locked_until: Set(None), locked_by: Set(None), updated_at: Set(at), ..Default::default() };
     match outcome {
         Ok(()) => update.status = Set("done".into()),
         Err(error) => {

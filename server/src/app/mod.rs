@@ -7,6 +7,7 @@ pub mod census;
 pub mod context;
 pub mod contributions;
 pub mod error;
+pub mod export;
 pub mod jobs;
 pub mod outcomes;
 pub mod ledger;

@@ -29,6 +29,7 @@ use super::problem::Problem;
         api::plugins::disable, api::plugins::enable,
         api::ledger::page,
         api::outcomes::publish, api::outcomes::versions, api::outcomes::current, api::outcomes::version, api::outcomes::diff, api::outcomes::report,
+        api::exports::contributions_csv, api::exports::process_jsonl,
     ),
     components(schemas(Problem, crate::domain::errors::FieldError, crate::app::processes::ProcessSummary)),
     modifiers(&BearerAuth),

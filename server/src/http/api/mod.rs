@@ -5,6 +5,7 @@ pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod contributions;
+pub mod exports;
 pub mod instance;
 pub mod ledger;
 pub mod outcomes;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // /me/input and /processes/{key}/activities, /moderation, /reports, /responses.
             .configure(contributions::routes)
             .configure(outcomes::routes)
+            .configure(exports::routes)
             .configure(activities::routes)
             .configure(accounts::routes)
             .configure(topics::routes)

@@ -12,6 +12,7 @@ pub struct Model {
     pub attempts: i32,
     pub run_after: DateTimeUtc,
     pub locked_until: Option<DateTimeUtc>,
+    pub locked_by: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
