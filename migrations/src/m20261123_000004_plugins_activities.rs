@@ -48,6 +48,8 @@ enum Activities {
     Config,
     OpensAt,
     ClosesAt,
+    /// Only accounts holding this verified attribute (e.g. `resident`) may contribute.
+    RequiresAttribute,
     CreatedBy,
     CreatedAt,
     UpdatedAt,
@@ -120,6 +122,7 @@ impl MigrationTrait for Migration {
                 .col(text(Activities::Config))
                 .col(timestamp_with_time_zone_null(Activities::OpensAt))
                 .col(timestamp_with_time_zone_null(Activities::ClosesAt))
+                .col(string_len_null(Activities::RequiresAttribute, 64))
                 .col(uuid(Activities::CreatedBy))
                 .col(timestamp_with_time_zone(Activities::CreatedAt))
                 .col(timestamp_with_time_zone(Activities::UpdatedAt))

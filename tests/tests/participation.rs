@@ -88,6 +88,23 @@ async fn facilitators_enter_offline_input_and_everyone_can_change_their_own_whil
     assert_eq!(chart["series"][0]["values"], json!([1.0, 1.0]), "and the results");
     let res = app.client.delete(app.url(&own_path)).bearer_auth(&rosa).send().await.unwrap();
     assert_eq!(res.status(), 409, "withdrawn once");
+
+    // An activity for verified residents only.
+    let mut bad = poll_activity();
+    bad["requires_attribute"] = json!("Not Valid!");
+    let res = app.post_json("/api/v1/processes/national-ai/activities", &bad).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(problem(res).await["errors"][0]["field"], "requires_attribute");
+    let mut residents = poll_activity();
+    residents["requires_attribute"] = json!("resident");
+    let residents = add_activity(&app, &admin, "national-ai", &residents).await;
+    let rid = residents["id"].as_str().unwrap();
+    let res = contribute(&app, &rosa, rid, &answer("health")).await;
+    assert_eq!(res.status(), 403);
+    assert!(problem(res).await["detail"].as_str().unwrap().contains("verified `resident`"));
+    let grant = app.post_json(&format!("/api/v1/admin/accounts/{}/attributes", rosa_id.as_str().unwrap()), &json!({ "name": "resident" }));
+    assert_eq!(grant.bearer_auth(&admin).send().await.unwrap().status(), 200);
+    expect_json(contribute(&app, &rosa, rid, &answer("health")).await, 201).await;
 }
 
 #[tokio::test]

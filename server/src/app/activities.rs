@@ -16,6 +16,7 @@ use super::{AppContext, AppError, Viewer, now, plugins};
 use crate::adapters::plugins::bindings::convene::activity::types as wit;
 use crate::adapters::plugins::{CallContext, LoadedPlugin, view};
 use crate::adapters::store::entities::{activity, contribution};
+use crate::domain::account::attribute_name;
 use crate::domain::errors::{FieldError, FieldErrors};
 use crate::domain::localized::{LocalizedText, TextRule};
 use crate::domain::participation::{Channel, ContributionStatus};
@@ -46,6 +47,9 @@ pub struct NewActivity {
     pub opens_at: Option<DateTime<Utc>>,
     /// When contributions close (default: never, until the process is archived).
     pub closes_at: Option<DateTime<Utc>>,
+    /// Only people holding this verified attribute (e.g. `resident`, granted by an admin or
+    /// claimed against the census) may contribute.
+    pub requires_attribute: Option<String>,
 }
 
 fn empty_object() -> serde_json::Value {
@@ -75,6 +79,7 @@ pub struct ActivityView {
     pub config: serde_json::Value,
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
+    pub requires_attribute: Option<String>,
     /// Whether contributions are accepted now (the process must also be published).
     pub state: ActivityState,
     pub created_at: DateTime<Utc>,
@@ -102,6 +107,7 @@ fn activity_view(a: activity::Model) -> ActivityView {
         description: LocalizedText::from_stored(a.description),
         opens_at: a.opens_at,
         closes_at: a.closes_at,
+        requires_attribute: a.requires_attribute,
         created_at: a.created_at,
         updated_at: a.updated_at,
     }
@@ -133,6 +139,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
             errors.push("closes_at", "must be after opens_at");
         }
     }
+    let requires_attribute = input.requires_attribute.as_deref().and_then(|raw| errors.take(attribute_name("requires_attribute", raw)));
     if !input.config.is_object() {
         errors.push("config", "must be a JSON object");
     }
@@ -166,6 +173,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
         config: Set(normalised),
         opens_at: Set(input.opens_at),
         closes_at: Set(input.closes_at),
+        requires_attribute: Set(requires_attribute),
         created_by: Set(viewer.account_id),
         created_at: Set(at),
         updated_at: Set(at),

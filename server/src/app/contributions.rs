@@ -16,7 +16,7 @@ use super::processes::Visible;
 use super::{AppContext, AppError, Viewer, now, plugins};
 use crate::adapters::plugins::bindings::convene::activity::types::Validation;
 use crate::adapters::plugins::{CallContext, KvChanges};
-use crate::adapters::store::entities::{account, activity, activity_kv, contribution, contribution_report, moderation_action};
+use crate::adapters::store::entities::{account, account_attribute, activity, activity_kv, contribution, contribution_report, moderation_action};
 use crate::adapters::store::is_unique_violation;
 use crate::domain::account::ProcessRole;
 use crate::domain::errors::FieldError;
@@ -161,6 +161,20 @@ fn ensure_open(a: &activity::Model, visible: &Visible) -> AppResult<()> {
     }
 }
 
+/// An activity for verified people only: the author must hold the attribute. Anonymous
+/// facilitated input is vouched for by the facilitator who enters it.
+async fn ensure_verified(ctx: &AppContext, a: &activity::Model, origin: &Origin) -> AppResult<()> {
+    let (Some(name), Some(author)) = (&a.requires_attribute, origin.author_id) else { return Ok(()) };
+    let held = account_attribute::Entity::find_by_id((author, name.clone())).one(&ctx.db).await?.is_some();
+    if held {
+        return Ok(());
+    }
+    let whose = if origin.entered_by.is_some() { "the person you enter this for does not" } else { "your account does not" };
+    Err(AppError::Forbidden(format!(
+        "this activity takes contributions from verified `{name}` accounts only, and {whose} hold that attribute; claim it against the census (POST /api/v1/me/attributes/claim) or ask an administrator"
+    )))
+}
+
 /// Who a submission is from, as the rules of its channel decide.
 struct Origin {
     channel: Channel,
@@ -223,6 +237,7 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
     let (a, visible) = activities::load(ctx, Some(viewer), id).await?;
     let origin = origin_of(ctx, viewer, &visible, &input).await?;
     ensure_open(&a, &visible)?;
+    ensure_verified(ctx, &a, &origin).await?;
     let plugin = plugins::runnable(ctx, &a.type_id).await.map_err(|e| match e {
         AppError::Conflict(f) => AppError::conflict("activity", f.problem),
         other => other,
