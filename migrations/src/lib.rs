@@ -9,6 +9,7 @@ mod m20261123_000003_seed_topics;
 mod m20261123_000004_plugins_activities;
 mod m20261123_000005_ledger_and_jobs;
 mod m20261123_000006_moderation_and_responses;
+mod m20261123_000007_announced_phase;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_plugins_activities::Migration),
             Box::new(m20261123_000005_ledger_and_jobs::Migration),
             Box::new(m20261123_000006_moderation_and_responses::Migration),
+            Box::new(m20261123_000007_announced_phase::Migration),
         ]
     }
 }

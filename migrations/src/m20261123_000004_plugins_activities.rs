@@ -50,6 +50,8 @@ enum Activities {
     ClosesAt,
     /// Only accounts holding this verified attribute (e.g. `resident`) may contribute.
     RequiresAttribute,
+    /// The last state (`open`, `closed`) recorded in the ledger and told to the plugin.
+    AnnouncedState,
     CreatedBy,
     CreatedAt,
     UpdatedAt,
@@ -123,6 +125,7 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(Activities::OpensAt))
                 .col(timestamp_with_time_zone_null(Activities::ClosesAt))
                 .col(string_len_null(Activities::RequiresAttribute, 64))
+                .col(string_len_null(Activities::AnnouncedState, 16))
                 .col(uuid(Activities::CreatedBy))
                 .col(timestamp_with_time_zone(Activities::CreatedAt))
                 .col(timestamp_with_time_zone(Activities::UpdatedAt))

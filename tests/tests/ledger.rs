@@ -19,22 +19,48 @@ async fn public_events_are_chained_signed_and_tampering_is_named() {
     let activity = json!({ "type": "org.convene.consultation", "title": { "en": "Consultation" },
         "config": { "questions": [ { "id": "q", "type": "free_text", "text": { "en": "Your view?" } } ] } });
     add_activity(&app, &admin, "national-ai", &activity).await;
+
+    // The job worker announces that the activity opened (time-based), within a round or two.
+    let started = std::time::Instant::now();
+    let ledger = loop {
+        let ledger = expect_json(app.get("/api/v1/ledger").send().await.unwrap(), 200).await;
+        if ledger.to_string().contains("activity.opened") || started.elapsed() > std::time::Duration::from_secs(10) {
+            break ledger;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(ledger.to_string().contains("activity.opened"), "{ledger}");
+    // ... and tells the activity's plugin, through a durable job.
+    let started = std::time::Instant::now();
+    loop {
+        let metrics = app.get("/metrics").send().await.unwrap().text().await.unwrap();
+        let told = metrics.lines().any(|l| l.starts_with("convene_plugin_calls_total") && l.contains("on-phase-change") && l.contains("outcome=\"ok\""));
+        if told {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the plugin was not told:\n{metrics}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     let res = app.client.post(app.url("/api/v1/processes/national-ai/archive")).bearer_auth(&admin).send().await.unwrap();
     assert_eq!(res.status(), 200);
-
     let ledger = expect_json(app.get("/api/v1/ledger").send().await.unwrap(), 200).await;
     let kinds: Vec<&str> = ledger["entries"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["process.published", "activity.created", "process.archived"]);
+    let mut expected = vec!["process.published", "activity.created", "activity.opened", "process.archived"];
+    expected.retain(|k| kinds.contains(k));
+    assert_eq!(expected.len(), 4, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| ["process.published", "activity.created", "process.archived"].contains(k)).copied().collect::<Vec<_>>(),
+        ["process.published", "activity.created", "process.archived"]);
     assert_eq!(ledger["entries"][0]["process_id"], process["id"]);
     assert_eq!(ledger["entries"][1]["prev_hash"], ledger["entries"][0]["hash"]);
     // Paging: one entry per page still links up.
     let first = expect_json(app.get("/api/v1/ledger?limit=1").send().await.unwrap(), 200).await;
+    assert_eq!(first["entries"].as_array().unwrap().len(), 1);
     assert_eq!(first["next_after"], 1);
 
     let url = app.url("");
     let out = app.cli(&["ledger", "verify", &url]).await;
     assert!(out.status.success(), "{}", output(&out));
-    assert!(output(&out).contains("Ledger verified: 3 entries"), "{}", output(&out));
+    assert!(output(&out).contains("Ledger verified: 4 entries"), "{}", output(&out));
 
     // A saved copy verifies offline too; against another key it does not.
     let saved = app.data_dir().join("ledger.json");

@@ -174,6 +174,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
         opens_at: Set(input.opens_at),
         closes_at: Set(input.closes_at),
         requires_attribute: Set(requires_attribute),
+        announced_state: Set(None),
         created_by: Set(viewer.account_id),
         created_at: Set(at),
         updated_at: Set(at),

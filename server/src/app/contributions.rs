@@ -311,7 +311,7 @@ pub(super) async fn kv_of(ctx: &AppContext, activity_id: Uuid) -> AppResult<BTre
     Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
 }
 
-async fn save_kv<C: sea_orm::ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChanges) -> AppResult<()> {
+pub(super) async fn save_kv<C: sea_orm::ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChanges) -> AppResult<()> {
     for (key, change) in changes {
         activity_kv::Entity::delete_by_id((activity_id, key.clone())).exec(db).await?;
         if let Some(value) = change {

@@ -18,7 +18,8 @@ use uuid::Uuid;
 use super::error::AppResult;
 use super::{AppContext, AppError, now};
 use crate::adapters::mail::Email;
-use crate::adapters::store::entities::{account, contribution, job, process, response};
+use crate::adapters::plugins::CallContext;
+use crate::adapters::store::entities::{account, activity, contribution, job, process, response};
 use crate::adapters::store::is_unique_violation;
 use crate::domain::localized::LocalizedText;
 use crate::domain::participation::Disposition;
@@ -40,6 +41,8 @@ pub enum Job {
     NotifyResponse { batch_id: Uuid },
     /// Send one email.
     Email { to: String, subject: String, text: String },
+    /// Tell an activity's plugin that it opened, closed, or that its process entered a phase.
+    PhaseChange { activity_id: Uuid, phase: String },
 }
 
 impl Job {
@@ -47,6 +50,7 @@ impl Job {
         match self {
             Job::NotifyResponse { .. } => "notify_response",
             Job::Email { .. } => "email",
+            Job::PhaseChange { .. } => "phase_change",
         }
     }
 }
@@ -106,6 +110,9 @@ pub async fn run_worker(ctx: AppContext) {
         Err(e) => tracing::warn!(error = %e, "could not take back interrupted jobs"),
     }
     loop {
+        if let Err(e) = super::schedule::announce_transitions(&ctx).await {
+            tracing::warn!(error = %e, "announcing activity and phase changes failed");
+        }
         match run_due(&ctx, &node).await {
             Ok(n) if n > 0 => continue,
             Ok(_) => {}
@@ -203,7 +210,18 @@ async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
             ctx.mailer.send(email).await.map_err(|e| e.to_string())
         }
         Job::NotifyResponse { batch_id } => notify_response(ctx, batch_id).await.map_err(|e| e.to_string()),
+        Job::PhaseChange { activity_id, phase } => phase_change(ctx, activity_id, phase).await.map_err(|e| e.to_string()),
     }
+}
+
+async fn phase_change(ctx: &AppContext, activity_id: Uuid, phase: String) -> AppResult<()> {
+    let Some(a) = activity::Entity::find_by_id(activity_id).one(&ctx.db).await? else { return Ok(()) };
+    let plugin = super::plugins::runnable(ctx, &a.type_id).await?;
+    let call = CallContext { activity: a.id.to_string(), kv: super::contributions::kv_of(ctx, a.id).await?, ..CallContext::empty() };
+    let config = a.config.clone();
+    let (told, kv) = ctx.plugins.run(&plugin, "on-phase-change", call, move |p, s| p.call_on_phase_change(s, &config, &phase)).await?;
+    told.map_err(|why| AppError::Plugin { plugin: plugin.id.clone(), kind: "refused", detail: format!("plugin {} refused the phase change: {why}", plugin.id) })?;
+    super::contributions::save_kv(&ctx.db, a.id, kv).await
 }
 
 /// One email per author of the batch's contributions (people without an account, entered

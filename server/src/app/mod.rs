@@ -16,6 +16,7 @@ pub mod plugins;
 pub mod processes;
 pub mod report;
 pub mod responses;
+pub mod schedule;
 pub mod tokens;
 pub mod topics;
 

@@ -438,6 +438,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, input: NewProcess) -> App
         updated_at: Set(at),
         published_at: Set(None),
         archived_at: Set(None),
+        announced_phase: Set(None),
     }
     .insert(&txn)
     .await

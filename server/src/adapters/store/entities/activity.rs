@@ -15,6 +15,7 @@ pub struct Model {
     pub opens_at: Option<DateTimeUtc>,
     pub closes_at: Option<DateTimeUtc>,
     pub requires_attribute: Option<String>,
+    pub announced_state: Option<String>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
