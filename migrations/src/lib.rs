@@ -29,32 +29,18 @@ impl MigratorTrait for Migrator {
 }
 
 /// A foreign key from `from.col` to `to.id` that goes away with its parent row.
-pub(crate) fn cascade_to<T: IntoIden, C: IntoIden, P: IntoIden>(
-    from: T,
-    col: C,
-    to: P,
-) -> ForeignKeyCreateStatement {
-    let mut fk = ForeignKey::create();
-    fk.from_tbl(from)
-        .from_col(col)
-        .to_tbl(to)
-        .to_col(Alias::new("id"))
-        .on_delete(ForeignKeyAction::Cascade);
-    fk.to_owned()
+pub(crate) fn cascade_to<T: IntoIden, C: IntoIden, P: IntoIden>(from: T, col: C, to: P) -> ForeignKeyCreateStatement {
+    foreign_key(from, col, to, ForeignKeyAction::Cascade)
 }
 
 /// A foreign key from `from.col` to `to.id` that is emptied when its parent row goes (an
 /// author's account deleted, say), keeping the row itself.
-pub(crate) fn nullify_to<T: IntoIden, C: IntoIden, P: IntoIden>(
-    from: T,
-    col: C,
-    to: P,
-) -> ForeignKeyCreateStatement {
+pub(crate) fn nullify_to<T: IntoIden, C: IntoIden, P: IntoIden>(from: T, col: C, to: P) -> ForeignKeyCreateStatement {
+    foreign_key(from, col, to, ForeignKeyAction::SetNull)
+}
+
+fn foreign_key<T: IntoIden, C: IntoIden, P: IntoIden>(from: T, col: C, to: P, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
     let mut fk = ForeignKey::create();
-    fk.from_tbl(from)
-        .from_col(col)
-        .to_tbl(to)
-        .to_col(Alias::new("id"))
-        .on_delete(ForeignKeyAction::SetNull);
+    fk.from_tbl(from).from_col(col).to_tbl(to).to_col(Alias::new("id")).on_delete(on_delete);
     fk.to_owned()
 }

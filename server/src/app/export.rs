@@ -66,6 +66,34 @@ async fn responses_of(ctx: &AppContext, ids: &[Uuid]) -> AppResult<HashMap<Uuid,
     Ok(out)
 }
 
+/// Pages of rows as a stream: `fetch(after)` returns the next page after a cursor, `cursor`
+/// gives a row's cursor, `render` turns a page into bytes. Stops after a short page.
+fn paged<T, K, Fetch, FetchFut, Render, RenderFut>(fetch: Fetch, cursor: fn(&T) -> K, render: Render) -> impl Stream<Item = Result<Bytes, AppError>>
+where
+    T: 'static,
+    K: Clone + 'static,
+    Fetch: Fn(Option<K>) -> FetchFut + Clone + 'static,
+    FetchFut: std::future::Future<Output = AppResult<Vec<T>>>,
+    Render: Fn(Vec<T>) -> RenderFut + Clone + 'static,
+    RenderFut: std::future::Future<Output = AppResult<Bytes>>,
+{
+    stream::unfold(Some(None::<K>), move |state| {
+        let (fetch, render) = (fetch.clone(), render.clone());
+        async move {
+            let after = state?;
+            let page = match fetch(after).await {
+                Ok(p) => p,
+                Err(e) => return Some((Err(e), None)),
+            };
+            if page.is_empty() {
+                return None;
+            }
+            let next = (page.len() as u64 == PAGE).then(|| page.last().map(cursor));
+            Some((render(page).await, next))
+        }
+    })
+}
+
 fn csv_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> AppResult<Bytes> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows {
@@ -97,27 +125,22 @@ pub async fn contributions_csv(ctx: &AppContext, viewer: Option<&Viewer>, proces
     let v = super::processes::load_visible(ctx, viewer, process_key).await?;
     let activities = activity_ids(ctx, v.process.id).await?;
     let header = csv_bytes([CONTRIBUTION_COLUMNS.iter().map(|c| c.to_string()).collect()])?;
-    let ctx = ctx.clone();
-    let pages = stream::unfold(Some(None::<Uuid>), move |cursor| {
-        let (ctx, activities) = (ctx.clone(), activities.clone());
-        async move {
-            let after = cursor?;
-            let page = match contribution_page(&ctx, &activities, after).await {
-                Ok(p) => p,
-                Err(e) => return Some((Err(e), None)),
-            };
-            if page.is_empty() {
-                return None;
+    let (c1, c2) = (ctx.clone(), ctx.clone());
+    let pages = paged(
+        move |after| {
+            let (ctx, activities) = (c1.clone(), activities.clone());
+            async move { contribution_page(&ctx, &activities, after).await }
+        },
+        |c: &contribution::Model| c.id,
+        move |page| {
+            let ctx = c2.clone();
+            async move {
+                let ids: Vec<Uuid> = page.iter().map(|c| c.id).collect();
+                let responses = responses_of(&ctx, &ids).await?;
+                csv_bytes(page.into_iter().map(|c| contribution_row(c, &responses)))
             }
-            let next = (page.len() as u64 == PAGE).then(|| page.last().map(|c| c.id));
-            let ids: Vec<Uuid> = page.iter().map(|c| c.id).collect();
-            let chunk = match responses_of(&ctx, &ids).await {
-                Ok(responses) => csv_bytes(page.into_iter().map(|c| contribution_row(c, &responses))),
-                Err(e) => Err(e),
-            };
-            Some((chunk, next))
-        }
-    });
+        },
+    );
     Ok(Box::pin(stream::once(async move { Ok(header) }).chain(pages)))
 }
 
@@ -149,18 +172,13 @@ pub async fn process_jsonl(ctx: &AppContext, viewer: Option<&Viewer>, process_ke
     ];
 
     let ctx1 = ctx.clone();
-    let contributions = stream::unfold(Some(None::<Uuid>), move |cursor| {
-        let (ctx, activities) = (ctx1.clone(), activity_ids.clone());
-        async move {
-            let after = cursor?;
-            let page = match contribution_page(&ctx, &activities, after).await {
-                Ok(p) => p,
-                Err(e) => return Some((Err(e), None)),
-            };
-            if page.is_empty() {
-                return None;
-            }
-            let next = (page.len() as u64 == PAGE).then(|| page.last().map(|c| c.id));
+    let contributions = paged(
+        move |after| {
+            let (ctx, activities) = (ctx1.clone(), activity_ids.clone());
+            async move { contribution_page(&ctx, &activities, after).await }
+        },
+        |c: &contribution::Model| c.id,
+        |page| async move {
             let mut out = Vec::new();
             for c in page {
                 let hidden = c.status == ContributionStatus::Hidden.as_str();
@@ -171,26 +189,23 @@ pub async fn process_jsonl(ctx: &AppContext, viewer: Option<&Viewer>, process_ke
                     "edited_at": c.edited_at, "body": body,
                 })));
             }
-            Some((Ok(Bytes::from(out)), next))
-        }
-    });
+            Ok(Bytes::from(out))
+        },
+    );
     let ctx2 = ctx.clone();
-    let responses = stream::unfold(Some(None::<Uuid>), move |cursor| {
-        let ctx = ctx2.clone();
-        async move {
-            let after = cursor?;
-            let mut q = response::Entity::find().filter(response::Column::ProcessId.eq(process_id)).order_by_asc(response::Column::Id).limit(PAGE);
-            if let Some(a) = after {
-                q = q.filter(response::Column::Id.gt(a));
+    let responses = paged(
+        move |after: Option<Uuid>| {
+            let ctx = ctx2.clone();
+            async move {
+                let mut q = response::Entity::find().filter(response::Column::ProcessId.eq(process_id)).order_by_asc(response::Column::Id).limit(PAGE);
+                if let Some(a) = after {
+                    q = q.filter(response::Column::Id.gt(a));
+                }
+                Ok(q.all(&ctx.db).await?)
             }
-            let page = match q.all(&ctx.db).await {
-                Ok(p) => p,
-                Err(e) => return Some((Err(e.into()), None)),
-            };
-            if page.is_empty() {
-                return None;
-            }
-            let next = (page.len() as u64 == PAGE).then(|| page.last().map(|r| r.id));
+        },
+        |r: &response::Model| r.id,
+        |page| async move {
             let mut out = Vec::new();
             for r in page {
                 out.extend_from_slice(&json_line(&serde_json::json!({
@@ -198,39 +213,35 @@ pub async fn process_jsonl(ctx: &AppContext, viewer: Option<&Viewer>, process_ke
                     "explanation": r.explanation, "outcome_refs": r.outcome_refs, "created_at": r.created_at,
                 })));
             }
-            Some((Ok(Bytes::from(out)), next))
-        }
-    });
+            Ok(Bytes::from(out))
+        },
+    );
     let ctx3 = ctx.clone();
     let process_text = process_id.to_string();
-    let ledger = stream::unfold(Some(0i64), move |cursor| {
-        let (ctx, process_text) = (ctx3.clone(), process_text.clone());
-        async move {
-            let after = cursor?;
-            let page = ledger_entry::Entity::find()
-                .filter(ledger_entry::Column::ProcessId.eq(process_text))
-                .filter(ledger_entry::Column::Seq.gt(after))
-                .order_by_asc(ledger_entry::Column::Seq)
-                .limit(PAGE)
-                .all(&ctx.db)
-                .await;
-            let page = match page {
-                Ok(p) => p,
-                Err(e) => return Some((Err(e.into()), None)),
-            };
-            if page.is_empty() {
-                return None;
+    let ledger = paged(
+        move |after: Option<i64>| {
+            let (ctx, process_text) = (ctx3.clone(), process_text.clone());
+            async move {
+                Ok(ledger_entry::Entity::find()
+                    .filter(ledger_entry::Column::ProcessId.eq(process_text))
+                    .filter(ledger_entry::Column::Seq.gt(after.unwrap_or(0)))
+                    .order_by_asc(ledger_entry::Column::Seq)
+                    .limit(PAGE)
+                    .all(&ctx.db)
+                    .await?)
             }
-            let next = (page.len() as u64 == PAGE).then(|| page.last().map(|e| e.seq).unwrap_or(after));
+        },
+        |e: &ledger_entry::Model| e.seq,
+        |page| async move {
             let mut out = Vec::new();
             for e in page {
                 out.extend_from_slice(&json_line(&serde_json::json!({
                     "type": "ledger_entry", "seq": e.seq, "at": e.at, "kind": e.kind, "payload": e.payload, "hash": e.hash,
                 })));
             }
-            Some((Ok(Bytes::from(out)), next))
-        }
-    });
+            Ok(Bytes::from(out))
+        },
+    );
 
     Ok(Box::pin(
         stream::iter(head.into_iter().map(Ok))
