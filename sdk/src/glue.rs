@@ -97,6 +97,7 @@ pub fn describe<A: Activity>() -> w::ActivityType {
                 description: loc(k.description),
                 fields: fields(k.fields),
                 remote_allowed: k.remote_allowed,
+                submitted_by: k.submitted_by.into_iter().map(role).collect(),
             })
             .collect(),
         config_fields: fields(d.config_fields),
@@ -117,7 +118,34 @@ pub fn contribution_form<A: Activity>(config: &str, kind: &str) -> Result<Vec<w:
     A::contribution_form(&config, kind).map(fields).map_err(errors)
 }
 
-pub fn validate_contribution<A: Activity>(config: &str, kind: &str, body: &str) -> w::Validation {
+fn role(r: SubmitterRole) -> w::SubmitterRole {
+    match r {
+        SubmitterRole::Participant => w::SubmitterRole::Participant,
+        SubmitterRole::Facilitator => w::SubmitterRole::Facilitator,
+        SubmitterRole::Organiser => w::SubmitterRole::Organiser,
+    }
+}
+
+fn channel(c: w::Channel) -> Channel {
+    match c {
+        w::Channel::Online => Channel::Online,
+        w::Channel::Paper => Channel::Paper,
+        w::Channel::Phone => Channel::Phone,
+        w::Channel::InPerson => Channel::InPerson,
+        w::Channel::Federated => Channel::Federated,
+    }
+}
+
+fn submitter(s: w::Submitter) -> Submitter {
+    let role = match s.role {
+        w::SubmitterRole::Participant => SubmitterRole::Participant,
+        w::SubmitterRole::Facilitator => SubmitterRole::Facilitator,
+        w::SubmitterRole::Organiser => SubmitterRole::Organiser,
+    };
+    Submitter { id: s.id, role, channel: channel(s.channel) }
+}
+
+pub fn validate_contribution<A: Activity>(config: &str, kind: &str, body: &str, by: w::Submitter) -> w::Validation {
     let config = match parse_config::<A>(config) {
         Ok(c) => c,
         Err(e) => return w::Validation::Rejected(errors(e)),
@@ -126,7 +154,7 @@ pub fn validate_contribution<A: Activity>(config: &str, kind: &str, body: &str) 
         Ok(b) => b,
         Err(e) => return w::Validation::Rejected(errors(e)),
     };
-    match A::validate_contribution(&config, kind, &body) {
+    match A::validate_contribution(&config, kind, &body, &submitter(by)) {
         Validation::Accepted(v) => w::Validation::Accepted(v.to_string()),
         Validation::Rejected(e) => w::Validation::Rejected(errors(e)),
     }
@@ -204,15 +232,10 @@ pub mod host_impl {
                 .into_iter()
                 .map(|c| Contribution {
                     id: c.id,
+                    submitter: c.submitter,
                     kind: c.kind,
                     body: serde_json::from_str(&c.body).unwrap_or(serde_json::Value::Null),
-                    channel: match c.channel {
-                        w::Channel::Online => Channel::Online,
-                        w::Channel::Paper => Channel::Paper,
-                        w::Channel::Phone => Channel::Phone,
-                        w::Channel::InPerson => Channel::InPerson,
-                        w::Channel::Federated => Channel::Federated,
-                    },
+                    channel: super::channel(c.channel),
                     language: c.language,
                     created_at: c.created_at,
                 })

@@ -67,8 +67,10 @@ pub trait Activity {
             .ok_or_else(|| vec![FieldError::new("kind", format!("this activity has no contribution kind `{kind}`"))])
     }
 
-    /// Checks one contribution: accept it (normalised) or name what is wrong.
-    fn validate_contribution(config: &Self::Config, kind: &str, body: &Value) -> Validation;
+    /// Checks one contribution (new, or an edit) from `by`: accept it (normalised) or name
+    /// what is wrong. `by.id` is a pseudonym stable within the activity, so a type can allow
+    /// one vote per person, or let only a meeting's registrant file its report.
+    fn validate_contribution(config: &Self::Config, kind: &str, body: &Value, by: &Submitter) -> Validation;
 
     /// Told when the process enters another phase.
     fn on_phase_change(_config: &Self::Config, _phase: &str) -> Result<(), String> {
@@ -122,8 +124,13 @@ macro_rules! export_activity {
                 ) -> Result<Vec<$crate::bindings::convene::activity::types::FormField>, Vec<$crate::bindings::convene::activity::types::FieldError>> {
                     $crate::glue::contribution_form::<$t>(&config, &kind)
                 }
-                fn validate_contribution(config: String, kind: String, body: String) -> $crate::bindings::convene::activity::types::Validation {
-                    $crate::glue::validate_contribution::<$t>(&config, &kind, &body)
+                fn validate_contribution(
+                    config: String,
+                    kind: String,
+                    body: String,
+                    submitter: $crate::bindings::convene::activity::types::Submitter,
+                ) -> $crate::bindings::convene::activity::types::Validation {
+                    $crate::glue::validate_contribution::<$t>(&config, &kind, &body, submitter)
                 }
                 fn on_phase_change(config: String, phase: String) -> Result<(), String> {
                     $crate::glue::on_phase_change::<$t>(&config, &phase)

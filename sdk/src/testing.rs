@@ -86,24 +86,32 @@ impl<A: Activity> Harness<A> {
         &self.config
     }
 
-    /// Validates a body as the host would (JSON round trip included); when accepted, stores the
-    /// normalised body as a contribution the plugin can read back.
+    /// Validates a body as the host would (JSON round trip included), from a participant
+    /// contributing online (pseudonym `p1`); when accepted, stores the normalised body as a
+    /// contribution the plugin can read back.
     pub fn contribute(&mut self, kind: &str, body: Value) -> Validation {
-        self.contribute_via(kind, body, Channel::Online)
+        self.contribute_as(kind, body, &Submitter::participant("p1"))
     }
 
+    /// The same input arriving through another channel (a facilitator's paper entry, say).
     pub fn contribute_via(&mut self, kind: &str, body: Value, channel: Channel) -> Validation {
+        self.contribute_as(kind, body, &Submitter { channel, ..Submitter::participant("p1") })
+    }
+
+    /// Validates a body from a given submitter (pseudonym, role, channel).
+    pub fn contribute_as(&mut self, kind: &str, body: Value, by: &Submitter) -> Validation {
         let body: Value = serde_json::from_str(&body.to_string()).expect("JSON round trip");
-        let verdict = A::validate_contribution(&self.config, kind, &body);
+        let verdict = A::validate_contribution(&self.config, kind, &body, by);
         if let Validation::Accepted(normalised) = &verdict {
             self.next_id += 1;
             let id = format!("c{}", self.next_id);
             with_host(|h| {
                 h.contributions.push(Contribution {
                     id,
+                    submitter: by.id.clone(),
                     kind: kind.to_string(),
                     body: normalised.clone(),
-                    channel,
+                    channel: by.channel,
                     language: "en".into(),
                     created_at: h.now.clone(),
                 })

@@ -112,6 +112,33 @@ pub struct ContributionKind {
     pub description: Localized,
     pub fields: Vec<FormField>,
     pub remote_allowed: bool,
+    /// Who may submit this kind (the host enforces it); empty: anyone taking part.
+    pub submitted_by: Vec<SubmitterRole>,
+}
+
+/// The role someone submits in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmitterRole {
+    Participant,
+    Facilitator,
+    Organiser,
+}
+
+/// Who is submitting: a pseudonym stable within the activity (and different in every other),
+/// never who they are; their role; how the input came in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submitter {
+    pub id: String,
+    pub role: SubmitterRole,
+    pub channel: Channel,
+}
+
+impl Submitter {
+    /// A participant contributing online, as the test harness's default.
+    pub fn participant(id: &str) -> Submitter {
+        Submitter { id: id.into(), role: SubmitterRole::Participant, channel: Channel::Online }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -158,6 +185,8 @@ pub enum Channel {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Contribution {
     pub id: String,
+    /// The submitter's pseudonym in this activity.
+    pub submitter: String,
     pub kind: String,
     /// The body as the plugin accepted it.
     pub body: serde_json::Value,

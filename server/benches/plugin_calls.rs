@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use convene::adapters::plugins::{CallContext, Limits, PluginHost, builtin};
+use convene::adapters::plugins::{CallContext, Limits, PluginHost, builtin, participant};
 
 const CONFIG: &str = r#"{"questions":[{"id":"p","type":"single_choice","required":true,"text":{"en":"Priority?"},
     "choices":[{"value":"health","label":{"en":"Health"}},{"value":"transport","label":{"en":"Transport"}}]},
@@ -85,7 +85,7 @@ fn main() {
     let mut live: Vec<_> = (0..50).map(|_| host.live_instance(&plugin).unwrap()).collect();
     let instantiated = rss_kib();
     for (store, activity) in &mut live {
-        std::hint::black_box(activity.call_validate_contribution(&mut *store, CONFIG, "response", BODY).unwrap());
+        std::hint::black_box(activity.call_validate_contribution(&mut *store, CONFIG, "response", BODY, &participant("p1")).unwrap());
     }
     let called = rss_kib();
     let per = |kib: u64| kib.saturating_sub(before) / live.len() as u64;

@@ -172,3 +172,43 @@ async fn a_hostile_plugin_costs_one_request_each_time_and_never_the_server() {
     assert_eq!(status_of("0.0.1"), Some(json!("superseded")));
     expect_json(contribute(&app, &ana, harmless["id"].as_str().unwrap(), &body).await, 201).await;
 }
+
+#[tokio::test]
+async fn plugins_learn_a_pseudonym_and_role_never_an_identity_and_kinds_limit_who_submits() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app, "admin@example.org").await;
+    expect_json(install(&app, &admin, "hostile", reqwest::Method::POST, "/api/v1/admin/plugins").await, 201).await;
+    published_process(&app, &admin, "who").await;
+    let whoami = json!({ "type": "test.hostile", "title": { "en": "Who am I?" }, "config": { "attack": "whoami" } });
+    let first = add_activity(&app, &admin, "who", &whoami).await;
+    let second = add_activity(&app, &admin, "who", &whoami).await;
+    let ana = user_token(&app, "ana@example.org").await;
+    let x = json!({ "kind": "x", "body": {} });
+    let seen = |v: Value| v["body"].clone();
+
+    let a1 = seen(expect_json(contribute(&app, &ana, first["id"].as_str().unwrap(), &x).await, 201).await);
+    let a1_again = seen(expect_json(contribute(&app, &ana, first["id"].as_str().unwrap(), &x).await, 201).await);
+    let a2 = seen(expect_json(contribute(&app, &ana, second["id"].as_str().unwrap(), &x).await, 201).await);
+    assert_eq!(a1["role"], "participant");
+    assert_eq!(a1["channel"], "online");
+    assert_eq!(a1["submitter"], a1_again["submitter"], "stable within an activity");
+    assert_ne!(a1["submitter"], a2["submitter"], "unlinkable across activities");
+    assert!(!a1.to_string().contains("ana"), "no identity: {a1}");
+    let admin_seen = seen(expect_json(contribute(&app, &admin, first["id"].as_str().unwrap(), &x).await, 201).await);
+    assert_eq!(admin_seen["role"], "organiser");
+    assert_ne!(admin_seen["submitter"], a1["submitter"]);
+    let mut paper = x.clone();
+    paper["channel"] = json!("paper");
+    let entered = seen(expect_json(contribute(&app, &admin, first["id"].as_str().unwrap(), &paper).await, 201).await);
+    assert_eq!((entered["role"].as_str(), entered["channel"].as_str()), (Some("participant"), Some("paper")), "facilitated input is the person's");
+
+    // `report` is for facilitators and organisers only; the host refuses others first.
+    let report = json!({ "kind": "report", "body": {} });
+    let res = contribute(&app, &ana, first["id"].as_str().unwrap(), &report).await;
+    assert_eq!(res.status(), 403);
+    assert!(problem(res).await["detail"].as_str().unwrap().contains("facilitator and organiser"));
+    expect_json(contribute(&app, &admin, first["id"].as_str().unwrap(), &report).await, 201).await;
+    let types = expect_json(app.get("/api/v1/activity-types").send().await.unwrap(), 200).await;
+    let hostile = types.as_array().unwrap().iter().find(|t| t["id"] == "test.hostile").unwrap();
+    assert_eq!(hostile["contribution_kinds"][1]["submitted_by"], json!(["facilitator", "organiser"]));
+}

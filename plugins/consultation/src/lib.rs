@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use convene_sdk::form::{Field, check_text, choice};
 use convene_sdk::results::{bar_chart, table, text};
-use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, FormField, Localized, ResultDescription, Results, TextLimits, Validation, Value, host, tr};
+use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, FormField, Localized, ResultDescription, Results, Submitter, TextLimits, Validation, Value, host, tr};
 use serde::{Deserialize, Serialize};
 
 pub struct Consultation;
@@ -120,6 +120,7 @@ impl Activity for Consultation {
                 // The form depends on the questions: see `contribution_form`.
                 fields: vec![],
                 remote_allowed: true,
+                submitted_by: vec![],
             }],
             config_fields: vec![],
             results: vec![ResultDescription {
@@ -200,7 +201,7 @@ impl Activity for Consultation {
             .collect())
     }
 
-    fn validate_contribution(config: &Config, kind: &str, body: &Value) -> Validation {
+    fn validate_contribution(config: &Config, kind: &str, body: &Value, _by: &Submitter) -> Validation {
         if kind != "response" {
             return Validation::Rejected(vec![FieldError::new("kind", format!("a consultation takes `response`, not `{kind}`"))]);
         }

@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, KvError, Localized, Results, Validation, Value, host};
+use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, KvError, Localized, Results, Submitter, SubmitterRole, Validation, Value, host};
 use serde::{Deserialize, Serialize};
 
 pub struct Hostile;
@@ -13,7 +13,8 @@ convene_sdk::export_activity!(Hostile);
 
 #[derive(Serialize, Deserialize)]
 pub struct Config {
-    /// loop | memory | recursion | panic | huge-output | big-output | kv-flood | none
+    /// loop | memory | recursion | panic | huge-output | big-output | kv-flood | none, or
+    /// whoami (echoes what the plugin is told about the submitter)
     pub attack: String,
     /// Only in this export (e.g. `validate-contribution`), so that an activity can be created
     /// with the attack stored; every export when absent.
@@ -86,6 +87,14 @@ impl Activity for Hostile {
                 description: Localized::default(),
                 fields: vec![],
                 remote_allowed: false,
+                submitted_by: vec![],
+            }, ContributionKind {
+                id: "report".into(),
+                name: Localized::one("en", "Facilitators' report"),
+                description: Localized::default(),
+                fields: vec![],
+                remote_allowed: false,
+                submitted_by: vec![SubmitterRole::Facilitator, SubmitterRole::Organiser],
             }],
             config_fields: vec![],
             results: vec![],
@@ -97,7 +106,11 @@ impl Activity for Hostile {
         Ok(())
     }
 
-    fn validate_contribution(config: &Config, _kind: &str, _body: &Value) -> Validation {
+    fn validate_contribution(config: &Config, _kind: &str, _body: &Value, by: &Submitter) -> Validation {
+        // Not an attack: shows the host's tests what a plugin learns about a submitter.
+        if config.attack == "whoami" {
+            return Validation::Accepted(convene_sdk::json!({ "submitter": by.id, "role": by.role, "channel": by.channel }));
+        }
         match config.attack_in("validate-contribution") {
             Some(text) => Validation::Accepted(Value::String(text)),
             None => Validation::Accepted(Value::Null),

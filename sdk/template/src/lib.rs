@@ -3,7 +3,7 @@
 
 use convene_sdk::form::Field;
 use convene_sdk::results::{table, text};
-use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, Localized, Results, Validation, Value, host, json, tr};
+use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, Localized, Results, Submitter, Validation, Value, host, json, tr};
 
 pub struct IdeaBox;
 
@@ -25,13 +25,14 @@ impl Activity for IdeaBox {
                 description: Localized::default(),
                 fields: vec![Field::text("title").label(tr(&[("en", "Your idea"), ("es", "Su idea")])).length(3, 120).required().build()],
                 remote_allowed: true,
+                submitted_by: vec![],
             }],
             config_fields: vec![],
             results: vec![],
         }
     }
 
-    fn validate_contribution(_config: &Value, kind: &str, body: &Value) -> Validation {
+    fn validate_contribution(_config: &Value, kind: &str, body: &Value, _by: &Submitter) -> Validation {
         if kind != "idea" {
             return Validation::Rejected(vec![FieldError::new("kind", "an idea box takes `idea`")]);
         }

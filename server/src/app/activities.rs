@@ -248,8 +248,9 @@ pub async fn results(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> App
     let items: Vec<wit::Contribution> = rows
         .into_iter()
         .map(|c| wit::Contribution {
+            submitter: super::contributions::pseudonym(ctx, a.id, c.author_id, c.reference.as_deref(), c.id),
             id: c.id.to_string(),
-            channel: channel_of(&c.channel),
+            channel: super::contributions::wit_channel(Channel::from_stored(&c.channel).unwrap_or(Channel::Online)),
             kind: c.kind,
             body: c.body,
             language: c.language,
@@ -265,14 +266,4 @@ pub async fn results(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> App
         detail: format!("plugin {} could not compute results: {message}", plugin.id),
     })?;
     Ok(view::results(&computed))
-}
-
-fn channel_of(stored: &str) -> wit::Channel {
-    match Channel::from_stored(stored).unwrap_or(Channel::Online) {
-        Channel::Online => wit::Channel::Online,
-        Channel::Paper => wit::Channel::Paper,
-        Channel::Phone => wit::Channel::Phone,
-        Channel::InPerson => wit::Channel::InPerson,
-        Channel::Federated => wit::Channel::Federated,
-    }
 }

@@ -14,8 +14,8 @@ use super::error::AppResult;
 use super::pagination::{Page, PageParams};
 use super::processes::Visible;
 use super::{AppContext, AppError, Viewer, now, plugins};
-use crate::adapters::plugins::bindings::convene::activity::types::Validation;
-use crate::adapters::plugins::{CallContext, KvChanges};
+use crate::adapters::plugins::bindings::convene::activity::types::{self as wit, Validation};
+use crate::adapters::plugins::{CallContext, KvChanges, LoadedPlugin};
 use crate::adapters::store::entities::{account, account_attribute, activity, activity_kv, contribution, contribution_report, moderation_action};
 use crate::adapters::store::is_unique_violation;
 use crate::domain::account::ProcessRole;
@@ -175,6 +175,50 @@ async fn ensure_verified(ctx: &AppContext, a: &activity::Model, origin: &Origin)
     )))
 }
 
+/// A person's pseudonym within one activity, as plugins see it: a keyed hash, stable for
+/// the same person in the same activity and unlinkable across activities. Anonymous
+/// facilitated input is keyed by its reference (or, without one, by the contribution).
+pub(super) fn pseudonym(ctx: &AppContext, activity_id: Uuid, author: Option<Uuid>, reference: Option<&str>, contribution: Uuid) -> String {
+    use hmac::{Hmac, Mac};
+    let who = match (author, reference) {
+        (Some(a), _) => format!("account:{a}"),
+        (None, Some(r)) => format!("reference:{r}"),
+        (None, None) => format!("contribution:{contribution}"),
+    };
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(ctx.settings.census_secret.expose()).expect("HMAC takes any key length");
+    mac.update(format!("submitter\0{activity_id}\0{who}").as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+fn wit_role(role: Option<ProcessRole>, is_admin: bool) -> wit::SubmitterRole {
+    match role {
+        Some(ProcessRole::Organiser) => wit::SubmitterRole::Organiser,
+        Some(ProcessRole::Facilitator) => wit::SubmitterRole::Facilitator,
+        _ if is_admin => wit::SubmitterRole::Organiser,
+        _ => wit::SubmitterRole::Participant,
+    }
+}
+
+pub(super) fn wit_channel(channel: Channel) -> wit::Channel {
+    match channel {
+        Channel::Online => wit::Channel::Online,
+        Channel::Paper => wit::Channel::Paper,
+        Channel::Phone => wit::Channel::Phone,
+        Channel::InPerson => wit::Channel::InPerson,
+        Channel::Federated => wit::Channel::Federated,
+    }
+}
+
+/// The kind's `submitted-by` rule, enforced before the plugin is asked.
+fn ensure_role_may_submit(plugin: &LoadedPlugin, kind: &str, role: wit::SubmitterRole) -> AppResult<()> {
+    let Some(k) = plugin.info.contribution_kinds.iter().find(|k| k.id == kind) else { return Ok(()) };
+    if k.submitted_by.is_empty() || k.submitted_by.contains(&role) {
+        return Ok(());
+    }
+    let who: Vec<&str> = k.submitted_by.iter().map(|r| crate::adapters::plugins::view::role(*r)).collect();
+    Err(AppError::Forbidden(format!("`{kind}` contributions are submitted by the process's {} only", who.join(" and "))))
+}
+
 /// Who a submission is from, as the rules of its channel decide.
 struct Origin {
     channel: Channel,
@@ -243,10 +287,19 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
         other => other,
     })?;
     check_kind(&plugin, &input.kind)?;
+    // Facilitated input is the person's; online input is in the viewer's own role.
+    let role = if origin.entered_by.is_some() { wit::SubmitterRole::Participant } else { wit_role(visible.role, viewer.is_admin) };
+    ensure_role_may_submit(&plugin, &input.kind, role)?;
     let language = language_of(ctx, input.language.as_deref())?;
     let body = body_text(&input.body)?;
 
-    let call = CallContext { activity: a.id.to_string(), kv: kv_of(ctx, a.id).await?, ..CallContext::empty() };
+    let id = Uuid::now_v7();
+    let submitter = wit::Submitter {
+        id: pseudonym(ctx, a.id, origin.author_id, origin.reference.as_deref(), id),
+        role,
+        channel: wit_channel(origin.channel),
+    };
+    let call = CallContext { activity: a.id.to_string(), kv: kv_of(ctx, a.id).await?, submitter, ..CallContext::empty() };
     let (verdict, kv_changes) = ctx.plugins.validate_contribution(&plugin, call, a.config.clone(), input.kind.clone(), body).await?;
     let normalised = match verdict {
         Validation::Accepted(body) => body,
@@ -256,7 +309,7 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
     let at = now();
     let txn = ctx.db.begin().await?;
     let stored = contribution::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         activity_id: Set(a.id),
         kind: Set(input.kind),
         body: Set(normalised),
@@ -361,7 +414,10 @@ pub async fn edit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Contributi
         None => Language::parse(&c.language).unwrap_or_else(|_| ctx.settings.instance.default_language.clone()),
     };
     let body = body_text(&input.body)?;
-    let call = CallContext { activity: a.id.to_string(), kv: kv_of(ctx, a.id).await?, ..CallContext::empty() };
+    let channel = Channel::from_stored(&c.channel).unwrap_or(Channel::Online);
+    let role = if c.entered_by.is_some() { wit::SubmitterRole::Participant } else { wit_role(visible.role, viewer.is_admin) };
+    let submitter = wit::Submitter { id: pseudonym(ctx, a.id, c.author_id, c.reference.as_deref(), c.id), role, channel: wit_channel(channel) };
+    let call = CallContext { activity: a.id.to_string(), kv: kv_of(ctx, a.id).await?, submitter, ..CallContext::empty() };
     let (verdict, kv_changes) = ctx.plugins.validate_contribution(&plugin, call, a.config.clone(), c.kind.clone(), body).await?;
     let normalised = match verdict {
         Validation::Accepted(body) => body,

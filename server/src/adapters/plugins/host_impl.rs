@@ -33,6 +33,8 @@ impl ContributionSource for Vec<types::Contribution> {
 /// The activity-specific inputs of one call.
 pub struct CallContext {
     pub activity: String,
+    /// Who submits, for `validate-contribution`.
+    pub submitter: types::Submitter,
     pub kv: BTreeMap<String, Vec<u8>>,
     pub contributions: Arc<dyn ContributionSource>,
     pub now: String,
@@ -43,12 +45,18 @@ impl CallContext {
     pub fn empty() -> CallContext {
         CallContext {
             activity: String::new(),
+            submitter: participant("anonymous"),
             kv: BTreeMap::new(),
             contributions: Arc::new(Vec::new()),
             now: chrono::Utc::now().to_rfc3339(),
             seed: vec![0; 32],
         }
     }
+}
+
+/// A participant contributing online, under a pseudonym.
+pub fn participant(pseudonym: &str) -> types::Submitter {
+    types::Submitter { id: pseudonym.into(), role: types::SubmitterRole::Participant, channel: types::Channel::Online }
 }
 
 /// Key-value writes of a successful call: Some(value) to set, None to delete.

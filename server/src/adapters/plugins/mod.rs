@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
 
-pub use host_impl::{CallContext, ContributionSource, HostState, KvChanges};
+pub use host_impl::{CallContext, ContributionSource, HostState, KvChanges, participant};
 pub use limits::Limits;
 
 pub mod bindings {
@@ -248,7 +248,8 @@ impl PluginHost {
         body: &str,
     ) -> Result<(bindings::convene::activity::types::Validation, KvChanges), PluginError> {
         use bindings::convene::activity::types::Validation;
-        let (verdict, kv) = self.call(plugin, ctx, |a, s| a.call_validate_contribution(s, config, kind, body))?;
+        let by = ctx.submitter.clone();
+        let (verdict, kv) = self.call(plugin, ctx, |a, s| a.call_validate_contribution(s, config, kind, body, &by))?;
         if let Validation::Accepted(normalised) = &verdict {
             if normalised.len() > self.limits.max_output_bytes {
                 return Err(PluginError::Malformed {
@@ -371,11 +372,11 @@ mod tests {
         assert_eq!(bad.unwrap_err()[0].field, "questions");
 
         let (ok, _) = host
-            .call(&p, CallContext::empty(), |a, s| a.call_validate_contribution(s, CONFIG, "response", r#"{"answers":{"p":"health"}}"#))
+            .call(&p, CallContext::empty(), |a, s| a.call_validate_contribution(s, CONFIG, "response", r#"{"answers":{"p":"health"}}"#, &participant("p1")))
             .unwrap();
         assert!(matches!(ok, Validation::Accepted(body) if body == r#"{"answers":{"p":"health"}}"#));
         let (rejected, _) = host
-            .call(&p, CallContext::empty(), |a, s| a.call_validate_contribution(s, CONFIG, "response", r#"{"answers":{"p":"space"}}"#))
+            .call(&p, CallContext::empty(), |a, s| a.call_validate_contribution(s, CONFIG, "response", r#"{"answers":{"p":"space"}}"#, &participant("p1")))
             .unwrap();
         match rejected {
             Validation::Rejected(errors) => assert_eq!(errors[0].field, "answers.p"),
@@ -387,6 +388,7 @@ mod tests {
             .enumerate()
             .map(|(i, v)| Contribution {
                 id: i.to_string(),
+                submitter: format!("p{i}"),
                 kind: "response".into(),
                 body: format!(r#"{{"answers":{{"p":"{v}"}}}}"#),
                 channel: Channel::Online,

@@ -44,7 +44,7 @@ fn every_export_that_loops_forever_is_stopped_at_the_deadline() {
     let exports: [(&str, Export); 5] = [
         ("validate-config", |a, s, c| a.call_validate_config(s, c).map(drop)),
         ("contribution-form", |a, s, c| a.call_contribution_form(s, c, "x").map(drop)),
-        ("validate-contribution", |a, s, c| a.call_validate_contribution(s, c, "x", "{}").map(drop)),
+        ("validate-contribution", |a, s, c| a.call_validate_contribution(s, c, "x", "{}", &participant("p1")).map(drop)),
         ("on-phase-change", |a, s, c| a.call_on_phase_change(s, c, "closed").map(drop)),
         ("compute-results", |a, s, c| a.call_compute_results(s, c).map(drop)),
     ];
@@ -101,7 +101,7 @@ fn memory_recursion_panics_and_huge_outputs_cost_one_call() {
 fn flooding_the_key_value_store_stops_at_the_quota() {
     let host = host();
     let p = host.load(builtin::HOSTILE).unwrap();
-    let (verdict, changes) = host.call(&p, CallContext::empty(), |a, s| a.call_validate_contribution(s, &config("kv-flood"), "x", "{}")).unwrap();
+    let (verdict, changes) = host.call(&p, CallContext::empty(), |a, s| a.call_validate_contribution(s, &config("kv-flood"), "x", "{}", &participant("p1"))).unwrap();
     match verdict {
         Validation::Accepted(text) => assert!(text.contains("quota reached after"), "{text}"),
         other => panic!("{other:?}"),

@@ -6,8 +6,16 @@ use serde_json::{Map, Value, json};
 
 use super::bindings::convene::activity::types::{
     ActivityResults, ActivityType, ChartKind, Choice, FieldError, FieldKind, FormField, FormFieldLeaf, LeafKind,
-    Localized, NumberLimits, Section, TextLimits,
+    Localized, NumberLimits, Section, SubmitterRole, TextLimits,
 };
+
+pub fn role(r: SubmitterRole) -> &'static str {
+    match r {
+        SubmitterRole::Participant => "participant",
+        SubmitterRole::Facilitator => "facilitator",
+        SubmitterRole::Organiser => "organiser",
+    }
+}
 
 pub fn localized(text: &Localized) -> Value {
     Value::Object(text.iter().map(|(lang, s)| (lang.clone(), Value::String(s.clone()))).collect::<Map<_, _>>())
@@ -73,6 +81,7 @@ pub fn activity_type(t: &ActivityType) -> Value {
         "contribution_kinds": t.contribution_kinds.iter().map(|k| json!({
             "id": k.id, "name": localized(&k.name), "description": localized(&k.description),
             "fields": form(&k.fields), "remote_allowed": k.remote_allowed,
+            "submitted_by": k.submitted_by.iter().map(|r| role(*r)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "config_fields": form(&t.config_fields),
         "results": t.results.iter().map(|r| json!({"id": r.id, "name": localized(&r.name), "description": localized(&r.description)})).collect::<Vec<_>>(),
