@@ -195,6 +195,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo => {
             store::migrate(&db).await?;
             let ctx = context(settings.clone(), db, settings.public_url_or(settings.bind))?;
+            plugins::register_builtins(&ctx).await.map_err(|e| anyhow::anyhow!("registering the built-in activity types: {e}"))?;
             report_demo(demo::load(&ctx).await?);
             Ok(())
         }

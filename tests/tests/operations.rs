@@ -60,6 +60,14 @@ async fn the_demo_instance_is_alive_in_english_and_spanish() {
     }
     // A child process points at its parent.
     assert!(items.iter().any(|p| p["parent_id"].is_string()));
+    // The city strategy has an open consultation, in both languages, taking answers.
+    let activities: Value = app.client.get(app.url("/api/v1/processes/villaluz-ai-and-data-strategy/activities")).send().await.unwrap().json().await.unwrap();
+    let consultation = &activities[0];
+    assert_eq!(consultation["type"], "org.convene.consultation");
+    assert_eq!(consultation["state"], "open");
+    assert!(consultation["title"]["es"].is_string());
+    let form: Value = app.client.get(app.url(&format!("/api/v1/activities/{}/form?kind=response", consultation["id"].as_str().unwrap()))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(form.as_array().unwrap().len(), 5, "{form}");
     // The front page lists them, escaped.
     let html = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("<h2>Processes open to the public</h2>"));

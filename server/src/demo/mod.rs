@@ -11,6 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::adapters::store::entities::{account, process};
+use crate::app::activities::{self, NewActivity};
 use crate::app::processes::{self, CommitmentInput, MilestoneInput, NewProcess, PhaseInput};
 use crate::app::{AppContext, AppError, Viewer, accounts, now};
 use crate::domain::account::EmailAddress;
@@ -38,6 +39,20 @@ struct DemoProcess {
     phases: Vec<DemoPhase>,
     milestones: Vec<DemoMilestone>,
     commitments: Vec<CommitmentInput>,
+    #[serde(default)]
+    activities: Vec<DemoActivity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoActivity {
+    #[serde(rename = "type")]
+    type_id: String,
+    title: TextMap,
+    #[serde(default)]
+    description: TextMap,
+    config: serde_json::Value,
+    closes_offset_days: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -112,6 +127,19 @@ pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
             commitments: p.commitments.iter().map(|c| CommitmentInput { text: c.text.clone(), measure: c.measure.map(|m: Measure| m) }).collect(),
         };
         let created = processes::create(ctx, &viewer, input).await.map_err(|e| demo_error(&p.slug, e))?;
+        for a in &p.activities {
+            let closes_at = a.closes_offset_days.map(|d| shift(today, d).and_hms_opt(18, 0, 0).expect("a valid time").and_utc());
+            let input = NewActivity {
+                type_id: a.type_id.clone(),
+                title: a.title.clone(),
+                description: a.description.clone(),
+                config: a.config.clone(),
+                opens_at: None,
+                closes_at,
+                requires_attribute: None,
+            };
+            activities::create(ctx, &viewer, &p.slug, input).await.map_err(|e| demo_error(&p.slug, e))?;
+        }
         if p.status == "published" {
             processes::publish(ctx, &viewer, &created.id.to_string()).await.map_err(|e| demo_error(&p.slug, e))?;
         }
