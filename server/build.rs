@@ -11,6 +11,7 @@ use std::process::Command;
 /// (crate name, file stem of the embedded component)
 const PLUGINS: &[(&str, &str)] = &[
     ("convene-plugin-consultation", "consultation"),
+    ("convene-plugin-roundtable", "roundtable"),
     // Built for the sandbox tests only; the binary embeds it under cfg(test).
     ("convene-plugin-hostile", "hostile"),
     // The SDK's template crate: tested to load and run in the real host.

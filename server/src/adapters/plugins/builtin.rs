@@ -1,7 +1,10 @@
 //! First-party plugins, built from `plugins/` by build.rs and embedded in the binary.
 
 /// (file stem, component bytes)
-pub const BUILTIN: &[(&str, &[u8])] = &[("consultation", include_bytes!(concat!(env!("OUT_DIR"), "/consultation.wasm")))];
+pub const BUILTIN: &[(&str, &[u8])] = &[
+    ("consultation", include_bytes!(concat!(env!("OUT_DIR"), "/consultation.wasm"))),
+    ("roundtable", include_bytes!(concat!(env!("OUT_DIR"), "/roundtable.wasm"))),
+];
 
 /// The deliberately malicious plugin of the sandbox tests.
 #[cfg(test)]
