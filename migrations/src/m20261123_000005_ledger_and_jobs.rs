@@ -21,14 +21,14 @@ enum LedgerEntries {
     Signature,
 }
 
-/// One row: the last sequence number and hash. Appending updates it first, which serialises
-/// appenders on every database (a row lock on PostgreSQL, the write lock on SQLite).
+/// One row: the last sequence number. Appending increments it first, which serialises
+/// appenders on every database (a row lock on PostgreSQL, the write lock on SQLite); the
+/// previous hash is read from that entry.
 #[derive(DeriveIden)]
 enum LedgerHead {
     Table,
     Id,
     Seq,
-    Hash,
 }
 
 /// Work done after the request that asked for it (emails, result computation), retried with
@@ -78,15 +78,14 @@ impl MigrationTrait for Migration {
                 .table(LedgerHead::Table)
                 .col(integer(LedgerHead::Id).primary_key())
                 .col(big_integer(LedgerHead::Seq))
-                .col(string_len(LedgerHead::Hash, 64))
                 .to_owned(),
         )
         .await?;
         m.exec_stmt(
             Query::insert()
                 .into_table(LedgerHead::Table)
-                .columns([LedgerHead::Id, LedgerHead::Seq, LedgerHead::Hash])
-                .values_panic([1.into(), 0i64.into(), "0".repeat(64).into()])
+                .columns([LedgerHead::Id, LedgerHead::Seq])
+                .values_panic([1.into(), 0i64.into()])
                 .to_owned(),
         )
         .await?;

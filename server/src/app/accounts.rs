@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -285,7 +285,7 @@ pub async fn consume_magic_link(ctx: &AppContext, token: &str) -> AppResult<Toke
     if link.expires_at <= at {
         return Err(AppError::Gone("this sign-in link has expired; ask for a new one".into()));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let claimed = magic_link::Entity::update_many()
         .col_expr(magic_link::Column::UsedAt, Expr::value(at))
         .filter(magic_link::Column::Id.eq(link.id))
@@ -339,7 +339,7 @@ pub async fn login_with_password(ctx: &AppContext, input: PasswordLogin) -> AppR
     if account.email_verified_at.is_none() {
         return Err(AppError::Forbidden("confirm your email address first: use the sign-in link we sent you".into()));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let pair = start_session(ctx, &txn, account).await?;
     txn.commit().await?;
     Ok(pair)

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -149,7 +149,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
     }
     errors.finish()?;
 
-    let plugin = plugins::runnable(ctx, &input.type_id).await?;
+    let plugin = plugins::runnable(ctx, &input.type_id, "type").await?;
     let (verdict, _) = ctx.plugins.run(&plugin, "validate-config", CallContext::empty(), move |a, s| a.call_validate_config(s, &config)).await?;
     let normalised = verdict.map_err(|e| AppError::Invalid(prefixed("config", e)))?;
     if serde_json::from_str::<serde_json::Value>(&normalised).map(|v| !v.is_object()).unwrap_or(true) {
@@ -160,7 +160,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
         });
     }
 
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let position = activity::Entity::find().filter(activity::Column::ProcessId.eq(process.id)).count(&txn).await? as i32;
     let at = now();
     let model = activity::ActiveModel {
@@ -218,7 +218,7 @@ pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str) 
 /// activity's configuration.
 pub async fn form(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid, kind: &str) -> AppResult<serde_json::Value> {
     let (a, _) = load(ctx, viewer, id).await?;
-    let plugin = plugins::runnable(ctx, &a.type_id).await?;
+    let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
     check_kind(&plugin, kind)?;
     let kind = kind.to_string();
     let (form, _) = ctx.plugins.run(&plugin, "contribution-form", CallContext::empty(), move |p, s| p.call_contribution_form(s, &a.config, &kind)).await?;
@@ -238,7 +238,7 @@ pub(super) fn check_kind(plugin: &LoadedPlugin, kind: &str) -> AppResult<()> {
 /// The activity's results, computed now by its plugin from its visible contributions.
 pub async fn results(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<serde_json::Value> {
     let (a, _) = load(ctx, viewer, id).await?;
-    let plugin = plugins::runnable(ctx, &a.type_id).await?;
+    let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
     let rows = contribution::Entity::find()
         .filter(contribution::Column::ActivityId.eq(a.id))
         .filter(contribution::Column::Status.eq(ContributionStatus::Visible.as_str()))

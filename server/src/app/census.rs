@@ -3,7 +3,7 @@
 //! attribute. The raw identifiers never reach the database or the logs.
 
 use hmac::{Hmac, Mac};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use uuid::Uuid;
@@ -89,7 +89,7 @@ pub async fn import(ctx: &AppContext, viewer: &Viewer, attribute: &str, csv_byte
     hashes.dedup();
     report.already_present += (before - hashes.len()) as u64;
 
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let at = now();
     for chunk in hashes.chunks(500) {
         let existing: std::collections::HashSet<String> = census_entry::Entity::find()
@@ -138,7 +138,7 @@ pub async fn claim(ctx: &AppContext, viewer: &Viewer, input: ClaimInput) -> AppR
         return Err(AppError::invalid("identifier", "must be 1 to 128 characters"));
     }
     let hash = keyed_hash(ctx, &attribute, &id);
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let entry = census_entry::Entity::find()
         .filter(census_entry::Column::Attribute.eq(&attribute))
         .filter(census_entry::Column::IdentifierHash.eq(&hash))

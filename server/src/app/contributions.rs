@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -282,10 +282,7 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
     let origin = origin_of(ctx, viewer, &visible, &input).await?;
     ensure_open(&a, &visible)?;
     ensure_verified(ctx, &a, &origin).await?;
-    let plugin = plugins::runnable(ctx, &a.type_id).await.map_err(|e| match e {
-        AppError::Conflict(f) => AppError::conflict("activity", f.problem),
-        other => other,
-    })?;
+    let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
     check_kind(&plugin, &input.kind)?;
     // Facilitated input is the person's; online input is in the viewer's own role.
     let role = if origin.entered_by.is_some() { wit::SubmitterRole::Participant } else { wit_role(visible.role, viewer.is_admin) };
@@ -307,7 +304,7 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
     };
 
     let at = now();
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let stored = contribution::ActiveModel {
         id: Set(id),
         activity_id: Set(a.id),
@@ -408,7 +405,7 @@ pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResu
 /// Changes the body while the activity is open; the plugin checks it again.
 pub async fn edit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: ContributionEdit) -> AppResult<ContributionView> {
     let (c, a, visible) = load_own_open(ctx, viewer, id).await?;
-    let plugin = plugins::runnable(ctx, &a.type_id).await?;
+    let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
     let language = match &input.language {
         Some(tag) => language_of(ctx, Some(tag))?,
         None => Language::parse(&c.language).unwrap_or_else(|_| ctx.settings.instance.default_language.clone()),
@@ -424,7 +421,7 @@ pub async fn edit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Contributi
         Validation::Rejected(errors) => return Err(AppError::Invalid(prefixed("body", errors))),
     };
     let at = now();
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let updated = contribution::ActiveModel {
         id: Set(c.id),
         body: Set(normalised),
@@ -524,7 +521,7 @@ pub async fn moderate(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason
         return Err(AppError::conflict("contribution", format!("is {}, not {}", c.status, from.as_str())));
     }
     let at = now();
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let updated = contribution::ActiveModel {
         id: Set(c.id),
         status: Set(to.as_str().into()),

@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use bytes::Bytes;
 use futures_util::Stream;
 use futures_util::stream::{self, StreamExt};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::error::AppResult;
+use super::responses::{ResponseSummary, summaries};
 use super::{AppContext, AppError, Viewer};
 use crate::adapters::store::entities::{activity, contribution, ledger_entry, response};
 use crate::domain::participation::ContributionStatus;
@@ -46,24 +47,6 @@ async fn contribution_page(ctx: &AppContext, activities: &[Uuid], after: Option<
         q = q.filter(contribution::Column::Id.gt(a));
     }
     Ok(q.all(&ctx.db).await?)
-}
-
-/// First response time and current disposition of each contribution of a page.
-async fn responses_of(ctx: &AppContext, ids: &[Uuid]) -> AppResult<HashMap<Uuid, (String, String)>> {
-    let rows: Vec<(Uuid, String, chrono::DateTime<chrono::Utc>)> = response::Entity::find()
-        .filter(response::Column::ContributionId.is_in(ids.to_vec()))
-        .order_by_asc(response::Column::Id)
-        .select_only()
-        .columns([response::Column::ContributionId, response::Column::Disposition, response::Column::CreatedAt])
-        .into_tuple()
-        .all(&ctx.db)
-        .await?;
-    let mut out: HashMap<Uuid, (String, String)> = HashMap::new();
-    for (c, disposition, at) in rows {
-        let entry = out.entry(c).or_insert_with(|| (String::new(), at.to_rfc3339()));
-        entry.0 = disposition;
-    }
-    Ok(out)
 }
 
 /// Pages of rows as a stream: `fetch(after)` returns the next page after a cursor, `cursor`
@@ -102,9 +85,9 @@ fn csv_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> AppResult<Bytes> {
     Ok(Bytes::from(w.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?))
 }
 
-fn contribution_row(c: contribution::Model, responses: &HashMap<Uuid, (String, String)>) -> Vec<String> {
+fn contribution_row(c: contribution::Model, responses: &HashMap<Uuid, ResponseSummary>) -> Vec<String> {
     let hidden = c.status == ContributionStatus::Hidden.as_str();
-    let (disposition, first) = responses.get(&c.id).cloned().unwrap_or_default();
+    let (disposition, first) = responses.get(&c.id).map(|r| (r.disposition.clone(), r.first_at.to_rfc3339())).unwrap_or_default();
     vec![
         c.id.to_string(),
         c.activity_id.to_string(),
@@ -136,7 +119,7 @@ pub async fn contributions_csv(ctx: &AppContext, viewer: Option<&Viewer>, proces
             let ctx = c2.clone();
             async move {
                 let ids: Vec<Uuid> = page.iter().map(|c| c.id).collect();
-                let responses = responses_of(&ctx, &ids).await?;
+                let responses = summaries(&ctx, Condition::all().add(response::Column::ContributionId.is_in(ids))).await?;
                 csv_bytes(page.into_iter().map(|c| contribution_row(c, &responses)))
             }
         },

@@ -3,7 +3,7 @@
 //! at all.
 
 use ed25519_dalek::SigningKey;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement};
 use sea_orm::ColumnTrait;
 use serde::Serialize;
 use uuid::Uuid;
@@ -19,14 +19,23 @@ pub const MAX_PAGE: u64 = 1_000;
 /// Seals and stores one event. Call it inside the transaction that makes the change.
 pub async fn append<C: ConnectionTrait>(db: &C, key: &SigningKey, kind: &str, process_id: Option<Uuid>, payload: serde_json::Value) -> AppResult<Entry> {
     // Taking the head first serialises appenders (row lock / SQLite's write lock).
-    let take_head = "UPDATE ledger_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash";
+    let take_head = "UPDATE ledger_head SET seq = seq + 1 WHERE id = 1 RETURNING seq";
     let row = db
         .query_one_raw(Statement::from_string(db.get_database_backend(), take_head))
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the ledger head row is missing")))?;
     let seq: i64 = row.try_get("", "seq")?;
-    let prev_hash: String = row.try_get("", "hash")?;
-    let prev = (seq > 1).then(|| (prev_hash.as_str(), seq - 1));
+    let prev_hash = match seq {
+        1 => None,
+        _ => Some(
+            ledger_entry::Entity::find_by_id(seq - 1)
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("ledger entry {} is missing", seq - 1)))?
+                .hash,
+        ),
+    };
+    let prev = prev_hash.as_deref().map(|hash| (hash, seq - 1));
     let at = now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
     let process = process_id.map(|id| id.to_string());
     let entry = ledger::seal(key, prev, &at, kind, process.as_deref(), &payload.to_string());
@@ -43,11 +52,6 @@ pub async fn append<C: ConnectionTrait>(db: &C, key: &SigningKey, kind: &str, pr
     }
     .insert(db)
     .await?;
-    let set_hash = match db.get_database_backend() {
-        DbBackend::Postgres => Statement::from_sql_and_values(DbBackend::Postgres, "UPDATE ledger_head SET hash = $1 WHERE id = 1", [entry.hash.clone().into()]),
-        backend => Statement::from_sql_and_values(backend, "UPDATE ledger_head SET hash = ? WHERE id = 1", [entry.hash.clone().into()]),
-    };
-    db.execute_raw(set_hash).await?;
     Ok(entry)
 }
 

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -176,7 +176,7 @@ pub async fn publish(ctx: &AppContext, viewer: &Viewer, process_key: &str, input
     let title_json = title.to_json();
     let sections_json = serde_json::to_value(&sections).map_err(|e| AppError::Internal(e.into()))?;
     let hash = content_hash(&title_json, &sections_json);
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let stored = outcome::ActiveModel {
         id: Set(Uuid::now_v7()),
         process_id: Set(managed.process.id),

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -48,10 +48,6 @@ impl PluginRegistry {
     pub fn new(settings: PluginSettings) -> PluginRegistry {
         let slots = Arc::new(tokio::sync::Semaphore::new(settings.limits.max_live_instances as usize));
         PluginRegistry { settings, host: OnceLock::new(), loaded: RwLock::new(HashMap::new()), slots }
-    }
-
-    pub fn limits(&self) -> &plugins::Limits {
-        &self.settings.limits
     }
 
     fn host(&self) -> Result<Arc<PluginHost>, PluginError> {
@@ -254,7 +250,7 @@ pub async fn register_builtins(ctx: &AppContext) -> AppResult<()> {
             continue;
         }
         let loaded = ctx.plugins.load(bytes.to_vec()).await.map_err(|e| AppError::Internal(anyhow::anyhow!("built-in plugin: {e}")))?;
-        let txn = ctx.db.begin().await?;
+        let txn = crate::adapters::store::begin_write(&ctx.db).await?;
         let status = match current(&txn, &loaded.id).await? {
             None => ACTIVE,
             Some(previous) if previous.source == "builtin" => {
@@ -380,7 +376,7 @@ pub async fn install(
     if mode == InstallMode::Upgrade {
         check_existing_configs(ctx, &loaded).await?;
     }
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let previous = current(&txn, &loaded.id).await?;
     let status = match (mode, &previous) {
         (InstallMode::Install, Some(p)) => {
@@ -475,15 +471,15 @@ pub async fn activity_types(ctx: &AppContext) -> AppResult<Vec<serde_json::Value
     Ok(rows.into_iter().map(|r| r.info).collect())
 }
 
-/// The runnable version of an activity type. `field` names where the type came from in the
-/// request, for the error.
-pub async fn runnable(ctx: &AppContext, type_id: &str) -> AppResult<Arc<LoadedPlugin>> {
+/// The runnable version of an activity type. `field` names what the request pointed at, for
+/// the error: `type` when an organiser chooses one, `activity` when an existing activity runs.
+pub async fn runnable(ctx: &AppContext, type_id: &str, field: &str) -> AppResult<Arc<LoadedPlugin>> {
     let row = current(&ctx.db, type_id).await?;
     let Some(row) = row else {
-        return Err(AppError::invalid("type", format!("no activity type `{type_id}` is installed on this instance")));
+        return Err(AppError::invalid(field, format!("no activity type `{type_id}` is installed on this instance")));
     };
     if row.status == DISABLED {
-        return Err(AppError::conflict("type", format!("activity type `{type_id}` is disabled by the instance administrators")));
+        return Err(AppError::conflict(field, format!("activity type `{type_id}` is disabled by the instance administrators")));
     }
     if let Some(p) = ctx.plugins.cached(&row.sha256) {
         return Ok(p);

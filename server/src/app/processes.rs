@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
@@ -420,7 +419,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, input: NewProcess) -> App
     let content = check_content(ctx, viewer, &input, None).await?;
     let id = Uuid::now_v7();
     let at = now();
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     process::ActiveModel {
         id: Set(id),
         slug: Set(content.slug.clone()),
@@ -578,7 +577,7 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, key: &str, patch: Process
     }
     let content = check_content(ctx, viewer, &merged, Some(current.id)).await?;
 
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let mut model: process::ActiveModel = current.clone().into();
     model.slug = Set(content.slug.clone());
     model.title = Set(content.title.to_json());
@@ -631,7 +630,7 @@ async fn set_status(ctx: &AppContext, p: &process::Model, from: ProcessStatus, t
         ProcessStatus::Archived => update.col_expr(process::Column::ArchivedAt, Expr::value(at)),
         ProcessStatus::Draft => update,
     };
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let result = update
         .filter(process::Column::Id.eq(p.id))
         .filter(process::Column::Status.eq(from.as_str()))
@@ -935,7 +934,7 @@ pub async fn set_member_role(ctx: &AppContext, viewer: &Viewer, key: &str, accou
 }
 
 async fn put_member(ctx: &AppContext, process_id: Uuid, account: account::Model, role: ProcessRole) -> AppResult<MemberView> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let existing = process_member::Entity::find_by_id((process_id, account.id)).one(&txn).await?;
     let saved = match existing {
         Some(m) => {
@@ -977,7 +976,7 @@ async fn ensure_another_organiser<C: ConnectionTrait>(db: &C, process_id: Uuid, 
 
 pub async fn remove_member(ctx: &AppContext, viewer: &Viewer, key: &str, account_id: Uuid) -> AppResult<()> {
     let Visible { process: p, .. } = load_managed(ctx, viewer, key).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let m = process_member::Entity::find_by_id((p.id, account_id)).one(&txn).await?.ok_or(AppError::NotFound("member"))?;
     if m.role == ProcessRole::Organiser.as_str() {
         ensure_another_organiser(&txn, p.id, account_id).await?;

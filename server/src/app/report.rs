@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -106,21 +106,7 @@ pub async fn build(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str)
         .into_tuple()
         .all(&ctx.db)
         .await?;
-    // First and current response per contribution (responses ordered oldest first).
-    let responses: Vec<(Uuid, String, DateTime<Utc>)> = response::Entity::find()
-        .filter(response::Column::ProcessId.eq(process_id))
-        .order_by_asc(response::Column::Id)
-        .select_only()
-        .columns([response::Column::ContributionId, response::Column::Disposition, response::Column::CreatedAt])
-        .into_tuple()
-        .all(&ctx.db)
-        .await?;
-    let mut first_response: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
-    let mut current: HashMap<Uuid, String> = HashMap::new();
-    for (c, disposition, when) in responses {
-        first_response.entry(c).or_insert(when);
-        current.insert(c, disposition);
-    }
+    let responses = super::responses::summaries(ctx, Condition::all().add(response::Column::ProcessId.eq(process_id))).await?;
 
     let phases = phase::Entity::find().filter(phase::Column::ProcessId.eq(process_id)).all(&ctx.db).await?;
     let last_phase_end = phases.iter().map(|p| p.ends_on).max().map(|d| d.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("a valid time")).and_utc());
@@ -136,10 +122,10 @@ pub async fn build(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str)
         let entry = per_activity.entry(*activity_id).or_default();
         entry.0 += 1;
         *entry.1.entry(channel.clone()).or_default() += 1;
-        if let Some(when) = first_response.get(id) {
+        if let Some(r) = responses.get(id) {
             responded += 1;
             entry.2 += 1;
-            delays.push((*when - *created).num_seconds().max(0) as f64 / 86_400.0);
+            delays.push((r.first_at - *created).num_seconds().max(0) as f64 / 86_400.0);
         }
     }
     delays.sort_by(|a, b| a.total_cmp(b));
@@ -148,11 +134,8 @@ pub async fn build(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str)
         *bands.entry(band(*d).to_string()).or_default() += 1;
     }
     let mut by_disposition: BTreeMap<String, u64> = Disposition::ALL.iter().map(|d| (d.as_str().to_string(), 0)).collect();
-    let counted: std::collections::HashSet<Uuid> = rows.iter().map(|r| r.0).collect();
-    for (c, d) in &current {
-        if counted.contains(c) {
-            *by_disposition.entry(d.clone()).or_default() += 1;
-        }
+    for r in rows.iter().filter_map(|(id, ..)| responses.get(id)) {
+        *by_disposition.entry(r.disposition.clone()).or_default() += 1;
     }
 
     let outcome_dates: Vec<DateTime<Utc>> = outcome::Entity::find()
@@ -175,7 +158,7 @@ pub async fn build(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str)
                     .iter()
                     .map(|(id, activity_id, _, _)| Obligation {
                         due: closes.get(activity_id).copied().flatten().map(|close| commitments::due(m, close)),
-                        done: first_response.get(id).copied(),
+                        done: responses.get(id).map(|r| r.first_at),
                     })
                     .collect(),
                 Some(m @ Measure::PublishOutcomeWithinDays { .. }) => {

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -110,7 +110,7 @@ pub async fn respond(ctx: &AppContext, viewer: &Viewer, process_key: &str, input
 
     let batch_id = Uuid::now_v7();
     let at = now();
-    let txn = ctx.db.begin().await?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let rows = ids.iter().map(|id| response::ActiveModel {
         id: Set(Uuid::now_v7()),
         contribution_id: Set(*id),
@@ -150,6 +150,33 @@ pub async fn current(ctx: &AppContext, contribution_ids: &[Uuid]) -> AppResult<H
         .await?;
     // Ordered oldest first, so the newest wins.
     Ok(rows.into_iter().map(|r| (r.contribution_id, view(r))).collect())
+}
+
+/// When a contribution first got a response, and its current disposition: what reports and
+/// exports count.
+#[derive(Debug, Clone)]
+pub struct ResponseSummary {
+    pub first_at: DateTime<Utc>,
+    pub disposition: String,
+}
+
+/// The summary of every contribution with a response among those `filter` selects (by
+/// process, or by contribution ids).
+pub async fn summaries(ctx: &AppContext, filter: sea_orm::Condition) -> AppResult<HashMap<Uuid, ResponseSummary>> {
+    let rows: Vec<(Uuid, String, DateTime<Utc>)> = response::Entity::find()
+        .filter(filter)
+        .order_by_asc(response::Column::Id)
+        .select_only()
+        .columns([response::Column::ContributionId, response::Column::Disposition, response::Column::CreatedAt])
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let mut out: HashMap<Uuid, ResponseSummary> = HashMap::new();
+    // Oldest first: the first row sets when, the last sets the current disposition.
+    for (c, disposition, at) in rows {
+        out.entry(c).or_insert_with(|| ResponseSummary { first_at: at, disposition: String::new() }).disposition = disposition;
+    }
+    Ok(out)
 }
 
 /// Every response a contribution received, oldest first.

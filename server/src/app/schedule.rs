@@ -5,7 +5,7 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::activities::{ActivityState, state_at};
@@ -24,7 +24,9 @@ pub async fn announce_transitions(ctx: &AppContext) -> AppResult<usize> {
     let ids: Vec<Uuid> = published.iter().map(|p| p.id).collect();
     let mut announced = 0;
     let at = now();
-    for a in activity::Entity::find().filter(activity::Column::ProcessId.is_in(ids.clone())).all(&ctx.db).await? {
+    // Closing is final (windows are not edited), so closed activities are not looked at again.
+    let pending = Condition::any().add(activity::Column::AnnouncedState.is_null()).add(activity::Column::AnnouncedState.ne("closed"));
+    for a in activity::Entity::find().filter(activity::Column::ProcessId.is_in(ids.clone())).filter(pending).all(&ctx.db).await? {
         let state = match state_at(&a, at) {
             ActivityState::Open => "open",
             ActivityState::Closed => "closed",
@@ -37,7 +39,7 @@ pub async fn announce_transitions(ctx: &AppContext) -> AppResult<usize> {
             Some(s) => Condition::all().add(activity::Column::AnnouncedState.eq(s.as_str())),
             None => Condition::all().add(activity::Column::AnnouncedState.is_null()),
         };
-        let txn = ctx.db.begin().await?;
+        let txn = crate::adapters::store::begin_write(&ctx.db).await?;
         let claimed = activity::Entity::update_many()
             .col_expr(activity::Column::AnnouncedState, Expr::value(state))
             .filter(activity::Column::Id.eq(a.id))
@@ -66,7 +68,7 @@ pub async fn announce_transitions(ctx: &AppContext) -> AppResult<usize> {
             Some(id) => Condition::all().add(process::Column::AnnouncedPhase.eq(id)),
             None => Condition::all().add(process::Column::AnnouncedPhase.is_null()),
         };
-        let txn = ctx.db.begin().await?;
+        let txn = crate::adapters::store::begin_write(&ctx.db).await?;
         let claimed = process::Entity::update_many()
             .col_expr(process::Column::AnnouncedPhase, Expr::value(current.id))
             .filter(process::Column::Id.eq(p.id))

@@ -17,11 +17,6 @@ pub enum Channel {
 crate::string_enum!(Channel { Online => "online", Paper => "paper", Phone => "phone", InPerson => "in_person", Federated => "federated" });
 
 impl Channel {
-    /// A facilitator enters it for someone else.
-    pub fn is_facilitated(self) -> bool {
-        matches!(self, Channel::Paper | Channel::Phone | Channel::InPerson)
-    }
-
     /// The letter that starts generated reference numbers (P-3F9K2A for a paper form).
     pub fn reference_prefix(self) -> &'static str {
         match self {

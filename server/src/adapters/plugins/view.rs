@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::bindings::convene::activity::types::{
-    ActivityResults, ActivityType, ChartKind, Choice, FieldError, FieldKind, FormField, FormFieldLeaf, LeafKind,
+    ActivityResults, ActivityType, ChartKind, Choice, FieldKind, FormField, FormFieldLeaf, LeafKind,
     Localized, NumberLimits, Section, SubmitterRole, TextLimits,
 };
 
@@ -103,9 +103,4 @@ pub fn results(r: &ActivityResults) -> Value {
         })
         .collect();
     json!({ "sections": sections })
-}
-
-/// The plugin's field errors, as the host's own.
-pub fn field_errors(errors: Vec<FieldError>) -> Vec<(String, String)> {
-    errors.into_iter().map(|e| (e.field, e.problem)).collect()
 }
