@@ -1,0 +1,1 @@
+//! The structured meeting report shared by roundtables and self-convened meetings.

@@ -1,0 +1,1 @@
+//! Oversight groups.

@@ -1,0 +1,1 @@
+//! Self-convened meetings.
