@@ -4,10 +4,13 @@
 //! recommendations, dissent). Results list the reports and merge the recommendations,
 //! counting how many meetings raised each.
 
-pub mod report;
+/// The report lives in `convene-meeting-report`, shared with the self-convened type; the
+/// old paths (`convene_plugin_roundtable::report::...`, `::Report`) still resolve.
+pub use convene_meeting_report as report;
 
 use std::collections::{BTreeMap, HashSet};
 
+use convene_meeting_report::sections::recommendations_table;
 use convene_sdk::form::{Field, choice};
 use convene_sdk::results::{table, text};
 use convene_sdk::{
@@ -246,7 +249,6 @@ impl Activity for Roundtable {
             })
             .collect();
         let attendance: u64 = reports.values().map(|r| r.attendance as u64).sum();
-        let merged = report::merge_recommendations(reports.values());
         Ok(Results {
             sections: vec![
                 text(
@@ -264,11 +266,7 @@ impl Activity for Roundtable {
                     vec![tr(&[("en", "Meeting")]), tr(&[("en", "Date")]), tr(&[("en", "Attendance")]), tr(&[("en", "Key points")]), tr(&[("en", "Recommendations")])],
                     rows,
                 ),
-                table(
-                    tr(&[("en", "Recommendations, merged"), ("es", "Recomendaciones, agrupadas")]),
-                    vec![tr(&[("en", "Recommendation")]), tr(&[("en", "Meetings that made it")])],
-                    merged.into_iter().map(|(text, n)| vec![text, n.to_string()]).collect(),
-                ),
+                recommendations_table(reports.values()),
             ],
         })
     }
