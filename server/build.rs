@@ -12,6 +12,8 @@ use std::process::Command;
 const PLUGINS: &[(&str, &str)] = &[
     ("convene-plugin-consultation", "consultation"),
     ("convene-plugin-roundtable", "roundtable"),
+    ("convene-plugin-self-convened", "self-convened"),
+    ("convene-plugin-oversight-group", "oversight-group"),
     // Built for the sandbox tests only; the binary embeds it under cfg(test).
     ("convene-plugin-hostile", "hostile"),
     // The SDK's template crate: tested to load and run in the real host.

@@ -10,6 +10,7 @@ mod m20261123_000004_plugins_activities;
 mod m20261123_000005_ledger_and_jobs;
 mod m20261123_000006_moderation_and_responses;
 mod m20261123_000007_announced_phase;
+mod m20261123_000008_activity_revision_and_seed;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_ledger_and_jobs::Migration),
             Box::new(m20261123_000006_moderation_and_responses::Migration),
             Box::new(m20261123_000007_announced_phase::Migration),
+            Box::new(m20261123_000008_activity_revision_and_seed::Migration),
         ]
     }
 }

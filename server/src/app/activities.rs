@@ -3,7 +3,6 @@
 //! Contributions to them are in `contributions`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
@@ -15,11 +14,10 @@ use super::processes::{self, Visible};
 use super::{AppContext, AppError, Viewer, now, plugins};
 use crate::adapters::plugins::bindings::convene::activity::types as wit;
 use crate::adapters::plugins::{CallContext, LoadedPlugin, view};
-use crate::adapters::store::entities::{activity, contribution};
+use crate::adapters::store::entities::activity;
 use crate::domain::account::attribute_name;
 use crate::domain::errors::{FieldError, FieldErrors};
 use crate::domain::localized::{LocalizedText, TextRule};
-use crate::domain::participation::{Channel, ContributionStatus};
 use crate::domain::process::ProcessStatus;
 
 type TextMap = BTreeMap<String, String>;
@@ -82,6 +80,8 @@ pub struct ActivityView {
     pub requires_attribute: Option<String>,
     /// Whether contributions are accepted now (the process must also be published).
     pub state: ActivityState,
+    /// The draw seed's commitment, and the seed once revealed.
+    pub seed: Option<super::draw_seeds::SeedView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -99,6 +99,7 @@ pub(super) fn state_at(a: &activity::Model, at: DateTime<Utc>) -> ActivityState 
 fn activity_view(a: activity::Model) -> ActivityView {
     ActivityView {
         state: state_at(&a, now()),
+        seed: super::draw_seeds::view(&a),
         config: serde_json::from_str(&a.config).unwrap_or_default(),
         id: a.id,
         process_id: a.process_id,
@@ -175,6 +176,10 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
         closes_at: Set(input.closes_at),
         requires_attribute: Set(requires_attribute),
         announced_state: Set(None),
+        revision: Set(0),
+        seed: Set(None),
+        seed_committed_at: Set(None),
+        seed_revealed_at: Set(None),
         created_by: Set(viewer.account_id),
         created_at: Set(at),
         updated_at: Set(at),
@@ -221,7 +226,9 @@ pub async fn form(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid, kind: &st
     let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
     check_kind(&plugin, kind)?;
     let kind = kind.to_string();
-    let (form, _) = ctx.plugins.run(&plugin, "contribution-form", CallContext::empty(), move |p, s| p.call_contribution_form(s, &a.config, &kind)).await?;
+    let call = super::activity_writes::call_context(ctx, &a).await?;
+    let config = a.config.clone();
+    let (form, _) = ctx.plugins.run(&plugin, "contribution-form", call, move |p, s| p.call_contribution_form(s, &config, &kind)).await?;
     let fields = form.map_err(|e| AppError::Invalid(prefixed("kind", e)))?;
     Ok(view::form(&fields))
 }
@@ -239,25 +246,7 @@ pub(super) fn check_kind(plugin: &LoadedPlugin, kind: &str) -> AppResult<()> {
 pub async fn results(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<serde_json::Value> {
     let (a, _) = load(ctx, viewer, id).await?;
     let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
-    let rows = contribution::Entity::find()
-        .filter(contribution::Column::ActivityId.eq(a.id))
-        .filter(contribution::Column::Status.eq(ContributionStatus::Visible.as_str()))
-        .order_by_asc(contribution::Column::Id)
-        .all(&ctx.db)
-        .await?;
-    let items: Vec<wit::Contribution> = rows
-        .into_iter()
-        .map(|c| wit::Contribution {
-            submitter: super::contributions::pseudonym(ctx, a.id, c.author_id, c.reference.as_deref(), c.id),
-            id: c.id.to_string(),
-            channel: super::contributions::wit_channel(Channel::from_stored(&c.channel).unwrap_or(Channel::Online)),
-            kind: c.kind,
-            body: c.body,
-            language: c.language,
-            created_at: c.created_at.to_rfc3339(),
-        })
-        .collect();
-    let call = CallContext { activity: a.id.to_string(), kv: super::contributions::kv_of(ctx, a.id).await?, contributions: Arc::new(items), ..CallContext::empty() };
+    let call = super::activity_writes::call_context(ctx, &a).await?;
     let config = a.config.clone();
     let (computed, _) = ctx.plugins.run(&plugin, "compute-results", call, move |p, s| p.call_compute_results(s, &config)).await?;
     let computed = computed.map_err(|message| AppError::Plugin {

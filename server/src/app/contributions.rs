@@ -9,14 +9,16 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::activities::{self, ActivityState, check_kind, prefixed, state_at};
+use super::activities::{self, ActivityState, check_kind, state_at};
 use super::error::AppResult;
 use super::pagination::{Page, PageParams};
 use super::processes::Visible;
 use super::{AppContext, AppError, Viewer, now, plugins};
-use crate::adapters::plugins::bindings::convene::activity::types::{self as wit, Validation};
-use crate::adapters::plugins::{CallContext, KvChanges, LoadedPlugin};
-use crate::adapters::store::entities::{account, account_attribute, activity, activity_kv, contribution, contribution_report, moderation_action};
+use crate::adapters::plugins::bindings::convene::activity::types as wit;
+use super::activity_writes::{Proposal, advance_revision, validate_and_write};
+use super::stored_contributions::{pseudonym, wit_channel};
+use crate::adapters::plugins::LoadedPlugin;
+use crate::adapters::store::entities::{account, account_attribute, activity, contribution, contribution_report, moderation_action};
 use crate::adapters::store::is_unique_violation;
 use crate::domain::account::ProcessRole;
 use crate::domain::errors::FieldError;
@@ -175,37 +177,12 @@ async fn ensure_verified(ctx: &AppContext, a: &activity::Model, origin: &Origin)
     )))
 }
 
-/// A person's pseudonym within one activity, as plugins see it: a keyed hash, stable for
-/// the same person in the same activity and unlinkable across activities. Anonymous
-/// facilitated input is keyed by its reference (or, without one, by the contribution).
-pub(super) fn pseudonym(ctx: &AppContext, activity_id: Uuid, author: Option<Uuid>, reference: Option<&str>, contribution: Uuid) -> String {
-    use hmac::{Hmac, Mac};
-    let who = match (author, reference) {
-        (Some(a), _) => format!("account:{a}"),
-        (None, Some(r)) => format!("reference:{r}"),
-        (None, None) => format!("contribution:{contribution}"),
-    };
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(ctx.settings.census_secret.expose()).expect("HMAC takes any key length");
-    mac.update(format!("submitter\0{activity_id}\0{who}").as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..16])
-}
-
 fn wit_role(role: Option<ProcessRole>, is_admin: bool) -> wit::SubmitterRole {
     match role {
         Some(ProcessRole::Organiser) => wit::SubmitterRole::Organiser,
         Some(ProcessRole::Facilitator) => wit::SubmitterRole::Facilitator,
         _ if is_admin => wit::SubmitterRole::Organiser,
         _ => wit::SubmitterRole::Participant,
-    }
-}
-
-pub(super) fn wit_channel(channel: Channel) -> wit::Channel {
-    match channel {
-        Channel::Online => wit::Channel::Online,
-        Channel::Paper => wit::Channel::Paper,
-        Channel::Phone => wit::Channel::Phone,
-        Channel::InPerson => wit::Channel::InPerson,
-        Channel::Federated => wit::Channel::Federated,
     }
 }
 
@@ -291,54 +268,48 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
     let body = body_text(&input.body)?;
 
     let id = Uuid::now_v7();
-    let submitter = wit::Submitter {
-        id: pseudonym(ctx, a.id, origin.author_id, origin.reference.as_deref(), id),
-        role,
-        channel: wit_channel(origin.channel),
+    let proposal = Proposal {
+        kind: input.kind.clone(),
+        body,
+        submitter: wit::Submitter {
+            id: pseudonym(ctx.settings.census_secret.expose(), a.id, origin.author_id, origin.reference.as_deref(), id),
+            role,
+            channel: wit_channel(origin.channel),
+        },
+        editing: None,
     };
-    let call = CallContext { activity: a.id.to_string(), kv: kv_of(ctx, a.id).await?, submitter, ..CallContext::empty() };
-    let (verdict, kv_changes) = ctx.plugins.validate_contribution(&plugin, call, a.config.clone(), input.kind.clone(), body).await?;
-    let normalised = match verdict {
-        Validation::Accepted(body) => body,
-        Validation::Rejected(errors) => return Err(AppError::Invalid(prefixed("body", errors))),
+    let insert = async |txn: &sea_orm::DatabaseTransaction, normalised: String| -> AppResult<contribution::Model> {
+        let at = now();
+        let row = contribution::ActiveModel {
+            id: Set(id),
+            activity_id: Set(a.id),
+            kind: Set(input.kind.clone()),
+            body: Set(normalised),
+            language: Set(language.as_str().to_string()),
+            channel: Set(origin.channel.as_str().into()),
+            status: Set(ContributionStatus::Visible.as_str().into()),
+            author_id: Set(origin.author_id),
+            entered_by: Set(origin.entered_by),
+            reference: Set(origin.reference.clone()),
+            idempotency_key: Set(idempotency_key.clone()),
+            hidden_reason: Set(None),
+            edited_at: Set(None),
+            withdrawn_at: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+        };
+        Ok(row.insert(txn).await?)
     };
-
-    let at = now();
-    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
-    let stored = contribution::ActiveModel {
-        id: Set(id),
-        activity_id: Set(a.id),
-        kind: Set(input.kind),
-        body: Set(normalised),
-        language: Set(language.as_str().to_string()),
-        channel: Set(origin.channel.as_str().into()),
-        status: Set(ContributionStatus::Visible.as_str().into()),
-        author_id: Set(origin.author_id),
-        entered_by: Set(origin.entered_by),
-        reference: Set(origin.reference),
-        idempotency_key: Set(idempotency_key.clone()),
-        hidden_reason: Set(None),
-        edited_at: Set(None),
-        withdrawn_at: Set(None),
-        created_at: Set(at),
-        updated_at: Set(at),
-    }
-    .insert(&txn)
-    .await;
-    let stored = match stored {
-        Ok(m) => m,
-        Err(e) if is_unique_violation(&e) && idempotency_key.is_some() => {
+    match validate_and_write(ctx, a.id, &plugin, &proposal, insert).await {
+        Ok(stored) => Ok(Submitted::Created(view_of(stored, Some(viewer), is_moderator(Some(viewer), visible.role), None))),
+        Err(AppError::Db(e)) if is_unique_violation(&e) && idempotency_key.is_some() => {
             // The same submission raced itself; the first one won.
-            drop(txn);
             let key = idempotency_key.unwrap_or_default();
             let earlier = by_idempotency_key(ctx, viewer, &key).await?.ok_or(AppError::Db(e))?;
-            return replay(earlier, id, viewer);
+            replay(earlier, id, viewer)
         }
-        Err(e) => return Err(e.into()),
-    };
-    save_kv(&txn, a.id, kv_changes).await?;
-    txn.commit().await?;
-    Ok(Submitted::Created(view_of(stored, Some(viewer), is_moderator(Some(viewer), visible.role), None)))
+        Err(e) => Err(e),
+    }
 }
 
 /// An earlier submission by the same person (their own, or entered by them) with this key.
@@ -354,21 +325,6 @@ fn replay(earlier: contribution::Model, activity_id: Uuid, viewer: &Viewer) -> A
         return Err(AppError::conflict("Idempotency-Key", "was already used for a contribution to another activity"));
     }
     Ok(Submitted::Replayed(view_of(earlier, Some(viewer), false, None)))
-}
-
-pub(super) async fn kv_of(ctx: &AppContext, activity_id: Uuid) -> AppResult<BTreeMap<String, Vec<u8>>> {
-    let rows = activity_kv::Entity::find().filter(activity_kv::Column::ActivityId.eq(activity_id)).all(&ctx.db).await?;
-    Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
-}
-
-pub(super) async fn save_kv<C: sea_orm::ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChanges) -> AppResult<()> {
-    for (key, change) in changes {
-        activity_kv::Entity::delete_by_id((activity_id, key.clone())).exec(db).await?;
-        if let Some(value) = change {
-            activity_kv::ActiveModel { activity_id: Set(activity_id), key: Set(key), value: Set(value) }.insert(db).await?;
-        }
-    }
-    Ok(())
 }
 
 /// A contribution with its activity and process, if the viewer may see the process.
@@ -413,34 +369,37 @@ pub async fn edit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Contributi
     let body = body_text(&input.body)?;
     let channel = Channel::from_stored(&c.channel).unwrap_or(Channel::Online);
     let role = if c.entered_by.is_some() { wit::SubmitterRole::Participant } else { wit_role(visible.role, viewer.is_admin) };
-    let submitter = wit::Submitter { id: pseudonym(ctx, a.id, c.author_id, c.reference.as_deref(), c.id), role, channel: wit_channel(channel) };
-    let call = CallContext { activity: a.id.to_string(), kv: kv_of(ctx, a.id).await?, submitter, ..CallContext::empty() };
-    let (verdict, kv_changes) = ctx.plugins.validate_contribution(&plugin, call, a.config.clone(), c.kind.clone(), body).await?;
-    let normalised = match verdict {
-        Validation::Accepted(body) => body,
-        Validation::Rejected(errors) => return Err(AppError::Invalid(prefixed("body", errors))),
+    let proposal = Proposal {
+        kind: c.kind.clone(),
+        body,
+        submitter: wit::Submitter {
+            id: pseudonym(ctx.settings.census_secret.expose(), a.id, c.author_id, c.reference.as_deref(), c.id),
+            role,
+            channel: wit_channel(channel),
+        },
+        editing: Some(c.id),
     };
-    let at = now();
-    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
-    let updated = contribution::ActiveModel {
-        id: Set(c.id),
-        body: Set(normalised),
-        language: Set(language.as_str().to_string()),
-        edited_at: Set(Some(at)),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
-    save_kv(&txn, a.id, kv_changes).await?;
-    txn.commit().await?;
+    let update = async |txn: &sea_orm::DatabaseTransaction, normalised: String| -> AppResult<contribution::Model> {
+        let at = now();
+        let row = contribution::ActiveModel {
+            id: Set(c.id),
+            body: Set(normalised),
+            language: Set(language.as_str().to_string()),
+            edited_at: Set(Some(at)),
+            updated_at: Set(at),
+            ..Default::default()
+        };
+        Ok(row.update(txn).await?)
+    };
+    let updated = validate_and_write(ctx, a.id, &plugin, &proposal, update).await?;
     Ok(view_of(updated, Some(viewer), is_moderator(Some(viewer), visible.role), None))
 }
 
 /// Takes a contribution back while the activity is open. It leaves lists and results.
 pub async fn withdraw(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<()> {
-    let (c, _, _) = load_own_open(ctx, viewer, id).await?;
+    let (c, a, _) = load_own_open(ctx, viewer, id).await?;
     let at = now();
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     contribution::ActiveModel {
         id: Set(c.id),
         status: Set(ContributionStatus::Withdrawn.as_str().into()),
@@ -448,8 +407,11 @@ pub async fn withdraw(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<
         updated_at: Set(at),
         ..Default::default()
     }
-    .update(&ctx.db)
+    .update(&txn)
     .await?;
+    // What plugins read has changed.
+    advance_revision(&txn, a.id, None).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -531,6 +493,7 @@ pub async fn moderate(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason
     }
     .update(&txn)
     .await?;
+    advance_revision(&txn, c.activity_id, None).await?;
     moderation_action::ActiveModel {
         id: Set(Uuid::now_v7()),
         process_id: Set(visible.process.id),

@@ -18,7 +18,6 @@ use uuid::Uuid;
 use super::error::AppResult;
 use super::{AppContext, AppError, now};
 use crate::adapters::mail::Email;
-use crate::adapters::plugins::CallContext;
 use crate::adapters::store::entities::{account, activity, contribution, job, process, response};
 use crate::adapters::store::is_unique_violation;
 use crate::domain::localized::LocalizedText;
@@ -217,11 +216,15 @@ async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
 async fn phase_change(ctx: &AppContext, activity_id: Uuid, phase: String) -> AppResult<()> {
     let Some(a) = activity::Entity::find_by_id(activity_id).one(&ctx.db).await? else { return Ok(()) };
     let plugin = super::plugins::runnable(ctx, &a.type_id, "activity").await?;
-    let call = CallContext { activity: a.id.to_string(), kv: super::contributions::kv_of(ctx, a.id).await?, ..CallContext::empty() };
+    let call = super::activity_writes::call_context(ctx, &a).await?;
     let config = a.config.clone();
-    let (told, kv) = ctx.plugins.run(&plugin, "on-phase-change", call, move |p, s| p.call_on_phase_change(s, &config, &phase)).await?;
+    let (told, effects) = ctx.plugins.run(&plugin, "on-phase-change", call, move |p, s| p.call_on_phase_change(s, &config, &phase)).await?;
     told.map_err(|why| AppError::Plugin { plugin: plugin.id.clone(), kind: "refused", detail: format!("plugin {} refused the phase change: {why}", plugin.id) })?;
-    super::contributions::save_kv(&ctx.db, a.id, kv).await
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
+    super::activity_writes::advance_revision(&txn, a.id, None).await?;
+    super::activity_writes::save_kv(&txn, a.id, effects.kv).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// One email per author of the batch's contributions (people without an account, entered

@@ -3,9 +3,11 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod activity_writes;
 pub mod census;
 pub mod context;
 pub mod contributions;
+pub mod draw_seeds;
 pub mod error;
 pub mod export;
 pub mod jobs;
@@ -17,6 +19,7 @@ pub mod processes;
 pub mod report;
 pub mod responses;
 pub mod schedule;
+pub mod stored_contributions;
 pub mod tokens;
 pub mod topics;
 

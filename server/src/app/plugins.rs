@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::error::AppResult;
 use super::{AppContext, AppError, Viewer, now};
 use crate::adapters::plugins::bindings::Activity;
-use crate::adapters::plugins::{self, CallContext, HostState, KvChanges, LoadedPlugin, PluginError, PluginHost, builtin, view};
+use crate::adapters::plugins::{self, CallContext, CallEffects, HostState, LoadedPlugin, PluginError, PluginHost, builtin, view};
 use crate::adapters::store::entities::{activity, plugin};
 use crate::adapters::store::is_unique_violation;
 use crate::config::PluginSettings;
@@ -97,7 +97,7 @@ impl PluginRegistry {
         export: &'static str,
         call: CallContext,
         f: impl FnOnce(&Activity, &mut wasmtime::Store<HostState>) -> wasmtime::Result<R> + Send + 'static,
-    ) -> AppResult<(R, KvChanges)> {
+    ) -> AppResult<(R, CallEffects)> {
         let p = plugin.clone();
         self.blocking(plugin, export, move |host| host.call(&p, call, f)).await
     }
@@ -110,7 +110,7 @@ impl PluginRegistry {
         config: String,
         kind: String,
         body: String,
-    ) -> AppResult<(plugins::bindings::convene::activity::types::Validation, KvChanges)> {
+    ) -> AppResult<(plugins::bindings::convene::activity::types::Validation, CallEffects)> {
         let p = plugin.clone();
         self.blocking(plugin, "validate-contribution", move |host| host.validate_contribution(&p, call, &config, &kind, &body)).await
     }

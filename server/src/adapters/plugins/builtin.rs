@@ -4,6 +4,8 @@
 pub const BUILTIN: &[(&str, &[u8])] = &[
     ("consultation", include_bytes!(concat!(env!("OUT_DIR"), "/consultation.wasm"))),
     ("roundtable", include_bytes!(concat!(env!("OUT_DIR"), "/roundtable.wasm"))),
+    ("self-convened", include_bytes!(concat!(env!("OUT_DIR"), "/self-convened.wasm"))),
+    ("oversight-group", include_bytes!(concat!(env!("OUT_DIR"), "/oversight-group.wasm"))),
 ];
 
 /// The deliberately malicious plugin of the sandbox tests.

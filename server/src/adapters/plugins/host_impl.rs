@@ -12,21 +12,22 @@ use super::bindings::convene::activity::host::{self, KvError, LogLevel, NotifyEr
 use super::bindings::convene::activity::types::{self, ContributionPage, Localized};
 use super::limits::Limits;
 
-/// Where a call reads the activity's contributions from.
+/// Where a call reads the activity's contributions from. An error (the database went away)
+/// fails the call as the host's fault, not the plugin's.
 pub trait ContributionSource: Send + Sync {
-    fn page(&self, kind: Option<&str>, cursor: Option<&str>, limit: u32) -> ContributionPage;
+    fn page(&self, kind: Option<&str>, cursor: Option<&str>, limit: u32) -> Result<ContributionPage, String>;
 }
 
 /// Contributions held in memory (tests, and calls that need none).
 impl ContributionSource for Vec<types::Contribution> {
-    fn page(&self, kind: Option<&str>, cursor: Option<&str>, limit: u32) -> ContributionPage {
+    fn page(&self, kind: Option<&str>, cursor: Option<&str>, limit: u32) -> Result<ContributionPage, String> {
         let start: usize = cursor.and_then(|c| c.parse().ok()).unwrap_or(0);
         let matching: Vec<&types::Contribution> = self.iter().filter(|c| kind.is_none_or(|k| c.kind == k)).collect();
         let end = (start + limit.clamp(1, 500) as usize).min(matching.len());
-        ContributionPage {
+        Ok(ContributionPage {
             items: matching[start.min(end)..end].iter().map(|c| (*c).clone()).collect(),
             next_cursor: (end < matching.len()).then(|| end.to_string()),
-        }
+        })
     }
 }
 
@@ -49,7 +50,7 @@ impl CallContext {
             kv: BTreeMap::new(),
             contributions: Arc::new(Vec::new()),
             now: chrono::Utc::now().to_rfc3339(),
-            seed: vec![0; 32],
+            seed: Vec::new(),
         }
     }
 }
@@ -61,6 +62,20 @@ pub fn participant(pseudonym: &str) -> types::Submitter {
 
 /// Key-value writes of a successful call: Some(value) to set, None to delete.
 pub type KvChanges = BTreeMap<String, Option<Vec<u8>>>;
+
+/// A notification a plugin asked for: (participant pseudonym, subject, body).
+pub type Notification = (String, Localized, Localized);
+
+/// What a successful call leaves for its caller to commit.
+#[derive(Debug, Default)]
+pub struct CallEffects {
+    pub kv: KvChanges,
+    /// Whether the plugin read the activity's stored data (key-value or contributions): its
+    /// verdict then depends on them, and must be committed only if they did not change since.
+    pub read_shared: bool,
+    /// Sent only if the caller commits what the call decided.
+    pub notifications: Vec<Notification>,
+}
 
 /// Caps linear memory and tables, and remembers a refusal so the error can say "out of memory".
 pub struct MemoryCap {
@@ -84,7 +99,8 @@ impl ResourceLimiter for MemoryCap {
 
 const MAX_LOG_LINES: usize = 100;
 const MAX_LOG_CHARS: usize = 2_000;
-const MAX_NOTIFICATIONS: usize = 20;
+/// Enough to invite a whole citizen panel in one draw.
+const MAX_NOTIFICATIONS: usize = 200;
 
 pub struct HostState {
     pub(super) store_limits: MemoryCap,
@@ -94,10 +110,12 @@ pub struct HostState {
     kv_max_key: usize,
     kv_max_value: usize,
     logged: usize,
-    /// Notifications the plugin asked for; the caller decides what to send.
-    pub notifications: Vec<(String, Localized, Localized)>,
+    notifications: Vec<Notification>,
+    read_shared: bool,
     /// Set when the plugin broke a rule that does not trap (e.g. an over-long key).
     pub violation: Option<String>,
+    /// Set when the host could not serve a request (its database failed).
+    pub host_failure: Option<String>,
 }
 
 impl HostState {
@@ -111,7 +129,9 @@ impl HostState {
             kv_max_value: limits.kv_max_value_bytes,
             logged: 0,
             notifications: Vec::new(),
+            read_shared: false,
             violation: None,
+            host_failure: None,
         }
     }
 
@@ -119,8 +139,8 @@ impl HostState {
         self.store_limits.refused
     }
 
-    pub fn kv_changes(self) -> KvChanges {
-        self.kv_overlay
+    pub fn effects(self) -> CallEffects {
+        CallEffects { kv: self.kv_overlay, read_shared: self.read_shared, notifications: self.notifications }
     }
 
     fn kv_value(&self, key: &str) -> Option<&Vec<u8>> {
@@ -159,6 +179,7 @@ impl host::Host for HostState {
     }
 
     fn kv_get(&mut self, key: String) -> Option<Vec<u8>> {
+        self.read_shared = true;
         self.kv_value(&key).cloned()
     }
 
@@ -178,7 +199,14 @@ impl host::Host for HostState {
     }
 
     fn contributions(&mut self, kind: Option<String>, cursor: Option<String>, limit: u32) -> ContributionPage {
-        self.ctx.contributions.page(kind.as_deref(), cursor.as_deref(), limit.min(500))
+        self.read_shared = true;
+        match self.ctx.contributions.page(kind.as_deref(), cursor.as_deref(), limit.min(500)) {
+            Ok(page) => page,
+            Err(problem) => {
+                self.host_failure.get_or_insert(problem);
+                ContributionPage { items: Vec::new(), next_cursor: None }
+            }
+        }
     }
 
     fn now(&mut self) -> String {

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
 
-pub use host_impl::{CallContext, ContributionSource, HostState, KvChanges, participant};
+pub use host_impl::{CallContext, CallEffects, ContributionSource, HostState, KvChanges, Notification, participant};
 pub use limits::Limits;
 
 pub mod bindings {
@@ -191,7 +191,7 @@ impl PluginHost {
         plugin: &LoadedPlugin,
         ctx: CallContext,
         f: impl FnOnce(&Activity, &mut Store<HostState>) -> wasmtime::Result<R>,
-    ) -> Result<(R, KvChanges), PluginError> {
+    ) -> Result<(R, CallEffects), PluginError> {
         self.run(&plugin.id, &plugin.pre, ctx, f)
     }
 
@@ -201,7 +201,7 @@ impl PluginHost {
         pre: &ActivityPre<HostState>,
         ctx: CallContext,
         f: impl FnOnce(&Activity, &mut Store<HostState>) -> wasmtime::Result<R>,
-    ) -> Result<(R, KvChanges), PluginError> {
+    ) -> Result<(R, CallEffects), PluginError> {
         let mut store = self.new_store(ctx);
         store.set_epoch_deadline(self.limits.deadline_ticks(EPOCH_TICK));
         let started = std::time::Instant::now();
@@ -212,10 +212,13 @@ impl PluginHost {
         match result {
             Ok(value) => {
                 let state = store.into_data();
+                if let Some(problem) = state.host_failure {
+                    return Err(PluginError::Host(problem));
+                }
                 if let Some(problem) = state.violation {
                     return Err(PluginError::Malformed { plugin: name.into(), message: problem });
                 }
-                Ok((value, state.kv_changes()))
+                Ok((value, state.effects()))
             }
             Err(e) => Err(self.classify(name, e, &store, elapsed)),
         }
@@ -246,7 +249,7 @@ impl PluginHost {
         config: &str,
         kind: &str,
         body: &str,
-    ) -> Result<(bindings::convene::activity::types::Validation, KvChanges), PluginError> {
+    ) -> Result<(bindings::convene::activity::types::Validation, CallEffects), PluginError> {
         use bindings::convene::activity::types::Validation;
         let by = ctx.submitter.clone();
         let (verdict, kv) = self.call(plugin, ctx, |a, s| a.call_validate_contribution(s, config, kind, body, &by))?;

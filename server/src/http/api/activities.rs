@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::Ctx;
 use crate::app::AppError;
 use crate::app::activities::{self, ActivityView, NewActivity};
+use crate::app::draw_seeds::{self, SeedView};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::Problem;
@@ -21,7 +22,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/{id}/form", web::get().to(form))
                 .route("/{id}/contributions", web::get().to(super::contributions::list))
                 .route("/{id}/contributions", web::post().to(super::contributions::contribute))
-                .route("/{id}/results", web::get().to(results)),
+                .route("/{id}/results", web::get().to(results))
+                .route("/{id}/seed", web::post().to(commit_seed))
+                .route("/{id}/seed/reveal", web::post().to(reveal_seed)),
         );
 }
 
@@ -69,4 +72,19 @@ pub async fn form(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid
     responses((status = 200, description = "{sections: [text | table | chart]}"), (status = 404, body = Problem), (status = 502, body = Problem)))]
 pub async fn results(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(activities::results(&ctx, viewer.as_ref(), *id).await?))
+}
+
+/// Commits a random seed for this activity's draw (organisers; once): the server chooses it,
+/// publishes its SHA-256 in the ledger now and keeps the seed secret until revealed.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/seed", tag = "activities", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 201, body = SeedView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn commit_seed(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(draw_seeds::commit(&ctx, &viewer, *id).await?))
+}
+
+/// Reveals the committed seed (organisers; once, after the draw), in the activity and the ledger.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/seed/reveal", tag = "activities", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = SeedView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reveal_seed(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(draw_seeds::reveal(&ctx, &viewer, *id).await?))
 }

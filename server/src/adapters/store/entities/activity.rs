@@ -16,6 +16,12 @@ pub struct Model {
     pub closes_at: Option<DateTimeUtc>,
     pub requires_attribute: Option<String>,
     pub announced_state: Option<String>,
+    /// Counts committed changes to the activity's contributions and plugin data.
+    pub revision: i64,
+    /// The draw seed, secret until revealed.
+    pub seed: Option<Vec<u8>>,
+    pub seed_committed_at: Option<DateTimeUtc>,
+    pub seed_revealed_at: Option<DateTimeUtc>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

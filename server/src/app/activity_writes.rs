@@ -1,0 +1,160 @@
+//! Asking an activity's plugin about a contribution and committing what it decided — the
+//! contribution, its key-value changes and the notifications it asked for — as one step per
+//! activity.
+//!
+//! A plugin's verdict may rest on what is stored (one vote per person, places left at a
+//! meeting). Each activity counts its committed changes (`revision`); a verdict that read
+//! stored data is committed only if the revision it read is still current, otherwise the
+//! plugin is asked again. This is optimistic: plugin calls hold no lock, verdicts that read
+//! nothing (most answers to a consultation) never retry, and it holds with several servers
+//! on one database.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use super::activities::prefixed;
+use super::error::AppResult;
+use super::jobs::{self, Job};
+use super::stored_contributions::{StoredContributions, pseudonym};
+use super::{AppContext, AppError};
+use crate::adapters::plugins::bindings::convene::activity::types::{self as wit, Validation};
+use crate::adapters::plugins::{CallContext, LoadedPlugin, Notification};
+use crate::adapters::store::begin_write;
+use crate::adapters::store::entities::{account, activity, activity_kv, contribution};
+use crate::adapters::plugins::KvChanges;
+
+/// How often a contribution is re-checked when others keep changing the activity meanwhile.
+const ATTEMPTS: usize = 8;
+
+/// What the plugin is asked to check.
+pub(super) struct Proposal {
+    pub kind: String,
+    pub body: String,
+    pub submitter: wit::Submitter,
+    /// The contribution being edited, left out of what the plugin reads.
+    pub editing: Option<Uuid>,
+}
+
+/// Validates `proposal` with the activity's plugin and, if it is accepted, runs `write` with
+/// the normalised body inside the transaction that also stores the plugin's key-value
+/// changes, enqueues its notifications and advances the activity's revision.
+pub(super) async fn validate_and_write<T>(
+    ctx: &AppContext,
+    activity_id: Uuid,
+    plugin: &Arc<LoadedPlugin>,
+    proposal: &Proposal,
+    write: impl AsyncFn(&DatabaseTransaction, String) -> AppResult<T>,
+) -> AppResult<T> {
+    for _ in 0..ATTEMPTS {
+        let a = activity::Entity::find_by_id(activity_id).one(&ctx.db).await?.ok_or(AppError::NotFound("activity"))?;
+        let mut source = StoredContributions::of(ctx, a.id);
+        if let Some(editing) = proposal.editing {
+            source = source.without(editing);
+        }
+        let call = CallContext { submitter: proposal.submitter.clone(), contributions: Arc::new(source), ..call_context(ctx, &a).await? };
+        let (verdict, effects) = ctx.plugins.validate_contribution(plugin, call, a.config.clone(), proposal.kind.clone(), proposal.body.clone()).await?;
+        let normalised = match verdict {
+            Validation::Accepted(body) => body,
+            Validation::Rejected(errors) => return Err(AppError::Invalid(prefixed("body", errors))),
+        };
+        let txn = begin_write(&ctx.db).await?;
+        if !advance_revision(&txn, a.id, effects.read_shared.then_some(a.revision)).await? {
+            // Someone changed what the verdict rests on; the transaction rolls back on drop.
+            continue;
+        }
+        let written = write(&txn, normalised).await?;
+        save_kv(&txn, a.id, effects.kv).await?;
+        let notified = enqueue_notifications(ctx, &txn, a.id, effects.notifications).await?;
+        txn.commit().await?;
+        if notified {
+            ctx.jobs_wake();
+        }
+        return Ok(written);
+    }
+    Err(AppError::conflict("activity", "kept changing while your contribution was being checked; please send it again"))
+}
+
+/// What every call about an activity gets: its key-value data, its visible contributions
+/// and its draw seed (empty until an organiser commits one).
+pub(super) async fn call_context(ctx: &AppContext, a: &activity::Model) -> AppResult<CallContext> {
+    Ok(CallContext {
+        activity: a.id.to_string(),
+        kv: kv_of(ctx, a.id).await?,
+        contributions: Arc::new(StoredContributions::of(ctx, a.id)),
+        seed: a.seed.clone().unwrap_or_default(),
+        ..CallContext::empty()
+    })
+}
+
+/// Records a change to the activity. With `expected`, only if nobody else changed it since
+/// that revision was read; returns whether it did.
+pub(super) async fn advance_revision<C: ConnectionTrait>(db: &C, activity_id: Uuid, expected: Option<i64>) -> AppResult<bool> {
+    let mut update = activity::Entity::update_many()
+        .col_expr(activity::Column::Revision, Expr::col(activity::Column::Revision).add(1))
+        .filter(activity::Column::Id.eq(activity_id));
+    if let Some(revision) = expected {
+        update = update.filter(activity::Column::Revision.eq(revision));
+    }
+    Ok(update.exec(db).await?.rows_affected == 1)
+}
+
+pub(super) async fn kv_of(ctx: &AppContext, activity_id: Uuid) -> AppResult<BTreeMap<String, Vec<u8>>> {
+    let rows = activity_kv::Entity::find().filter(activity_kv::Column::ActivityId.eq(activity_id)).all(&ctx.db).await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
+}
+
+pub(super) async fn save_kv<C: ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChanges) -> AppResult<()> {
+    use sea_orm::{ActiveModelTrait, Set};
+    for (key, change) in changes {
+        activity_kv::Entity::delete_by_id((activity_id, key.clone())).exec(db).await?;
+        if let Some(value) = change {
+            activity_kv::ActiveModel { activity_id: Set(activity_id), key: Set(key), value: Set(value) }.insert(db).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Emails the people a plugin named by their pseudonym in the activity, in the language of
+/// their account, through the job queue (so they go out once the change is committed).
+/// Pseudonyms nobody in the activity has (anonymous paper input, a plugin's mistake) are
+/// skipped. Returns whether any email was queued.
+async fn enqueue_notifications(ctx: &AppContext, txn: &DatabaseTransaction, activity_id: Uuid, notifications: Vec<Notification>) -> AppResult<bool> {
+    if notifications.is_empty() {
+        return Ok(false);
+    }
+    let authors: Vec<Option<Uuid>> = contribution::Entity::find()
+        .select_only()
+        .column(contribution::Column::AuthorId)
+        .distinct()
+        .filter(contribution::Column::ActivityId.eq(activity_id))
+        .filter(contribution::Column::AuthorId.is_not_null())
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let secret = ctx.settings.census_secret.expose();
+    let by_pseudonym: BTreeMap<String, Uuid> =
+        authors.into_iter().flatten().map(|author| (pseudonym(secret, activity_id, Some(author), None, Uuid::nil()), author)).collect();
+    let mut queued = false;
+    for (who, subject, body) in notifications {
+        let Some(account_id) = by_pseudonym.get(&who) else {
+            tracing::info!(%activity_id, "a plugin asked to notify someone without an account in this activity; skipped");
+            continue;
+        };
+        let Some(account) = account::Entity::find_by_id(*account_id).one(txn).await? else { continue };
+        let fallback = ctx.settings.instance.default_language.as_str();
+        let text = |l: &wit::Localized| best(l, &account.locale, fallback);
+        jobs::enqueue(txn, Job::Email { to: account.email, subject: text(&subject), text: text(&body) }).await?;
+        queued = true;
+    }
+    Ok(queued)
+}
+
+/// The text in the reader's language, else the instance's, else the first given.
+fn best(texts: &wit::Localized, language: &str, fallback: &str) -> String {
+    let pick = |tag: &str| texts.iter().find(|(l, _)| l == tag).map(|(_, t)| t.clone());
+    pick(language).or_else(|| pick(fallback)).or_else(|| texts.first().map(|(_, t)| t.clone())).unwrap_or_default()
+}
