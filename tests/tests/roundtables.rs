@@ -37,3 +37,27 @@ async fn roundtables_register_to_capacity_and_take_facilitators_reports() {
     assert_eq!(results["sections"][0]["body"]["en"], "1 of 2 meetings reported; 12 people attended; 1 registration.");
     assert_eq!(results["sections"][2]["rows"][0], json!(["Publish an algorithm register", "1"]));
 }
+
+/// The capacity check reads the registrations so far and the registration adds one: the
+/// host commits such a verdict only if nothing changed meanwhile, so 12 people registering
+/// at the same moment for 5 places fill exactly 5, on either database.
+#[tokio::test]
+async fn concurrent_registrations_never_exceed_capacity() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app, "admin@example.org").await;
+    published_process(&app, &admin, "national-ai").await;
+    let activity = json!({ "type": "org.convene.roundtable", "title": { "en": "Roundtable" },
+        "config": { "meetings": [ { "id": "sur", "title": { "es": "Región Sur" }, "date": "2027-03-04", "place": "Biblioteca", "capacity": 5 } ] } });
+    let id = add_activity(&app, &admin, "national-ai", &activity).await["id"].as_str().unwrap().to_string();
+    let mut people = Vec::new();
+    for i in 0..12 {
+        people.push(user_token(&app, &format!("p{i}@example.org")).await);
+    }
+    let body = json!({ "kind": "registration", "body": { "meeting": "sur" } });
+    let attempts = people.iter().map(|token| contribute(&app, token, &id, &body));
+    let statuses: Vec<u16> = futures::future::join_all(attempts).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 5, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 201 || *s == 422), "the rest are told the meeting is full: {statuses:?}");
+    let results = expect_json(app.get(&format!("/api/v1/activities/{id}/results")).send().await.unwrap(), 200).await;
+    assert!(results["sections"][0]["body"]["en"].as_str().unwrap().contains("5 registrations"), "{results}");
+}
