@@ -5,12 +5,13 @@
 //! A plugin's verdict may rest on what is stored (one vote per person, places left at a
 //! meeting). Each activity counts its committed changes (`revision`); a verdict that read
 //! stored data is committed only if the revision it read is still current, otherwise the
-//! plugin is asked again. This is optimistic: plugin calls hold no lock, verdicts that read
-//! nothing (most answers to a consultation) never retry, and it holds with several servers
-//! on one database.
+//! plugin is asked again. That check is what makes it correct with several servers on one
+//! database; within one server, contributions to the same activity also take turns (an
+//! in-process lock per activity), so that many people volunteering at once queue instead of
+//! invalidating each other's verdicts until some give up.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Weak};
 
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
@@ -29,6 +30,30 @@ use crate::adapters::plugins::KvChanges;
 
 /// How often a contribution is re-checked when others keep changing the activity meanwhile.
 const ATTEMPTS: usize = 8;
+
+/// One lock per activity with a contribution being checked or committed on this server.
+#[derive(Default)]
+pub struct ActivityLocks(std::sync::Mutex<HashMap<Uuid, Weak<tokio::sync::Mutex<()>>>>);
+
+impl ActivityLocks {
+    pub async fn lock(&self, activity_id: Uuid) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut locks = self.0.lock().expect("activity locks");
+            if locks.len() > 1_024 {
+                locks.retain(|_, held| held.strong_count() > 0);
+            }
+            match locks.get(&activity_id).and_then(Weak::upgrade) {
+                Some(lock) => lock,
+                None => {
+                    let lock = Arc::new(tokio::sync::Mutex::new(()));
+                    locks.insert(activity_id, Arc::downgrade(&lock));
+                    lock
+                }
+            }
+        };
+        lock.lock_owned().await
+    }
+}
 
 /// What the plugin is asked to check.
 pub(super) struct Proposal {
@@ -49,6 +74,7 @@ pub(super) async fn validate_and_write<T>(
     proposal: &Proposal,
     write: impl AsyncFn(&DatabaseTransaction, String) -> AppResult<T>,
 ) -> AppResult<T> {
+    let _turn = ctx.activity_locks.lock(activity_id).await;
     for _ in 0..ATTEMPTS {
         let a = activity::Entity::find_by_id(activity_id).one(&ctx.db).await?.ok_or(AppError::NotFound("activity"))?;
         let mut source = StoredContributions::of(ctx, a.id);

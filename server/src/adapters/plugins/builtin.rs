@@ -6,6 +6,7 @@ pub const BUILTIN: &[(&str, &[u8])] = &[
     ("roundtable", include_bytes!(concat!(env!("OUT_DIR"), "/roundtable.wasm"))),
     ("self-convened", include_bytes!(concat!(env!("OUT_DIR"), "/self-convened.wasm"))),
     ("oversight-group", include_bytes!(concat!(env!("OUT_DIR"), "/oversight-group.wasm"))),
+    ("citizen-panel", include_bytes!(concat!(env!("OUT_DIR"), "/citizen-panel.wasm"))),
 ];
 
 /// The deliberately malicious plugin of the sandbox tests.
