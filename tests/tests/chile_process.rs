@@ -157,6 +157,13 @@ async fn a_national_ai_strategy_process_from_consultation_to_verified_outcome() 
     let stolen = contribute(&app, &people[30].1, &self_convened, &json!({ "kind": "report", "body": { "meeting": numbers[0], "attendance": 5,
         "key_points": ["x"], "recommendations": ["y"] } })).await;
     assert_eq!(stolen.status(), 422);
+    // A group corrects its report by editing it (the plugin, checking the edit, does not see
+    // the report being edited), but cannot file a second one.
+    let fixed = json!({ "body": { "meeting": numbers[0], "attendance": 5, "key_points": ["Trust needs transparency", "Added after reading the notes"],
+        "recommendations": ["Publish an algorithm register"] } });
+    expect_json(app.patch_json(&format!("/api/v1/contributions/{}", filing_ids[0]), &fixed).bearer_auth(&people[0].1).send().await.unwrap(), 200).await;
+    let second = contribute(&app, &people[0].1, &self_convened, &json!({ "kind": "report", "body": fixed["body"] })).await;
+    assert_eq!(second.status(), 422, "one report per meeting");
     let receipts: Vec<(String, Value)> = numbers[..5].iter().map(|n| (admin.clone(), json!({ "kind": "receipt", "body": { "meeting": n } }))).collect();
     let receipt_ids = contribute_all(&app, &self_convened, receipts).await;
     let sc = results(&app, &self_convened).await;

@@ -68,6 +68,18 @@ async fn the_demo_instance_is_alive_in_english_and_spanish() {
     assert!(consultation["title"]["es"].is_string());
     let form: Value = app.client.get(app.url(&format!("/api/v1/activities/{}/form?kind=response", consultation["id"].as_str().unwrap()))).send().await.unwrap().json().await.unwrap();
     assert_eq!(form.as_array().unwrap().len(), 5, "{form}");
+    // Every first-party activity type has a demo activity whose results it computes.
+    let mut types = Vec::new();
+    for slug in ["villaluz-ai-and-data-strategy", "ai-strategy-roundtables-costa-norte", "facial-recognition-citizens-panel", "lindenport-benefits-risk-scoring-oversight"] {
+        let activities: Value = app.client.get(app.url(&format!("/api/v1/processes/{slug}/activities"))).send().await.unwrap().json().await.unwrap();
+        for a in activities.as_array().unwrap() {
+            let res = app.client.get(app.url(&format!("/api/v1/activities/{}/results", a["id"].as_str().unwrap()))).send().await.unwrap();
+            assert_eq!(res.status(), 200, "results of the demo {}", a["type"]);
+            types.push(a["type"].as_str().unwrap().to_string());
+        }
+    }
+    types.sort();
+    assert_eq!(types, ["org.convene.citizen-panel", "org.convene.consultation", "org.convene.oversight-group", "org.convene.roundtable", "org.convene.self-convened"]);
     // The front page lists them, escaped.
     let html = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("<h2>Processes open to the public</h2>"));
