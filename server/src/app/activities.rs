@@ -226,7 +226,7 @@ pub async fn form(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid, kind: &st
     let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
     check_kind(&plugin, kind)?;
     let kind = kind.to_string();
-    let call = super::activity_writes::call_context(ctx, &a).await?;
+    let call = super::activity_writes::call_context(ctx, &a);
     let config = a.config.clone();
     let (form, _) = ctx.plugins.run(&plugin, "contribution-form", call, move |p, s| p.call_contribution_form(s, &config, &kind)).await?;
     let fields = form.map_err(|e| AppError::Invalid(prefixed("kind", e)))?;
@@ -246,7 +246,7 @@ pub(super) fn check_kind(plugin: &LoadedPlugin, kind: &str) -> AppResult<()> {
 pub async fn results(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<serde_json::Value> {
     let (a, _) = load(ctx, viewer, id).await?;
     let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
-    let call = super::activity_writes::call_context(ctx, &a).await?;
+    let call = super::activity_writes::call_context(ctx, &a);
     let config = a.config.clone();
     let (computed, _) = ctx.plugins.run(&plugin, "compute-results", call, move |p, s| p.call_compute_results(s, &config)).await?;
     let computed = computed.map_err(|message| AppError::Plugin {

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::activities::prefixed;
 use super::error::AppResult;
 use super::jobs::{self, Job};
-use super::stored_contributions::{StoredContributions, pseudonym};
+use super::plugin_data::{StoredContributions, StoredKv, pseudonym};
 use super::{AppContext, AppError};
 use crate::adapters::plugins::bindings::convene::activity::types::{self as wit, Validation};
 use crate::adapters::plugins::{CallContext, LoadedPlugin, Notification};
@@ -81,7 +81,7 @@ pub(super) async fn validate_and_write<T>(
         if let Some(editing) = proposal.editing {
             source = source.without(editing);
         }
-        let call = CallContext { submitter: proposal.submitter.clone(), contributions: Arc::new(source), ..call_context(ctx, &a).await? };
+        let call = CallContext { submitter: proposal.submitter.clone(), contributions: Arc::new(source), ..call_context(ctx, &a) };
         let (verdict, effects) = ctx.plugins.validate_contribution(plugin, call, a.config.clone(), proposal.kind.clone(), proposal.body.clone()).await?;
         let normalised = match verdict {
             Validation::Accepted(body) => body,
@@ -106,14 +106,14 @@ pub(super) async fn validate_and_write<T>(
 
 /// What every call about an activity gets: its key-value data, its visible contributions
 /// and its draw seed (empty until an organiser commits one).
-pub(super) async fn call_context(ctx: &AppContext, a: &activity::Model) -> AppResult<CallContext> {
-    Ok(CallContext {
+pub(super) fn call_context(ctx: &AppContext, a: &activity::Model) -> CallContext {
+    CallContext {
         activity: a.id.to_string(),
-        kv: kv_of(ctx, a.id).await?,
+        kv: Arc::new(StoredKv::of(ctx, a.id)),
         contributions: Arc::new(StoredContributions::of(ctx, a.id)),
         seed: a.seed.clone().unwrap_or_default(),
         ..CallContext::empty()
-    })
+    }
 }
 
 /// Records a change to the activity. With `expected`, only if nobody else changed it since
@@ -126,11 +126,6 @@ pub(super) async fn advance_revision<C: ConnectionTrait>(db: &C, activity_id: Uu
         update = update.filter(activity::Column::Revision.eq(revision));
     }
     Ok(update.exec(db).await?.rows_affected == 1)
-}
-
-pub(super) async fn kv_of(ctx: &AppContext, activity_id: Uuid) -> AppResult<BTreeMap<String, Vec<u8>>> {
-    let rows = activity_kv::Entity::find().filter(activity_kv::Column::ActivityId.eq(activity_id)).all(&ctx.db).await?;
-    Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
 }
 
 pub(super) async fn save_kv<C: ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChanges) -> AppResult<()> {

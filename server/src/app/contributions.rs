@@ -16,7 +16,7 @@ use super::processes::Visible;
 use super::{AppContext, AppError, Viewer, now, plugins};
 use crate::adapters::plugins::bindings::convene::activity::types as wit;
 use super::activity_writes::{Proposal, advance_revision, validate_and_write};
-use super::stored_contributions::{pseudonym, wit_channel};
+use super::plugin_data::{pseudonym, wit_channel};
 use crate::adapters::plugins::LoadedPlugin;
 use crate::adapters::store::entities::{account, account_attribute, activity, contribution, contribution_report, moderation_action};
 use crate::adapters::store::is_unique_violation;

@@ -216,7 +216,7 @@ async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
 async fn phase_change(ctx: &AppContext, activity_id: Uuid, phase: String) -> AppResult<()> {
     let Some(a) = activity::Entity::find_by_id(activity_id).one(&ctx.db).await? else { return Ok(()) };
     let plugin = super::plugins::runnable(ctx, &a.type_id, "activity").await?;
-    let call = super::activity_writes::call_context(ctx, &a).await?;
+    let call = super::activity_writes::call_context(ctx, &a);
     let config = a.config.clone();
     let (told, effects) = ctx.plugins.run(&plugin, "on-phase-change", call, move |p, s| p.call_on_phase_change(s, &config, &phase)).await?;
     told.map_err(|why| AppError::Plugin { plugin: plugin.id.clone(), kind: "refused", detail: format!("plugin {} refused the phase change: {why}", plugin.id) })?;

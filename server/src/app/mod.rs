@@ -19,7 +19,7 @@ pub mod processes;
 pub mod report;
 pub mod responses;
 pub mod schedule;
-pub mod stored_contributions;
+pub mod plugin_data;
 pub mod tokens;
 pub mod topics;
 

@@ -31,12 +31,30 @@ impl ContributionSource for Vec<types::Contribution> {
     }
 }
 
+/// Where a call reads the activity's key-value data from, key by key as the plugin asks.
+pub trait KvSource: Send + Sync {
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String>;
+    /// Bytes of all keys and values stored, for the quota.
+    fn stored_bytes(&self) -> Result<usize, String>;
+}
+
+/// Key-value data held in memory (tests, and calls that need none).
+impl KvSource for BTreeMap<String, Vec<u8>> {
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        Ok(BTreeMap::get(self, key).cloned())
+    }
+
+    fn stored_bytes(&self) -> Result<usize, String> {
+        Ok(self.iter().map(|(k, v)| k.len() + v.len()).sum())
+    }
+}
+
 /// The activity-specific inputs of one call.
 pub struct CallContext {
     pub activity: String,
     /// Who submits, for `validate-contribution`.
     pub submitter: types::Submitter,
-    pub kv: BTreeMap<String, Vec<u8>>,
+    pub kv: Arc<dyn KvSource>,
     pub contributions: Arc<dyn ContributionSource>,
     pub now: String,
     pub seed: Vec<u8>,
@@ -47,7 +65,7 @@ impl CallContext {
         CallContext {
             activity: String::new(),
             submitter: participant("anonymous"),
-            kv: BTreeMap::new(),
+            kv: Arc::new(BTreeMap::new()),
             contributions: Arc::new(Vec::new()),
             now: chrono::Utc::now().to_rfc3339(),
             seed: Vec::new(),
@@ -106,6 +124,9 @@ pub struct HostState {
     pub(super) store_limits: MemoryCap,
     ctx: CallContext,
     kv_overlay: KvChanges,
+    /// Stored values read so far (None: not stored).
+    kv_read: BTreeMap<String, Option<Vec<u8>>>,
+    kv_stored_bytes: Option<usize>,
     kv_quota: usize,
     kv_max_key: usize,
     kv_max_value: usize,
@@ -124,6 +145,8 @@ impl HostState {
             store_limits: MemoryCap { max_bytes: limits.memory_bytes as usize, refused: false },
             ctx,
             kv_overlay: BTreeMap::new(),
+            kv_read: BTreeMap::new(),
+            kv_stored_bytes: None,
             kv_quota: limits.kv_quota_bytes,
             kv_max_key: limits.kv_max_key_bytes,
             kv_max_value: limits.kv_max_value_bytes,
@@ -143,20 +166,48 @@ impl HostState {
         CallEffects { kv: self.kv_overlay, read_shared: self.read_shared, notifications: self.notifications }
     }
 
-    fn kv_value(&self, key: &str) -> Option<&Vec<u8>> {
+    /// A failure of the host's own storage fails the call (as the host's fault); the plugin
+    /// meanwhile sees nothing stored.
+    fn host_failed(&mut self, problem: String) {
+        self.host_failure.get_or_insert(problem);
+    }
+
+    fn stored(&mut self, key: &str) -> Option<Vec<u8>> {
+        if let Some(known) = self.kv_read.get(key) {
+            return known.clone();
+        }
+        let value = self.ctx.kv.get(key).unwrap_or_else(|problem| {
+            self.host_failed(problem);
+            None
+        });
+        self.kv_read.insert(key.to_string(), value.clone());
+        value
+    }
+
+    fn kv_value(&mut self, key: &str) -> Option<Vec<u8>> {
         match self.kv_overlay.get(key) {
-            Some(change) => change.as_ref(),
-            None => self.ctx.kv.get(key),
+            Some(change) => change.clone(),
+            None => self.stored(key),
         }
     }
 
-    fn kv_used_without(&self, key: &str) -> usize {
-        let mut keys: std::collections::BTreeSet<&String> = self.ctx.kv.keys().collect();
-        keys.extend(self.kv_overlay.keys());
-        keys.into_iter()
-            .filter(|k| k.as_str() != key)
-            .map(|k| self.kv_value(k).map(|v| k.len() + v.len()).unwrap_or(0))
-            .sum()
+    /// Bytes the activity would use without `key`: what is stored, with this call's changes.
+    fn kv_used_without(&mut self, key: &str) -> usize {
+        let total = match self.kv_stored_bytes {
+            Some(total) => total,
+            None => {
+                let total = self.ctx.kv.stored_bytes().unwrap_or_else(|problem| {
+                    self.host_failed(problem);
+                    0
+                });
+                *self.kv_stored_bytes.insert(total)
+            }
+        };
+        let mut changed: std::collections::BTreeSet<String> = self.kv_overlay.keys().cloned().collect();
+        changed.insert(key.to_string());
+        let replaced: usize = changed.iter().map(|k| self.stored(k).map_or(0, |v| k.len() + v.len())).sum();
+        let added: usize = self.kv_overlay.iter().filter(|(k, _)| k.as_str() != key).map(|(k, v)| v.as_ref().map_or(0, |v| k.len() + v.len())).sum();
+        total.saturating_sub(replaced) + added
     }
 }
 
@@ -180,7 +231,7 @@ impl host::Host for HostState {
 
     fn kv_get(&mut self, key: String) -> Option<Vec<u8>> {
         self.read_shared = true;
-        self.kv_value(&key).cloned()
+        self.kv_value(&key)
     }
 
     fn kv_set(&mut self, key: String, value: Vec<u8>) -> Result<(), KvError> {
@@ -223,5 +274,31 @@ impl host::Host for HostState {
         }
         self.notifications.push((participant, subject, body));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host::Host;
+    use super::*;
+
+    /// The quota counts what is stored plus this call's changes, a replaced value once.
+    #[test]
+    fn the_quota_counts_stored_data_and_this_calls_changes() {
+        let stored: BTreeMap<String, Vec<u8>> = [("a".to_string(), vec![0; 10])].into();
+        let ctx = CallContext { kv: Arc::new(stored), ..CallContext::empty() };
+        let limits = Limits { kv_quota_bytes: 30, ..Limits::default() };
+        let mut state = HostState::new(ctx, &limits);
+        assert_eq!(state.kv_get("a".into()), Some(vec![0; 10]));
+        assert!(state.kv_set("a".into(), vec![1; 20]).is_ok(), "21 bytes replace 11");
+        assert!(state.kv_set("a".into(), vec![2; 29]).is_ok(), "30 bytes fit exactly");
+        assert!(matches!(state.kv_set("b".into(), vec![1; 1]), Err(KvError::QuotaExceeded)));
+        state.kv_delete("a".into());
+        assert_eq!(state.kv_get("a".into()), None);
+        assert!(state.kv_set("b".into(), vec![1; 29]).is_ok(), "the deleted key no longer counts");
+        let effects = state.effects();
+        assert!(effects.read_shared);
+        assert_eq!(effects.kv.get("a"), Some(&None));
+        assert_eq!(effects.kv.get("b").unwrap().as_ref().map(Vec::len), Some(29));
     }
 }

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
 
-pub use host_impl::{CallContext, CallEffects, ContributionSource, HostState, KvChanges, Notification, participant};
+pub use host_impl::{CallContext, CallEffects, ContributionSource, HostState, KvChanges, KvSource, Notification, participant};
 pub use limits::Limits;
 
 pub mod bindings {

@@ -1,16 +1,20 @@
-//! What a plugin reads through `host.contributions` during a call: the activity's visible
-//! contributions (not hidden by moderators, not withdrawn), oldest first, paged from the
-//! database as the plugin asks, each under its author's pseudonym in the activity. While an
-//! edit is being validated the contribution being edited is left out, so a "one per person"
-//! rule does not refuse a person's own correction.
+//! What a plugin reads of its activity during a call, from the database as it asks (plugin
+//! calls run on blocking threads and wait for each query on the pool's runtime), so a call
+//! costs what it reads, not the size of the activity:
+//!
+//! - `host.contributions`: the visible contributions (not hidden by moderators, not
+//!   withdrawn), oldest first, page by page, each under its author's pseudonym in the
+//!   activity. While an edit is being validated the contribution being edited is left out, so
+//!   a "one per person" rule does not refuse a person's own correction.
+//! - `host.kv-get`: the activity's key-value data, key by key, and its size for the quota.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 use uuid::Uuid;
 
 use super::AppContext;
-use crate::adapters::plugins::ContributionSource;
+use crate::adapters::plugins::{ContributionSource, KvSource};
 use crate::adapters::plugins::bindings::convene::activity::types::{self as wit, ContributionPage};
-use crate::adapters::store::entities::contribution;
+use crate::adapters::store::entities::{activity_kv, contribution};
 use crate::domain::participation::{Channel, ContributionStatus};
 
 pub struct StoredContributions {
@@ -73,6 +77,43 @@ impl ContributionSource for StoredContributions {
         let next_cursor = if more { rows.last().map(|c| c.id.to_string()) } else { None };
         let items = rows.into_iter().map(|c| to_wit(&self.secret, c)).collect();
         Ok(ContributionPage { items, next_cursor })
+    }
+}
+
+/// The activity's key-value data in the database.
+pub struct StoredKv {
+    db: DatabaseConnection,
+    runtime: tokio::runtime::Handle,
+    activity_id: Uuid,
+}
+
+impl StoredKv {
+    /// Call from async code (it remembers the current runtime).
+    pub fn of(ctx: &AppContext, activity_id: Uuid) -> StoredKv {
+        StoredKv { db: ctx.db.clone(), runtime: tokio::runtime::Handle::current(), activity_id }
+    }
+}
+
+impl KvSource for StoredKv {
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        let row = self.runtime.block_on(activity_kv::Entity::find_by_id((self.activity_id, key.to_string())).one(&self.db));
+        Ok(row.map_err(|e| format!("reading plugin data: {e}"))?.map(|r| r.value))
+    }
+
+    fn stored_bytes(&self) -> Result<usize, String> {
+        let backend = self.db.get_database_backend();
+        // Bytes, not characters, on both databases.
+        let sql = match backend {
+            DbBackend::Postgres => "SELECT CAST(COALESCE(SUM(octet_length(key) + octet_length(value)), 0) AS BIGINT) AS used FROM activity_kv WHERE activity_id = $1",
+            _ => "SELECT COALESCE(SUM(length(CAST(key AS BLOB)) + length(value)), 0) AS used FROM activity_kv WHERE activity_id = ?",
+        };
+        let statement = Statement::from_sql_and_values(backend, sql, [self.activity_id.into()]);
+        let row = self.runtime.block_on(self.db.query_one_raw(statement)).map_err(|e| format!("measuring plugin data: {e}"))?;
+        let used: i64 = match row {
+            Some(row) => row.try_get("", "used").map_err(|e| format!("measuring plugin data: {e}"))?,
+            None => 0,
+        };
+        Ok(used.max(0) as usize)
     }
 }
 
