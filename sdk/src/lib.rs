@@ -11,6 +11,7 @@
 //!
 //! See `sdk/README.md` for a tutorial.
 
+pub mod calendar;
 pub mod form;
 pub mod host;
 pub mod results;
