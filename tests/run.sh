@@ -17,4 +17,10 @@ echo "== unit tests and end-to-end tests on SQLite"
 CONVENE_TEST_DB=sqlite run --workspace
 
 echo "== end-to-end tests on PostgreSQL"
-CONVENE_TEST_DB=postgres run -p convene-e2e
+# Selected inside the whole workspace, so cargo keeps the features it built with above instead
+# of rebuilding dependencies for the end-to-end package alone.
+if cargo nextest --version >/dev/null 2>&1; then
+  CONVENE_TEST_DB=postgres run --workspace -E 'package(convene-e2e)'
+else
+  CONVENE_TEST_DB=postgres run -p convene-e2e
+fi
