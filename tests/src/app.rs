@@ -32,6 +32,11 @@ const LISTENING_PREFIX: &str = "Listening on ";
 /// Where the `convene` binary is: `CONVENE_BIN` if set, else next to the test binary's
 /// directory (`target/<profile>/deps/<test>` → `target/<profile>/convene`), which is where
 /// `cargo build -p convene` puts it for the same profile.
+/// `target/test-plugin-cache`, beside the binaries under test.
+fn shared_plugin_cache() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-plugin-cache")
+}
+
 pub fn convene_bin() -> PathBuf {
     if let Some(path) = std::env::var_os("CONVENE_BIN") {
         let path = PathBuf::from(path);
@@ -122,6 +127,10 @@ impl TestAppBuilder {
         set("CONVENE_MAIL__SMTP__TLS", "none".into());
         set("CONVENE_MAIL__FROM", "Convene <noreply@convene.test>".into());
         set("CONVENE_JWT_SECRET", random_secret());
+        // Compiled plugins are keyed by content hash and engine version, and written
+        // atomically: every test server shares one cache instead of compiling the built-in
+        // plugins again at each start.
+        set("CONVENE_PLUGINS__CACHE_DIR", shared_plugin_cache().display().to_string());
         set("RUST_LOG", "info".into());
         // Plain log lines: the output is read by people in failure messages, not terminals.
         set("NO_COLOR", "1".into());
