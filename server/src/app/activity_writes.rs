@@ -23,7 +23,7 @@ use super::jobs::{self, Job};
 use super::plugin_data::{StoredContributions, StoredKv, pseudonym};
 use super::{AppContext, AppError};
 use crate::adapters::plugins::bindings::convene::activity::types::{self as wit, Validation};
-use crate::adapters::plugins::{CallContext, LoadedPlugin, Notification};
+use crate::adapters::plugins::{CallContext, CallEffects, LoadedPlugin, Notification};
 use crate::adapters::store::begin_write;
 use crate::adapters::store::entities::{account, activity, activity_kv, contribution};
 use crate::adapters::plugins::KvChanges;
@@ -76,6 +76,7 @@ pub(super) async fn validate_and_write<T>(
 ) -> AppResult<T> {
     let _turn = ctx.activity_locks.lock(activity_id).await;
     for _ in 0..ATTEMPTS {
+        // Read after taking the turn: the revision the verdict rests on must be current.
         let a = activity::Entity::find_by_id(activity_id).one(&ctx.db).await?.ok_or(AppError::NotFound("activity"))?;
         let mut source = StoredContributions::of(ctx, a.id);
         if let Some(editing) = proposal.editing {
@@ -88,17 +89,14 @@ pub(super) async fn validate_and_write<T>(
             Validation::Rejected(errors) => return Err(AppError::Invalid(prefixed("body", errors))),
         };
         let txn = begin_write(&ctx.db).await?;
-        if !advance_revision(&txn, a.id, effects.read_shared.then_some(a.revision)).await? {
+        // Written first, so notifications can reach the person who just contributed.
+        let written = write(&txn, normalised).await?;
+        if !commit_effects(ctx, &txn, &a, effects).await? {
             // Someone changed what the verdict rests on; the transaction rolls back on drop.
             continue;
         }
-        let written = write(&txn, normalised).await?;
-        save_kv(&txn, a.id, effects.kv).await?;
-        let notified = enqueue_notifications(ctx, &txn, a.id, effects.notifications).await?;
         txn.commit().await?;
-        if notified {
-            ctx.jobs_wake();
-        }
+        ctx.jobs_wake();
         return Ok(written);
     }
     Err(AppError::conflict("activity", "kept changing while your contribution was being checked; please send it again"))
@@ -116,6 +114,19 @@ pub(super) fn call_context(ctx: &AppContext, a: &activity::Model) -> CallContext
     }
 }
 
+/// Stores what a plugin call decided about activity `a` (as read at `a.revision`) inside
+/// `txn`: its key-value changes, the emails it asked for, and a new revision. Returns false,
+/// having stored nothing, when the call read stored data that someone changed since: the
+/// caller drops the transaction and asks again (or, for a job, retries later).
+pub(super) async fn commit_effects(ctx: &AppContext, txn: &DatabaseTransaction, a: &activity::Model, effects: CallEffects) -> AppResult<bool> {
+    if !advance_revision(txn, a.id, effects.read_shared.then_some(a.revision)).await? {
+        return Ok(false);
+    }
+    save_kv(txn, a.id, effects.kv).await?;
+    enqueue_notifications(ctx, txn, a.id, effects.notifications).await?;
+    Ok(true)
+}
+
 /// Records a change to the activity. With `expected`, only if nobody else changed it since
 /// that revision was read; returns whether it did.
 pub(super) async fn advance_revision<C: ConnectionTrait>(db: &C, activity_id: Uuid, expected: Option<i64>) -> AppResult<bool> {
@@ -128,7 +139,7 @@ pub(super) async fn advance_revision<C: ConnectionTrait>(db: &C, activity_id: Uu
     Ok(update.exec(db).await?.rows_affected == 1)
 }
 
-pub(super) async fn save_kv<C: ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChanges) -> AppResult<()> {
+async fn save_kv<C: ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChanges) -> AppResult<()> {
     use sea_orm::{ActiveModelTrait, Set};
     for (key, change) in changes {
         activity_kv::Entity::delete_by_id((activity_id, key.clone())).exec(db).await?;
@@ -142,10 +153,10 @@ pub(super) async fn save_kv<C: ConnectionTrait>(db: &C, activity_id: Uuid, chang
 /// Emails the people a plugin named by their pseudonym in the activity, in the language of
 /// their account, through the job queue (so they go out once the change is committed).
 /// Pseudonyms nobody in the activity has (anonymous paper input, a plugin's mistake) are
-/// skipped. Returns whether any email was queued.
-async fn enqueue_notifications(ctx: &AppContext, txn: &DatabaseTransaction, activity_id: Uuid, notifications: Vec<Notification>) -> AppResult<bool> {
+/// skipped.
+async fn enqueue_notifications(ctx: &AppContext, txn: &DatabaseTransaction, activity_id: Uuid, notifications: Vec<Notification>) -> AppResult<()> {
     if notifications.is_empty() {
-        return Ok(false);
+        return Ok(());
     }
     let authors: Vec<Option<Uuid>> = contribution::Entity::find()
         .select_only()
@@ -159,19 +170,19 @@ async fn enqueue_notifications(ctx: &AppContext, txn: &DatabaseTransaction, acti
     let secret = ctx.settings.census_secret.expose();
     let by_pseudonym: BTreeMap<String, Uuid> =
         authors.into_iter().flatten().map(|author| (pseudonym(secret, activity_id, Some(author), None, Uuid::nil()), author)).collect();
-    let mut queued = false;
+    let named: Vec<Uuid> = notifications.iter().filter_map(|(who, _, _)| by_pseudonym.get(who).copied()).collect();
+    let accounts: BTreeMap<Uuid, account::Model> =
+        account::Entity::find().filter(account::Column::Id.is_in(named)).all(txn).await?.into_iter().map(|a| (a.id, a)).collect();
+    let fallback = ctx.settings.instance.default_language.as_str();
     for (who, subject, body) in notifications {
-        let Some(account_id) = by_pseudonym.get(&who) else {
+        let Some(account) = by_pseudonym.get(&who).and_then(|id| accounts.get(id)) else {
             tracing::info!(%activity_id, "a plugin asked to notify someone without an account in this activity; skipped");
             continue;
         };
-        let Some(account) = account::Entity::find_by_id(*account_id).one(txn).await? else { continue };
-        let fallback = ctx.settings.instance.default_language.as_str();
         let text = |l: &wit::Localized| best(l, &account.locale, fallback);
-        jobs::enqueue(txn, Job::Email { to: account.email, subject: text(&subject), text: text(&body) }).await?;
-        queued = true;
+        jobs::enqueue(txn, Job::Email { to: account.email.clone(), subject: text(&subject), text: text(&body) }).await?;
     }
-    Ok(queued)
+    Ok(())
 }
 
 /// The text in the reader's language, else the instance's, else the first given.

@@ -221,9 +221,12 @@ async fn phase_change(ctx: &AppContext, activity_id: Uuid, phase: String) -> App
     let (told, effects) = ctx.plugins.run(&plugin, "on-phase-change", call, move |p, s| p.call_on_phase_change(s, &config, &phase)).await?;
     told.map_err(|why| AppError::Plugin { plugin: plugin.id.clone(), kind: "refused", detail: format!("plugin {} refused the phase change: {why}", plugin.id) })?;
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
-    super::activity_writes::advance_revision(&txn, a.id, None).await?;
-    super::activity_writes::save_kv(&txn, a.id, effects.kv).await?;
+    if !super::activity_writes::commit_effects(ctx, &txn, &a, effects).await? {
+        // A contribution changed what the plugin read; the job runs again after its backoff.
+        return Err(AppError::conflict("activity", "changed while its plugin was told of the phase change"));
+    }
     txn.commit().await?;
+    ctx.jobs_wake();
     Ok(())
 }
 
