@@ -80,3 +80,67 @@ async fn public_events_are_chained_signed_and_tampering_is_named() {
     let said = output(&out);
     assert!(said.contains("Ledger broken at entry 2") && said.contains("changed after it was sealed"), "{said}");
 }
+
+async fn ledger_text(app: &TestApp) -> String {
+    expect_json(app.get("/api/v1/ledger").send().await.unwrap(), 200).await.to_string()
+}
+
+/// Finding 1 of the security audit: the public ledger told of private, unlisted and draft
+/// processes. Now they leave no trace; a process that becomes public is recorded from then on
+/// (with the activities it already has), and one that stops being public is recorded as
+/// withdrawn and then no more.
+#[tokio::test]
+async fn the_ledger_holds_only_public_facts_of_public_processes() {
+    use convene_e2e::flows::{contribute, create_process, process_body};
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app, "admin@example.org").await;
+    let consultation = json!({ "type": "org.convene.consultation", "title": { "en": "Hushed consultation" },
+        "config": { "questions": [ { "id": "q", "type": "free_text", "text": { "en": "Your view?" } } ] } });
+    for (slug, visibility) in [("hush-private", "private"), ("hush-unlisted", "unlisted"), ("hush-draft", "public")] {
+        let mut body = process_body(slug);
+        body["title"] = json!({ "en": format!("Secret title of {slug}") });
+        body["visibility"] = json!(visibility);
+        create_process(&app, &admin, &body).await;
+        if slug != "hush-draft" {
+            expect_json(app.post(&format!("/api/v1/processes/{slug}/publish")).bearer_auth(&admin).send().await.unwrap(), 200).await;
+        }
+        let activity = add_activity(&app, &admin, slug, &consultation).await;
+        if slug != "hush-draft" {
+            let c = expect_json(contribute(&app, &admin, activity["id"].as_str().unwrap(), &json!({ "kind": "response", "body": { "answers": { "q": "x" } } })).await, 201).await;
+            let respond = json!({ "contribution_ids": [c["id"]], "disposition": "noted", "explanation": { "en": format!("Secret explanation in {slug}") } });
+            expect_json(app.post_json(&format!("/api/v1/processes/{slug}/responses"), &respond).bearer_auth(&admin).send().await.unwrap(), 201).await;
+            let hide = json!({ "reason": format!("Secret reason in {slug}") });
+            expect_json(app.post_json(&format!("/api/v1/contributions/{}/hide", c["id"].as_str().unwrap()), &hide).bearer_auth(&admin).send().await.unwrap(), 200).await;
+        }
+        let outcome = json!({ "title": { "en": "Outcome" }, "sections": [ { "id": "1", "heading": { "en": "H" }, "body": { "en": "B" } } ] });
+        expect_json(app.post_json(&format!("/api/v1/processes/{slug}/outcomes"), &outcome).bearer_auth(&admin).send().await.unwrap(), 201).await;
+    }
+    let ledger = ledger_text(&app).await;
+    assert!(!ledger.contains("hush") && !ledger.contains("Secret") && !ledger.contains("Hushed"), "{ledger}");
+    assert!(!ledger.contains("\"seq\":"), "no entry at all: {ledger}");
+
+    // Made public: one entry records it, with the activity it already had; then its facts.
+    let res = app.patch_json("/api/v1/processes/hush-unlisted", &json!({ "visibility": "public" })).bearer_auth(&admin).send().await.unwrap();
+    expect_json(res, 200).await;
+    let ledger = expect_json(app.get("/api/v1/ledger").send().await.unwrap(), 200).await;
+    let entries = ledger["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{ledger}");
+    assert_eq!(entries[0]["kind"], "process.published");
+    assert!(entries[0]["payload"].as_str().unwrap().contains("Hushed consultation"), "{ledger}");
+    assert!(!ledger.to_string().contains("hush-private") && !ledger.to_string().contains("hush-draft"));
+
+    // Made private again: recorded as withdrawn, then nothing more of it.
+    let res = app.patch_json("/api/v1/processes/hush-unlisted", &json!({ "visibility": "private" })).bearer_auth(&admin).send().await.unwrap();
+    expect_json(res, 200).await;
+    let outcome = json!({ "title": { "en": "Revised" }, "sections": [ { "id": "1", "heading": { "en": "H" }, "body": { "en": "B2" } } ], "note": { "en": "Secret revision note" } });
+    expect_json(app.post_json("/api/v1/processes/hush-unlisted/outcomes", &outcome).bearer_auth(&admin).send().await.unwrap(), 201).await;
+    let ledger = expect_json(app.get("/api/v1/ledger").send().await.unwrap(), 200).await;
+    let kinds: Vec<&str> = ledger["entries"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["process.published", "process.withdrawn"], "{ledger}");
+    assert!(!ledger.to_string().contains("Secret revision note"));
+
+    // The chain is whole.
+    let out = app.cli(&["ledger", "verify", &app.url("")]).await;
+    assert!(out.status.success(), "{}", output(&out));
+    assert!(output(&out).contains("Ledger verified: 2 entries"), "{}", output(&out));
+}

@@ -179,3 +179,38 @@ async fn reports_moderation_and_bulk_responses_reach_authors() {
     let kinds: Vec<&str> = ledger["entries"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"contribution.hidden") && kinds.contains(&"responses.given"), "{kinds:?}");
 }
+
+/// Finding 6 of the security audit: a facilitator's key for input on behalf of a person
+/// collided with the same key from that person, and the server answered 500. Keys belong to
+/// the account that submits and to one activity.
+#[tokio::test]
+async fn idempotency_keys_belong_to_the_submitter_and_the_activity() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app, "admin@example.org").await;
+    published_process(&app, &admin, "national-ai").await;
+    let first = add_activity(&app, &admin, "national-ai", &poll_activity()).await;
+    let second = add_activity(&app, &admin, "national-ai", &poll_activity()).await;
+    let (a1, a2) = (first["id"].as_str().unwrap(), second["id"].as_str().unwrap());
+    let fran = user_token(&app, "fran@example.org").await;
+    add_member(&app, &admin, "national-ai", "fran@example.org", "facilitator").await;
+    let pia = user_token(&app, "pia@example.org").await;
+    let pia_id = expect_json(app.get("/api/v1/me").bearer_auth(&pia).send().await.unwrap(), 200).await["id"].clone();
+    let post = |token: &str, activity: &str, body: &Value| {
+        app.post_json(&format!("/api/v1/activities/{activity}/contributions"), body).bearer_auth(token).header("Idempotency-Key", "K-1").send()
+    };
+
+    let mut phone = answer("health");
+    phone["channel"] = json!("phone");
+    phone["on_behalf_of"] = pia_id.clone();
+    let entered = expect_json(post(&fran, a1, &phone).await.unwrap(), 201).await;
+    // Pia's own submission with the same key, on the same activity and on another: hers.
+    let own = expect_json(post(&pia, a1, &answer("transport")).await.unwrap(), 201).await;
+    assert_ne!(own["id"], entered["id"]);
+    let elsewhere = expect_json(post(&pia, a2, &answer("transport")).await.unwrap(), 201).await;
+    assert_ne!(elsewhere["id"], own["id"]);
+    // Retries replay the first of each.
+    let again = expect_json(post(&pia, a1, &answer("transport")).await.unwrap(), 200).await;
+    assert_eq!(again["id"], own["id"]);
+    let again = expect_json(post(&fran, a1, &phone).await.unwrap(), 200).await;
+    assert_eq!(again["id"], entered["id"]);
+}

@@ -190,17 +190,20 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
         "activity": model.id, "type": model.type_id, "version": plugin.version, "title": model.title,
         "opens_at": model.opens_at, "closes_at": model.closes_at,
     });
-    super::ledger::append(&txn, &ctx.ledger_key, "activity.created", Some(process.id), payload).await?;
+    super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Process(process.id), "activity.created", payload).await?;
     txn.commit().await?;
     Ok(activity_view(model))
 }
 
 /// An activity and its process, if the viewer may see the process.
 pub(super) async fn load(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<(activity::Model, Visible)> {
-    let a = activity::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound("activity"))?;
-    let visible = processes::load_visible(ctx, viewer, &a.process_id.to_string())
-        .await
-        .map_err(|e| if matches!(e, AppError::NotFound(_)) { AppError::NotFound("activity") } else { e })?;
+    let found = activity::Entity::find_by_id(id).one(&ctx.db).await?;
+    // A missing activity costs the same queries as one in a process the viewer may not see,
+    // so the time of the 404 tells nothing.
+    let process_key = found.as_ref().map_or(Uuid::nil(), |a| a.process_id).to_string();
+    let visible = processes::load_visible(ctx, viewer, &process_key).await;
+    let a = found.ok_or(AppError::NotFound("activity"))?;
+    let visible = visible.map_err(|e| if matches!(e, AppError::NotFound(_)) { AppError::NotFound("activity") } else { e })?;
     Ok((a, visible))
 }
 

@@ -251,8 +251,8 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
         if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY || !key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(AppError::bad_request("Idempotency-Key", format!("must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters")));
         }
-        if let Some(earlier) = by_idempotency_key(ctx, viewer, key).await? {
-            return replay(earlier, id, viewer);
+        if let Some(earlier) = by_idempotency_key(ctx, viewer, id, key).await? {
+            return Ok(Submitted::Replayed(view_of(earlier, Some(viewer), false, None)));
         }
     }
     let (a, visible) = activities::load(ctx, Some(viewer), id).await?;
@@ -292,6 +292,7 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
             entered_by: Set(origin.entered_by),
             reference: Set(origin.reference.clone()),
             idempotency_key: Set(idempotency_key.clone()),
+            submitted_by: Set(idempotency_key.is_some().then_some(viewer.account_id)),
             hidden_reason: Set(None),
             edited_at: Set(None),
             withdrawn_at: Set(None),
@@ -305,34 +306,33 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
         Err(AppError::Db(e)) if is_unique_violation(&e) && idempotency_key.is_some() => {
             // The same submission raced itself; the first one won.
             let key = idempotency_key.unwrap_or_default();
-            let earlier = by_idempotency_key(ctx, viewer, &key).await?.ok_or(AppError::Db(e))?;
-            replay(earlier, id, viewer)
+            match by_idempotency_key(ctx, viewer, a.id, &key).await? {
+                Some(earlier) => Ok(Submitted::Replayed(view_of(earlier, Some(viewer), false, None))),
+                None => Err(AppError::conflict("Idempotency-Key", "is in use by a submission that is not finished; try again")),
+            }
         }
         Err(e) => Err(e),
     }
 }
 
-/// An earlier submission by the same person (their own, or entered by them) with this key.
-async fn by_idempotency_key(ctx: &AppContext, viewer: &Viewer, key: &str) -> AppResult<Option<contribution::Model>> {
-    let mine = sea_orm::Condition::any()
-        .add(contribution::Column::EnteredBy.eq(viewer.account_id))
-        .add(sea_orm::Condition::all().add(contribution::Column::AuthorId.eq(viewer.account_id)).add(contribution::Column::EnteredBy.is_null()));
-    Ok(contribution::Entity::find().filter(mine).filter(contribution::Column::IdempotencyKey.eq(key)).one(&ctx.db).await?)
-}
-
-fn replay(earlier: contribution::Model, activity_id: Uuid, viewer: &Viewer) -> AppResult<Submitted> {
-    if earlier.activity_id != activity_id {
-        return Err(AppError::conflict("Idempotency-Key", "was already used for a contribution to another activity"));
-    }
-    Ok(Submitted::Replayed(view_of(earlier, Some(viewer), false, None)))
+/// An earlier submission to this activity by the same account (their own input, or input they
+/// entered for others) with this key.
+async fn by_idempotency_key(ctx: &AppContext, viewer: &Viewer, activity_id: Uuid, key: &str) -> AppResult<Option<contribution::Model>> {
+    Ok(contribution::Entity::find()
+        .filter(contribution::Column::SubmittedBy.eq(viewer.account_id))
+        .filter(contribution::Column::ActivityId.eq(activity_id))
+        .filter(contribution::Column::IdempotencyKey.eq(key))
+        .one(&ctx.db)
+        .await?)
 }
 
 /// A contribution with its activity and process, if the viewer may see the process.
 async fn load(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<(contribution::Model, activity::Model, Visible)> {
-    let c = contribution::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound("contribution"))?;
-    let (a, visible) = activities::load(ctx, viewer, c.activity_id)
-        .await
-        .map_err(|e| if matches!(e, AppError::NotFound(_)) { AppError::NotFound("contribution") } else { e })?;
+    let found = contribution::Entity::find_by_id(id).one(&ctx.db).await?;
+    // The same queries for a missing contribution as for a hidden one (see activities::load).
+    let loaded = activities::load(ctx, viewer, found.as_ref().map_or(Uuid::nil(), |c| c.activity_id)).await;
+    let c = found.ok_or(AppError::NotFound("contribution"))?;
+    let (a, visible) = loaded.map_err(|e| if matches!(e, AppError::NotFound(_)) { AppError::NotFound("contribution") } else { e })?;
     if c.status == ContributionStatus::Withdrawn.as_str() && !owns(&c, viewer) {
         return Err(AppError::NotFound("contribution"));
     }
@@ -448,8 +448,10 @@ fn reason_text(input: &Reason) -> AppResult<String> {
 
 /// Anyone who can see a contribution may report it, once.
 pub async fn report(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason) -> AppResult<()> {
-    let reason = reason_text(&input)?;
+    // Who may act is decided before what they sent is checked: a 422 would tell that the
+    // contribution exists.
     let (c, _, _) = load(ctx, Some(viewer), id).await?;
+    let reason = reason_text(&input)?;
     contribution_report::ActiveModel { contribution_id: Set(c.id), reporter_id: Set(viewer.account_id), reason: Set(reason), created_at: Set(now()) }
         .insert(&ctx.db)
         .await
@@ -469,11 +471,11 @@ pub struct ModerationEntry {
 /// Moderators hide a contribution (or restore it) with a reason everyone sees; the action goes
 /// to the process's public moderation log and the ledger.
 pub async fn moderate(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason, hide: bool) -> AppResult<ContributionView> {
-    let reason = reason_text(&input)?;
     let (c, _, visible) = load(ctx, Some(viewer), id).await?;
     if !is_moderator(Some(viewer), visible.role) {
         return Err(AppError::Forbidden("only the process's organisers and facilitators moderate".into()));
     }
+    let reason = reason_text(&input)?;
     let (from, to, action) = if hide {
         (ContributionStatus::Visible, ContributionStatus::Hidden, "hidden")
     } else {
@@ -506,7 +508,7 @@ pub async fn moderate(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason
     .insert(&txn)
     .await?;
     let payload = serde_json::json!({ "contribution": c.id, "reason": reason });
-    super::ledger::append(&txn, &ctx.ledger_key, &format!("contribution.{action}"), Some(visible.process.id), payload).await?;
+    super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Process(visible.process.id), &format!("contribution.{action}"), payload).await?;
     txn.commit().await?;
     Ok(view_of(updated, Some(viewer), true, None))
 }

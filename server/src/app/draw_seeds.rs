@@ -66,7 +66,7 @@ pub async fn commit(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<Se
     super::activity_writes::advance_revision(&txn, a.id, None).await?;
     let sha256 = hex::encode(Sha256::digest(&seed));
     let payload = serde_json::json!({ "activity": a.id, "sha256": sha256 });
-    super::ledger::append(&txn, &ctx.ledger_key, "seed.committed", Some(process_id), payload).await?;
+    super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Process(process_id), "seed.committed", payload).await?;
     txn.commit().await?;
     Ok(SeedView { sha256, committed_at: at, seed: None, revealed_at: None })
 }
@@ -84,7 +84,7 @@ pub async fn reveal(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<Se
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let updated = activity::ActiveModel { id: Set(a.id), seed_revealed_at: Set(Some(at)), ..Default::default() }.update(&txn).await?;
     let payload = serde_json::json!({ "activity": a.id, "seed": hex::encode(&seed), "sha256": hex::encode(Sha256::digest(&seed)) });
-    super::ledger::append(&txn, &ctx.ledger_key, "seed.revealed", Some(process_id), payload).await?;
+    super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Process(process_id), "seed.revealed", payload).await?;
     txn.commit().await?;
     view(&updated).ok_or_else(|| AppError::Internal(anyhow::anyhow!("the revealed seed vanished")))
 }

@@ -3,28 +3,64 @@
 //! at all.
 
 use ed25519_dalek::SigningKey;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement};
 use sea_orm::ColumnTrait;
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::error::AppResult;
 use super::{AppContext, AppError, now};
-use crate::adapters::store::entities::ledger_entry;
+use crate::adapters::store::entities::{ledger_entry, process};
 use crate::domain::ledger::{self, Entry};
+use crate::domain::process::{ProcessStatus, Visibility};
 
 /// The largest page of entries one request returns.
 pub const MAX_PAGE: u64 = 1_000;
 
-/// Seals and stores one event. Call it inside the transaction that makes the change.
-pub async fn append<C: ConnectionTrait>(db: &C, key: &SigningKey, kind: &str, process_id: Option<Uuid>, payload: serde_json::Value) -> AppResult<Entry> {
+/// What an entry is about. Every writer names it, so that [`append`] alone decides, by
+/// [`ledger::may_record`], whether the fact is public.
+#[derive(Clone, Copy, Debug)]
+pub enum Subject {
+    /// The instance itself: plugins installed or upgraded.
+    Instance,
+    /// A process (and whatever inside it the entry records).
+    Process(Uuid),
+}
+
+/// Seals and stores one event, if it is a public fact; returns the entry, or None when the
+/// process is not public. Call it inside the transaction that makes the change: it reads the
+/// process's status and visibility in that transaction, after taking the ledger head, so a
+/// concurrent change of visibility (which takes the head too, see `processes::update`) is
+/// seen.
+pub async fn append<C: ConnectionTrait>(db: &C, key: &SigningKey, subject: Subject, kind: &str, payload: serde_json::Value) -> AppResult<Option<Entry>> {
     // Taking the head first serialises appenders (row lock / SQLite's write lock).
-    let take_head = "UPDATE ledger_head SET seq = seq + 1 WHERE id = 1 RETURNING seq";
+    let backend = db.get_database_backend();
+    let lock = match backend {
+        DbBackend::Postgres => "SELECT seq FROM ledger_head WHERE id = 1 FOR UPDATE",
+        _ => "SELECT seq FROM ledger_head WHERE id = 1",
+    };
     let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), take_head))
+        .query_one_raw(Statement::from_string(backend, lock))
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the ledger head row is missing")))?;
-    let seq: i64 = row.try_get("", "seq")?;
+    let head: i64 = row.try_get("", "seq")?;
+    let process_id = match subject {
+        Subject::Instance => None,
+        Subject::Process(id) => {
+            let p = process::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("ledger entry for a missing process {id}")))?;
+            let status = ProcessStatus::from_stored(&p.status).unwrap_or(ProcessStatus::Draft);
+            let visibility = Visibility::from_stored(&p.visibility).unwrap_or(Visibility::Private);
+            if !ledger::may_record(status, visibility) {
+                return Ok(None);
+            }
+            Some(id)
+        }
+    };
+    let seq = head + 1;
+    db.execute_raw(Statement::from_sql_and_values(backend, bump_head_sql(backend), [seq.into()])).await?;
     let prev_hash = match seq {
         1 => None,
         _ => Some(
@@ -52,7 +88,14 @@ pub async fn append<C: ConnectionTrait>(db: &C, key: &SigningKey, kind: &str, pr
     }
     .insert(db)
     .await?;
-    Ok(entry)
+    Ok(Some(entry))
+}
+
+fn bump_head_sql(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "UPDATE ledger_head SET seq = $1 WHERE id = 1",
+        _ => "UPDATE ledger_head SET seq = ? WHERE id = 1",
+    }
 }
 
 /// A page of the ledger, with the key that verifies it.

@@ -192,7 +192,7 @@ pub async fn publish(ctx: &AppContext, viewer: &Viewer, process_key: &str, input
     .map_err(|e| if is_unique_violation(&e) { AppError::conflict("version", "someone published a revision meanwhile; reload and try again") } else { e.into() })?;
     let kind = if version == 1 { "outcome.published" } else { "outcome.revised" };
     let payload = serde_json::json!({ "version": version, "content_hash": hash, "sections": sections.len(), "note": note });
-    super::ledger::append(&txn, &ctx.ledger_key, kind, Some(managed.process.id), payload).await?;
+    super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Process(managed.process.id), kind, payload).await?;
     txn.commit().await?;
     Ok(view(stored))
 }

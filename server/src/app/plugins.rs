@@ -405,7 +405,7 @@ pub async fn install(
     // What code runs on an instance is public: every install and upgrade is in the ledger.
     let kind = if mode == InstallMode::Upgrade { "plugin.upgraded" } else { "plugin.installed" };
     let payload = serde_json::json!({ "type": view.type_id, "version": view.version, "sha256": view.sha256, "contract": view.contract_version });
-    super::ledger::append(&txn, &ctx.ledger_key, kind, None, payload).await?;
+    super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Instance, kind, payload).await?;
     txn.commit().await?;
     tracing::info!(plugin = %view.type_id, version = %view.version, sha256 = %view.sha256, "installed activity type");
     Ok(view)

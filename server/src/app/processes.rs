@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::error::AppResult;
 use super::pagination::{Page, PageParams};
 use super::{AppContext, AppError, Viewer, now};
-use crate::adapters::store::entities::{account, commitment, milestone, phase, process, process_member, process_topic, topic};
+use crate::adapters::store::entities::{account, activity, commitment, milestone, phase, process, process_member, process_topic, topic};
 use crate::adapters::store::is_unique_violation;
 use crate::domain::account::{EmailAddress, ProcessRole};
 use crate::domain::errors::{FieldError, FieldErrors};
@@ -24,6 +24,7 @@ use crate::domain::process::{
     self as rules, Commitment, Iap2Level, Measure, Milestone, Phase, PhaseState, ProcessStatus, Scope, Visibility,
     can_view,
 };
+use crate::domain::ledger as ledger_rule;
 use crate::domain::{markdown, slug};
 
 type TextMap = BTreeMap<String, String>;
@@ -312,7 +313,9 @@ async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this
     let parent = match &raw.parent {
         None => None,
         Some(key) => match find(ctx, key).await? {
-            Some(p) if can_view_model(ctx, Some(viewer), &p).await? => {
+            // Keeping the parent it already has needs no sight of it (an organiser of a
+            // public child may not be a member of the parent).
+            Some(p) if current_parent(ctx, this).await? == Some(p.id) || can_view_model(ctx, Some(viewer), &p).await? => {
                 if creates_cycle(ctx, this, p.id).await? {
                     errors.push("parent", "a process cannot be its own ancestor");
                 }
@@ -344,6 +347,11 @@ async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this
 }
 
 /// True when making `parent` the parent of `this` would close a loop.
+async fn current_parent(ctx: &AppContext, this: Option<Uuid>) -> AppResult<Option<Uuid>> {
+    let Some(id) = this else { return Ok(None) };
+    Ok(process::Entity::find_by_id(id).one(&ctx.db).await?.and_then(|p| p.parent_id))
+}
+
 async fn creates_cycle(ctx: &AppContext, this: Option<Uuid>, parent: Uuid) -> AppResult<bool> {
     let Some(this) = this else { return Ok(false) };
     let mut cursor = Some(parent);
@@ -395,8 +403,11 @@ pub struct Visible {
 }
 
 pub async fn load_visible(ctx: &AppContext, viewer: Option<&Viewer>, key: &str) -> AppResult<Visible> {
-    let process = find(ctx, key).await?.ok_or(AppError::NotFound("process"))?;
-    let role = role_of(ctx, viewer, process.id).await?;
+    let found = find(ctx, key).await?;
+    // The same queries whether or not the process exists, so that the time of a 404 does not
+    // tell a private process from a missing one.
+    let role = role_of(ctx, viewer, found.as_ref().map_or(Uuid::nil(), |p| p.id)).await?;
+    let process = found.ok_or(AppError::NotFound("process"))?;
     if !can_view(status_of(&process), visibility_of(&process), viewer.is_some_and(|v| v.is_admin), role.is_some()) {
         return Err(AppError::NotFound("process"));
     }
@@ -525,7 +536,7 @@ where
 
 /// The stored process in the shape of the input, so a patch can be merged into it.
 async fn as_input(ctx: &AppContext, p: &process::Model) -> AppResult<NewProcess> {
-    let full = assemble(ctx, p.clone(), None).await?;
+    let full = assemble(ctx, None, p.clone(), None).await?;
     let texts = |t: &LocalizedText| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<TextMap>();
     Ok(NewProcess {
         slug: Some(full.slug),
@@ -537,7 +548,8 @@ async fn as_input(ctx: &AppContext, p: &process::Model) -> AppResult<NewProcess>
         iap2_level: full.iap2_level,
         visibility: full.visibility,
         default_language: Some(full.default_language),
-        parent: full.parent.as_ref().map(|pp| pp.id.to_string()),
+        // From the row, not the view: the view hides a parent the viewer may not see.
+        parent: p.parent_id.map(|id| id.to_string()),
         phases: full
             .phases
             .iter()
@@ -578,6 +590,7 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, key: &str, patch: Process
     let content = check_content(ctx, viewer, &merged, Some(current.id)).await?;
 
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
+    record_visibility_change(ctx, &txn, &current, content.visibility).await?;
     let mut model: process::ActiveModel = current.clone().into();
     model.slug = Set(content.slug.clone());
     model.title = Set(content.title.to_json());
@@ -639,19 +652,63 @@ async fn set_status(ctx: &AppContext, p: &process::Model, from: ProcessStatus, t
     if result.rows_affected != 1 {
         return Err(AppError::conflict("status", "the process changed meanwhile; reload and try again"));
     }
-    let kind = format!("process.{}", to.as_str());
-    let payload = serde_json::json!({ "slug": p.slug, "title": p.title, "visibility": p.visibility });
-    super::ledger::append(&txn, &ctx.ledger_key, &kind, Some(p.id), payload).await?;
+    // Recorded only if the process is public (the ledger's rule); an unlisted or private
+    // process that is published leaves no trace.
+    let (kind, payload) = match to {
+        ProcessStatus::Published => ("process.published", became_public(&txn, p).await?),
+        _ => ("process.archived", serde_json::json!({ "slug": p.slug })),
+    };
+    super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Process(p.id), kind, payload).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// The payload of `process.published`, written when a process becomes public (published as
+/// public, or made public later): what it is and the activities it already has, since their
+/// creation left no entry while it was not public.
+async fn became_public<C: ConnectionTrait>(db: &C, p: &process::Model) -> AppResult<serde_json::Value> {
+    let activities: Vec<serde_json::Value> = activity::Entity::find()
+        .filter(activity::Column::ProcessId.eq(p.id))
+        .order_by_asc(activity::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| serde_json::json!({ "activity": a.id, "type": a.type_id, "title": a.title, "opens_at": a.opens_at, "closes_at": a.closes_at }))
+        .collect();
+    Ok(serde_json::json!({ "slug": p.slug, "title": p.title, "activities": activities }))
+}
+
+/// Records in the ledger a published process crossing the line between public and not
+/// public. Called inside the transaction that changes the visibility, before the change:
+/// appending takes the ledger head, so a concurrent writer sees either the old visibility and
+/// writes before this entry, or the new one.
+async fn record_visibility_change<C: ConnectionTrait>(ctx: &AppContext, db: &C, current: &process::Model, to: Visibility) -> AppResult<()> {
+    let status = status_of(current);
+    let (was_public, is_public) = (ledger_rule::may_record(status, visibility_of(current)), ledger_rule::may_record(status, to));
+    let subject = super::ledger::Subject::Process(current.id);
+    if was_public && !is_public {
+        // Written while the process is still public; nothing about it is written afterwards.
+        let payload = serde_json::json!({ "slug": current.slug });
+        super::ledger::append(db, &ctx.ledger_key, subject, "process.withdrawn", payload).await?;
+    } else if !was_public && is_public {
+        // Written after the change, so the rule lets it through.
+        process::Entity::update_many()
+            .col_expr(process::Column::Visibility, Expr::value(to.as_str()))
+            .filter(process::Column::Id.eq(current.id))
+            .exec(db)
+            .await?;
+        let payload = became_public(db, current).await?;
+        super::ledger::append(db, &ctx.ledger_key, subject, "process.published", payload).await?;
+    }
     Ok(())
 }
 
 pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, key: &str) -> AppResult<ProcessView> {
     let Visible { process, role } = load_visible(ctx, viewer, key).await?;
-    assemble(ctx, process, role).await
+    assemble(ctx, viewer, process, role).await
 }
 
-async fn assemble(ctx: &AppContext, p: process::Model, role: Option<ProcessRole>) -> AppResult<ProcessView> {
+async fn assemble(ctx: &AppContext, viewer: Option<&Viewer>, p: process::Model, role: Option<ProcessRole>) -> AppResult<ProcessView> {
     let today = now().date_naive();
     let topics = topic_slugs(ctx, &[p.id]).await?.remove(&p.id).unwrap_or_default();
     let phases = phase::Entity::find()
@@ -687,12 +744,15 @@ async fn assemble(ctx: &AppContext, p: process::Model, role: Option<ProcessRole>
             measure: c.measure_kind.as_deref().zip(c.measure_days).and_then(|(k, d)| Measure::from_stored(k, d)),
         })
         .collect();
+    // A public process may sit under a private or draft one: the parent is named only to
+    // those who may see it.
     let parent = match p.parent_id {
-        Some(id) => process::Entity::find_by_id(id).one(&ctx.db).await?.map(|pp| ProcessRef {
-            id: pp.id,
-            slug: pp.slug,
-            title: LocalizedText::from_stored(pp.title),
-        }),
+        Some(id) => match process::Entity::find_by_id(id).one(&ctx.db).await? {
+            Some(pp) if can_view_model(ctx, viewer, &pp).await? => {
+                Some(ProcessRef { id: pp.id, slug: pp.slug, title: LocalizedText::from_stored(pp.title) })
+            }
+            _ => None,
+        },
         None => None,
     };
     let description = LocalizedText::from_stored(p.description.clone());
@@ -826,11 +886,37 @@ pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, filter: &ProcessFil
     }
     let rows = query.all(&ctx.db).await?;
     let page = Page::from_rows(rows, req, |p| p.id, |p| p);
-    summaries(ctx, page).await
+    summaries(ctx, viewer, page).await
 }
 
-async fn summaries(ctx: &AppContext, page: Page<process::Model>) -> AppResult<Page<ProcessSummary>> {
+/// Which of these processes the viewer may see, in two queries whatever their number.
+async fn visible_among(ctx: &AppContext, viewer: Option<&Viewer>, ids: Vec<Uuid>) -> AppResult<std::collections::HashSet<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = process::Entity::find().filter(process::Column::Id.is_in(ids.clone())).all(&ctx.db).await?;
+    let member_of: std::collections::HashSet<Uuid> = match viewer {
+        Some(v) => process_member::Entity::find()
+            .filter(process_member::Column::AccountId.eq(v.account_id))
+            .filter(process_member::Column::ProcessId.is_in(ids))
+            .all(&ctx.db)
+            .await?
+            .into_iter()
+            .map(|m| m.process_id)
+            .collect(),
+        None => Default::default(),
+    };
+    let is_admin = viewer.is_some_and(|v| v.is_admin);
+    Ok(rows
+        .into_iter()
+        .filter(|p| can_view(status_of(p), visibility_of(p), is_admin, member_of.contains(&p.id)))
+        .map(|p| p.id)
+        .collect())
+}
+
+async fn summaries(ctx: &AppContext, viewer: Option<&Viewer>, page: Page<process::Model>) -> AppResult<Page<ProcessSummary>> {
     let ids: Vec<Uuid> = page.items.iter().map(|p| p.id).collect();
+    let visible_parents = visible_among(ctx, viewer, page.items.iter().filter_map(|p| p.parent_id).collect()).await?;
     let mut topics = topic_slugs(ctx, &ids).await?;
     let today = now().date_naive();
     let mut current: HashMap<Uuid, PhaseView> = HashMap::new();
@@ -856,7 +942,7 @@ async fn summaries(ctx: &AppContext, page: Page<process::Model>) -> AppResult<Pa
             iap2_level: Iap2Level::from_stored(&p.iap2_level).unwrap_or(Iap2Level::Inform),
             visibility: visibility_of(&p),
             status: status_of(&p),
-            parent_id: p.parent_id,
+            parent_id: p.parent_id.filter(|id| visible_parents.contains(id)),
             published_at: p.published_at,
             updated_at: p.updated_at,
             slug: p.slug,

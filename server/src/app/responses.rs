@@ -131,7 +131,7 @@ pub async fn respond(ctx: &AppContext, viewer: &Viewer, process_key: &str, input
         "batch": batch_id, "disposition": input.disposition, "explanation": explanation,
         "outcome_refs": refs, "contributions": ids,
     });
-    super::ledger::append(&txn, &ctx.ledger_key, "responses.given", Some(managed.process.id), payload).await?;
+    super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Process(managed.process.id), "responses.given", payload).await?;
     super::jobs::enqueue(&txn, super::jobs::Job::NotifyResponse { batch_id }).await?;
     txn.commit().await?;
     ctx.jobs_wake();

@@ -51,7 +51,7 @@ pub async fn announce_transitions(ctx: &AppContext) -> AppResult<usize> {
         }
         let payload = serde_json::json!({ "activity": a.id, "type": a.type_id, "opens_at": a.opens_at, "closes_at": a.closes_at });
         let kind = if state == "open" { "activity.opened" } else { "activity.closed" };
-        super::ledger::append(&txn, &ctx.ledger_key, kind, Some(a.process_id), payload).await?;
+        super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Process(a.process_id), kind, payload).await?;
         jobs::enqueue(&txn, Job::PhaseChange { activity_id: a.id, phase: state.to_string() }).await?;
         txn.commit().await?;
         announced += 1;
@@ -79,7 +79,7 @@ pub async fn announce_transitions(ctx: &AppContext) -> AppResult<usize> {
             continue;
         }
         let payload = serde_json::json!({ "phase": current.id, "name": current.name, "starts_on": current.starts_on, "ends_on": current.ends_on });
-        super::ledger::append(&txn, &ctx.ledger_key, "phase.started", Some(p.id), payload).await?;
+        super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Process(p.id), "phase.started", payload).await?;
         let activities: Vec<Uuid> = activity::Entity::find()
             .filter(activity::Column::ProcessId.eq(p.id))
             .all(&txn)

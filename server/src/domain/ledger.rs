@@ -10,6 +10,18 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::process::{ProcessStatus, Visibility};
+
+/// The one rule of what the public ledger may say about a process: only facts about processes
+/// that everyone may find, i.e. published (or archived) and public. Drafts, private processes
+/// and unlisted ones (readable by link, but their existence is not public knowledge) leave no
+/// trace; when a process becomes public its first entry records that, and when it stops being
+/// public an entry records that and nothing more is written. Facts about the instance itself
+/// (which plugins run on it) are always public.
+pub fn may_record(status: ProcessStatus, visibility: Visibility) -> bool {
+    status != ProcessStatus::Draft && visibility == Visibility::Public
+}
+
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -146,6 +158,18 @@ mod tests {
         let other = SigningKey::from_bytes(&[8; 32]);
         let forged = chain(&other, 5);
         assert_eq!(verify(&forged, &key.verifying_key()).unwrap_err().seq, 1);
+    }
+
+    #[test]
+    fn only_published_public_processes_are_recorded() {
+        use ProcessStatus::*;
+        use Visibility::*;
+        for status in ProcessStatus::ALL {
+            for visibility in Visibility::ALL {
+                let expected = matches!((status, visibility), (Published | Archived, Public));
+                assert_eq!(may_record(*status, *visibility), expected, "{status} {visibility}");
+            }
+        }
     }
 
     #[test]

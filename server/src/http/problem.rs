@@ -106,6 +106,12 @@ impl From<&AppError> for Problem {
                 tracing::error!(error = %err, "database unavailable");
                 Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database is unavailable; try again shortly")
             }
+            // A duplicate that no use case anticipated is still the client's conflict, not a
+            // server error; logged so the missing check gets written.
+            AppError::Db(err) if crate::adapters::store::is_unique_violation(err) => {
+                tracing::warn!(error = %err, "unanticipated unique violation");
+                Problem::new(StatusCode::CONFLICT, "conflict", "this conflicts with something stored meanwhile; reload and try again")
+            }
             AppError::Db(err) => {
                 tracing::error!(error = %err, "database error");
                 Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged")

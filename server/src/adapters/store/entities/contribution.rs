@@ -16,6 +16,9 @@ pub struct Model {
     pub entered_by: Option<Uuid>,
     pub reference: Option<String>,
     pub idempotency_key: Option<String>,
+    /// Who submitted (the author online, or the facilitator who entered it), when a key was
+    /// given: keys are unique per submitter and activity.
+    pub submitted_by: Option<Uuid>,
     #[sea_orm(column_type = "Text", nullable)]
     pub hidden_reason: Option<String>,
     pub edited_at: Option<DateTimeUtc>,
