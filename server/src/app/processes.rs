@@ -839,10 +839,12 @@ pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, filter: &ProcessFil
         query = query.filter(process::Column::Id.lt(after));
     }
     if !viewer.is_some_and(|v| v.is_admin) {
-        let open = Condition::all()
-            .add(process::Column::Status.is_in([ProcessStatus::Published.as_str(), ProcessStatus::Archived.as_str()]))
-            .add(process::Column::Visibility.eq(Visibility::Public.as_str()));
-        let mut visible = Condition::any().add(open);
+        let mut visible = Condition::any();
+        for (status, visibility) in rules::listed_pairs() {
+            visible = visible.add(
+                Condition::all().add(process::Column::Status.eq(status.as_str())).add(process::Column::Visibility.eq(visibility.as_str())),
+            );
+        }
         if let Some(v) = viewer {
             visible = visible.add(
                 process::Column::Id.in_subquery(

@@ -12,14 +12,14 @@ use sha2::{Digest, Sha256};
 
 use super::process::{ProcessStatus, Visibility};
 
-/// The one rule of what the public ledger may say about a process: only facts about processes
-/// that everyone may find, i.e. published (or archived) and public. Drafts, private processes
-/// and unlisted ones (readable by link, but their existence is not public knowledge) leave no
+/// What the public ledger may say about a process: only facts about processes that everyone
+/// may find (the listing rule, [`super::process::is_listed`]). Drafts, private processes and
+/// unlisted ones (readable by link, but their existence is not public knowledge) leave no
 /// trace; when a process becomes public its first entry records that, and when it stops being
 /// public an entry records that and nothing more is written. Facts about the instance itself
 /// (which plugins run on it) are always public.
 pub fn may_record(status: ProcessStatus, visibility: Visibility) -> bool {
-    status != ProcessStatus::Draft && visibility == Visibility::Public
+    super::process::is_listed(status, visibility)
 }
 
 /// The `prev_hash` of the first entry.

@@ -259,6 +259,22 @@ pub fn can_view(status: ProcessStatus, visibility: Visibility, is_admin: bool, i
     status != ProcessStatus::Draft && visibility != Visibility::Private
 }
 
+/// Whether everyone may come across a process without being given its link: it is listed,
+/// and its public facts go to the ledger (and later to feeds and federation). Published or
+/// archived, and public; unlisted processes are readable by link only. Lists build their
+/// query from this rule (see [`listed_pairs`]), so the two cannot drift apart.
+pub fn is_listed(status: ProcessStatus, visibility: Visibility) -> bool {
+    status != ProcessStatus::Draft && visibility == Visibility::Public
+}
+
+/// Every (status, visibility) that [`is_listed`] lets through, for building queries.
+pub fn listed_pairs() -> impl Iterator<Item = (ProcessStatus, Visibility)> {
+    ProcessStatus::ALL
+        .iter()
+        .flat_map(|s| Visibility::ALL.iter().map(move |v| (*s, *v)))
+        .filter(|(s, v)| is_listed(*s, *v))
+}
+
 #[cfg(test)]
 mod visibility_tests {
     use super::*;
@@ -273,5 +289,10 @@ mod visibility_tests {
         assert!(!can_view(Draft, Public, false, false));
         assert!(can_view(Draft, Private, false, true));
         assert!(can_view(Draft, Private, true, false));
+        // Listed implies readable by anyone.
+        for (s, v) in listed_pairs() {
+            assert!(can_view(s, v, false, false));
+        }
+        assert_eq!(listed_pairs().collect::<Vec<_>>(), [(Published, Public), (Archived, Public)]);
     }
 }
