@@ -589,8 +589,11 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, key: &str, patch: Process
     }
     let content = check_content(ctx, viewer, &merged, Some(current.id)).await?;
 
+    let (leaves_public_view, enters_public_view) = crossing(&current, content.visibility);
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
-    record_visibility_change(ctx, &txn, &current, content.visibility).await?;
+    if leaves_public_view {
+        record_withdrawal(ctx, &txn, &current).await?;
+    }
     let mut model: process::ActiveModel = current.clone().into();
     model.slug = Set(content.slug.clone());
     model.title = Set(content.title.to_json());
@@ -602,8 +605,11 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, key: &str, patch: Process
     model.default_language = Set(content.default_language.to_string());
     model.parent_id = Set(content.parent);
     model.updated_at = Set(now());
-    model.update(&txn).await.map_err(slug_conflict)?;
+    let updated = model.update(&txn).await.map_err(slug_conflict)?;
     write_children(&txn, current.id, &content).await?;
+    if enters_public_view {
+        record_becoming_public(ctx, &txn, &updated).await?;
+    }
     txn.commit().await?;
     get(ctx, Some(viewer), &current.id.to_string()).await
 }
@@ -678,28 +684,28 @@ async fn became_public<C: ConnectionTrait>(db: &C, p: &process::Model) -> AppRes
     Ok(serde_json::json!({ "slug": p.slug, "title": p.title, "activities": activities }))
 }
 
-/// Records in the ledger a published process crossing the line between public and not
-/// public. Called inside the transaction that changes the visibility, before the change:
-/// appending takes the ledger head, so a concurrent writer sees either the old visibility and
-/// writes before this entry, or the new one.
-async fn record_visibility_change<C: ConnectionTrait>(ctx: &AppContext, db: &C, current: &process::Model, to: Visibility) -> AppResult<()> {
+/// Whether a change of visibility takes a published process out of public view, or into it.
+fn crossing(current: &process::Model, to: Visibility) -> (bool, bool) {
     let status = status_of(current);
-    let (was_public, is_public) = (ledger_rule::may_record(status, visibility_of(current)), ledger_rule::may_record(status, to));
-    let subject = super::ledger::Subject::Process(current.id);
-    if was_public && !is_public {
-        // Written while the process is still public; nothing about it is written afterwards.
-        let payload = serde_json::json!({ "slug": current.slug });
-        super::ledger::append(db, &ctx.ledger_key, subject, "process.withdrawn", payload).await?;
-    } else if !was_public && is_public {
-        // Written after the change, so the rule lets it through.
-        process::Entity::update_many()
-            .col_expr(process::Column::Visibility, Expr::value(to.as_str()))
-            .filter(process::Column::Id.eq(current.id))
-            .exec(db)
-            .await?;
-        let payload = became_public(db, current).await?;
-        super::ledger::append(db, &ctx.ledger_key, subject, "process.published", payload).await?;
-    }
+    let (was, will) = (ledger_rule::may_record(status, visibility_of(current)), ledger_rule::may_record(status, to));
+    (was && !will, !was && will)
+}
+
+/// Records a published process leaving public view. Called inside the transaction that changes
+/// the visibility, before the change (the ledger's rule still lets it through); appending takes
+/// the ledger head, so a concurrent writer sees either the old visibility and writes before
+/// this entry, or the new one and writes nothing.
+async fn record_withdrawal<C: ConnectionTrait>(ctx: &AppContext, db: &C, current: &process::Model) -> AppResult<()> {
+    let payload = serde_json::json!({ "slug": current.slug });
+    super::ledger::append(db, &ctx.ledger_key, super::ledger::Subject::Process(current.id), "process.withdrawn", payload).await?;
+    Ok(())
+}
+
+/// Records a published process coming into public view: called after the change, in its
+/// transaction, with the process as it now is.
+async fn record_becoming_public<C: ConnectionTrait>(ctx: &AppContext, db: &C, now_public: &process::Model) -> AppResult<()> {
+    let payload = became_public(db, now_public).await?;
+    super::ledger::append(db, &ctx.ledger_key, super::ledger::Subject::Process(now_public.id), "process.published", payload).await?;
     Ok(())
 }
 
