@@ -140,3 +140,9 @@ pub async fn add_activity(app: &TestApp, token: &str, process: &str, body: &Valu
 pub async fn contribute(app: &TestApp, token: &str, activity: &str, body: &Value) -> reqwest::Response {
     app.client.post(app.url(&format!("/api/v1/activities/{activity}/contributions"))).bearer_auth(token).json(body).send().await.unwrap()
 }
+
+/// Makes an existing account a member of a process with a role (asserting success).
+pub async fn add_member(app: &TestApp, token: &str, process: &str, email: &str, role: &str) {
+    let res = app.post_json(&format!("/api/v1/processes/{process}/members"), &json!({ "email": email, "role": role })).bearer_auth(token).send().await.unwrap();
+    assert!(res.status().is_success(), "add {email} as {role} to {process}: {}", res.text().await.unwrap());
+}

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use convene_e2e::flows::{add_activity, admin_token, contribute, create_process, process_body, user_token};
+use convene_e2e::flows::{add_activity, add_member, admin_token, contribute, create_process, process_body, user_token};
 use convene_e2e::{TestApp, expect_json};
 use serde_json::{Value, json};
 
@@ -206,11 +206,6 @@ async fn send(app: &TestApp, caller: &Caller, method: &str, path: &str, body: Op
 
 fn fill(path: &str, f: &Fixture, member: &str) -> String {
     path.replace("{key}", &f.slug).replace("{activity}", &f.activity_id).replace("{contribution}", &f.contribution_id).replace("{member}", member)
-}
-
-async fn add_member(app: &TestApp, admin: &str, slug: &str, email: &str, role: &str) {
-    let res = app.post_json(&format!("/api/v1/processes/{slug}/members"), &json!({ "email": email, "role": role })).bearer_auth(admin).send().await.unwrap();
-    assert!(res.status().is_success(), "add {email} as {role} to {slug}: {}", res.text().await.unwrap());
 }
 
 /// Creates one process of a visibility, with members, an activity, contributions (one hidden

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use convene_e2e::flows::{add_activity, admin_token, contribute, published_process, user_token};
+use convene_e2e::flows::{add_activity, add_member, admin_token, contribute, published_process, user_token};
 use convene_e2e::{TestApp, expect_json, problem};
 use serde_json::{Value, json};
 
@@ -19,11 +19,6 @@ fn poll_activity() -> Value {
 
 fn answer(choice: &str) -> Value {
     json!({ "kind": "response", "body": { "answers": { "priority": choice } } })
-}
-
-async fn add_member(app: &TestApp, admin: &str, process: &str, email: &str, role: &str) {
-    let res = app.post_json(&format!("/api/v1/processes/{process}/members"), &json!({ "email": email, "role": role })).bearer_auth(admin).send().await.unwrap();
-    assert!(res.status().is_success(), "add member: {}", res.text().await.unwrap());
 }
 
 #[tokio::test]
