@@ -255,6 +255,8 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
             return replay(earlier, id, viewer);
         }
     }
+    // Counted per submitting account (a replay above is not a new contribution).
+    super::limits::hit(ctx, super::limits::Limit::ContributionsPerAccount, &viewer.account_id.to_string()).await?;
     let (a, visible) = activities::load(ctx, Some(viewer), id).await?;
     let origin = origin_of(ctx, viewer, &visible, &input).await?;
     ensure_open(&a, &visible)?;
@@ -449,6 +451,7 @@ fn reason_text(input: &Reason) -> AppResult<String> {
 /// Anyone who can see a contribution may report it, once.
 pub async fn report(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason) -> AppResult<()> {
     let reason = reason_text(&input)?;
+    super::limits::hit(ctx, super::limits::Limit::ReportsPerAccount, &viewer.account_id.to_string()).await?;
     let (c, _, _) = load(ctx, Some(viewer), id).await?;
     contribution_report::ActiveModel { contribution_id: Set(c.id), reporter_id: Set(viewer.account_id), reason: Set(reason), created_at: Set(now()) }
         .insert(&ctx.db)

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client_addr;
 pub mod extract;
 pub mod openapi;
 pub mod ops;
