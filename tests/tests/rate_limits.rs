@@ -174,7 +174,8 @@ async fn one_client_trying_passwords_across_accounts_is_slowed_and_capped() {
         .env("CONVENE_LIMITS__PASSWORD_PER_CLIENT", "8/15m")
         .spawn()
         .await;
-    let guess = |i: u32| login(&app, &format!("victim{i}@example.org"), "password123456");
+    let app = &app;
+    let guess = |i: u32| async move { login(app, &format!("victim{i}@example.org"), "password123456").await };
     // Credential stuffing: one guess per address, so no account's own streak grows; the
     // client's does. Attempts 1-4 fail, the 4th beyond the 3 free ones.
     for i in 0..4 {

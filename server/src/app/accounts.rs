@@ -241,7 +241,7 @@ pub async fn signup(ctx: &AppContext, client: &ClientAddress, input: SignupInput
         .await?
         .ok_or(AppError::NotFound("account"))?;
     let kind = if id == new_id { AccountEmail::Welcome } else { AccountEmail::AlreadyRegistered };
-    jobs::enqueue(&txn, Job::AccountEmail { account_id: id, kind }).await?;
+    jobs::enqueue(&txn, Job::AccountEmail { account_id: id, email: kind }).await?;
     txn.commit().await?;
     ctx.jobs_wake();
     Ok(SignupAccepted {
@@ -645,7 +645,7 @@ pub async fn create_admin(ctx: &AppContext, raw_email: &str) -> AppResult<(accou
             (insert_account(&txn, &email, &name, &locale, None, true).await?, true)
         }
     };
-    jobs::enqueue(&txn, Job::AccountEmail { account_id: account.id, kind: AccountEmail::AdminInvite }).await?;
+    jobs::enqueue(&txn, Job::AccountEmail { account_id: account.id, email: AccountEmail::AdminInvite }).await?;
     txn.commit().await?;
     ctx.jobs_wake();
     let link = create_magic_link(ctx, account.id, LinkPurpose::AdminInvite).await?;

@@ -46,7 +46,7 @@ pub enum Job {
     PhaseChange { activity_id: Uuid, phase: String },
     /// One of the emails about an account (sign-up, already registered, admin invitation),
     /// with a sign-in link made when it is sent.
-    AccountEmail { account_id: Uuid, kind: super::accounts::AccountEmail },
+    AccountEmail { account_id: Uuid, email: super::accounts::AccountEmail },
     /// A sign-in link was asked for this address: email it if an account has it.
     SignInRequest { email: String },
 }
@@ -231,7 +231,7 @@ async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
             let email = Email { to, subject, text, html: None, message_id: Some(message_id(ctx, id)) };
             ctx.mailer.send(email).await.map_err(|e| e.to_string())
         }
-        Job::AccountEmail { account_id, kind } => super::accounts::send_account_email(ctx, id, account_id, kind).await.map_err(|e| e.to_string()),
+        Job::AccountEmail { account_id, email } => super::accounts::send_account_email(ctx, id, account_id, email).await.map_err(|e| e.to_string()),
         Job::SignInRequest { email } => super::accounts::send_requested_link(ctx, id, &email).await.map_err(|e| e.to_string()),
         Job::NotifyResponse { batch_id } => notify_response(ctx, batch_id).await.map_err(|e| e.to_string()),
         Job::PhaseChange { activity_id, phase } => phase_change(ctx, activity_id, phase).await.map_err(|e| e.to_string()),

@@ -97,7 +97,7 @@ impl Streak {
     }
 }
 
-#[derive(sea_orm::sea_query::Iden)]
+#[derive(sea_orm::DeriveIden)]
 enum RateLimits {
     Table,
     Bucket,
@@ -121,7 +121,7 @@ fn col(c: RateLimits) -> Expr {
 }
 
 fn too_many(what: &str, wait_ms: i64, hint: &str) -> AppError {
-    let seconds = (wait_ms.max(1) as u64).div_ceil(1000);
+    let seconds = (Ord::max(wait_ms, 1) as u64).div_ceil(1000);
     AppError::TooManyRequests { retry_after: seconds, detail: format!("{what}; try again in {}{hint}", wait_in_words(seconds)) }
 }
 
@@ -166,7 +166,7 @@ async fn until_of(ctx: &AppContext, bucket: &str, key: &str) -> AppResult<Option
         .to_owned();
     let row: Option<QueryResult> = ctx.db.query_one(&stmt).await?;
     Ok(match row {
-        Some(r) => Some(r.try_get::<i64>("", &RateLimits::UntilMs.to_string())?),
+        Some(r) => Some(r.try_get::<i64>("", "until_ms")?),
         None => None,
     })
 }
@@ -211,10 +211,10 @@ pub async fn strike(ctx: &AppContext, streak: Streak, key: &str) -> AppResult<()
         .returning_col(RateLimits::Strikes)
         .to_owned();
     let strikes: i32 = match ctx.db.query_one(&stmt).await? {
-        Some(row) => row.try_get("", &RateLimits::Strikes.to_string())?,
+        Some(row) => row.try_get("", "strikes")?,
         None => 1,
     };
-    let wait = backoff(strikes.max(0) as u32, rate.count, rate.window).as_millis() as i64;
+    let wait = backoff(Ord::max(strikes, 0) as u32, rate.count, rate.window).as_millis() as i64;
     if wait > 0 {
         // GREATEST: a concurrent failure that set a longer wait keeps it.
         let stmt = Query::update()
