@@ -8,8 +8,12 @@
 use std::future::{Ready, ready};
 use std::net::{IpAddr, Ipv4Addr};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::{Error, FromRequest, HttpRequest, dev::Payload, web};
 use ipnet::IpNet;
+use tracing::Span;
+use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
 
 use super::problem::Problem;
 use crate::app::AppContext;
@@ -24,6 +28,21 @@ impl FromRequest for ClientAddr {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(ClientAddr(ClientAddress(of_request(req)))))
+    }
+}
+
+/// The request log's root span, with the client as resolved here (`client`). The library's
+/// own `http.client_ip` believes `X-Forwarded-For` from anyone; `client` does not.
+pub struct ClientSpan;
+
+impl RootSpanBuilder for ClientSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        let client = of_request(request.request());
+        tracing_actix_web::root_span!(request, client = %client)
+    }
+
+    fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }
 

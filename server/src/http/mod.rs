@@ -46,7 +46,7 @@ pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> 
                     Ok(res)
                 }
             })
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<client_addr::ClientSpan>::new())
             .configure(ops::routes)
             .configure(api::configure)
             .configure(pages::routes)
