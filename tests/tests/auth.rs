@@ -72,6 +72,8 @@ async fn a_duplicate_sign_up_is_answered_like_a_new_one_and_bad_input_is_4xx_nam
     let res = post(json!({ "email": "fresh@example.org", "display_name": "Fresh" })).await.unwrap();
     assert_eq!(res.status(), 202);
     assert_eq!(again, res.json::<Value>().await.unwrap());
+    // Accounts are made by the job queue: the emails show the work is done.
+    app.smtp.wait_for_to("fresh@example.org", MAIL_WAIT).await;
     let told = app.smtp.wait_for(MAIL_WAIT, |m| m.is_to("dup@example.org") && m.subject.contains("already have an account")).await;
     assert!(told.text.contains("no new one was made"), "{}", told.text);
     // The password given in the duplicate sign-up was not set on the existing account.

@@ -53,12 +53,14 @@ where
     (median(known), median(unknown))
 }
 
-/// Within noise: 20% of the slower median, and never less than 3 ms (two medians of a few ms
-/// each differ by a millisecond or two on a busy machine for no reason of ours).
+/// Within noise: 20% of the slower median, and never less than 5 ms (two medians of a few ms
+/// each differ by a millisecond or two on a busy 2-core machine for no reason of ours; an
+/// email sent inline, or an account row written, only for one kind of address shows as a
+/// steady difference in one direction).
 fn assert_same_time(what: &str, known: Duration, unknown: Duration) {
     let (k, u) = (known.as_secs_f64() * 1e3, unknown.as_secs_f64() * 1e3);
     eprintln!("[enumeration] {what}: median {k:.2} ms with an account, {u:.2} ms without");
-    let allowed = (k.max(u) * 0.2).max(3.0);
+    let allowed = (k.max(u) * 0.2).max(5.0);
     assert!((k - u).abs() <= allowed, "{what} takes {k:.2} ms for an existing address and {u:.2} ms for a new one (allowed difference {allowed:.2} ms)");
 }
 
@@ -107,6 +109,8 @@ async fn password_sign_in_does_not_tell_an_unconfirmed_address_from_a_wrong_pass
     // Signed up with a password, the link not followed yet.
     let res = app.post_json("/api/v1/auth/signup", &json!({ "email": "pending@example.org", "display_name": "P", "password": "pending passphrase" })).send().await.unwrap();
     assert_eq!(res.status(), 202);
+    // The account exists once its welcome email is out (the job queue makes it).
+    app.smtp.wait_for_to("pending@example.org", MAIL_WAIT).await;
     let confirmed = sign_up(&app, "confirmed@example.org", "C").await;
     let token = confirmed["access_token"].as_str().unwrap();
     let res = app.client.put(app.url("/api/v1/me/password")).bearer_auth(token).json(&json!({ "new_password": "confirmed passphrase" })).send().await.unwrap();

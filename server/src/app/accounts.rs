@@ -195,9 +195,10 @@ pub async fn view(ctx: &AppContext, account: account::Model) -> AppResult<Accoun
     })
 }
 
-/// Creates an unverified account and queues an email with a sign-in link, which verifies the
-/// address. When the address already has an account nothing is created and its owner is told
-/// by email instead; the caller gets the same answer, after the same work, either way.
+/// Queues a sign-up. The request does the same work whoever signs up (checks, limits, the
+/// password hash, one queued job), so neither its answer nor its time says whether the
+/// address already has an account; the job (`complete_signup`) creates the account and
+/// emails a sign-in link that verifies the address, or tells the owner of an existing one.
 pub async fn signup(ctx: &AppContext, client: &ClientAddress, input: SignupInput) -> AppResult<SignupAccepted> {
     let mut errors = FieldErrors::new();
     let email = errors.take(EmailAddress::parse("email", &input.email));
@@ -210,43 +211,63 @@ pub async fn signup(ctx: &AppContext, client: &ClientAddress, input: SignupInput
     let (email, name, locale) = (email.unwrap(), name.unwrap(), locale.unwrap());
     limits::hit(ctx, Limit::SignupPerClient, &client.key()).await?;
     limits::hit(ctx, Limit::SignupPerEmail, &mailbox_key(&email)).await?;
-    // Hashed whether or not it will be kept: the hash is most of the time a sign-up takes.
     let password_hash = input.password.as_deref().map(hash_password).transpose()?;
+    let signup = Signup { email: email.as_str().to_string(), display_name: name, locale, password_hash };
+    jobs::enqueue(&ctx.db, Job::Signup(signup)).await?;
+    ctx.jobs_wake_after_response();
+    Ok(SignupAccepted {
+        detail: "We have sent an email to this address. Follow the link in it to finish signing up or to sign in; it may take a few minutes to arrive.".into(),
+    })
+}
 
+/// A checked sign-up waiting in the job queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Signup {
+    pub email: String,
+    pub display_name: String,
+    pub locale: String,
+    /// Argon2 hash; removed from the queued job once the account is made.
+    pub password_hash: Option<String>,
+}
+
+/// The job behind `signup`, in one transaction: creates the account unless the address has
+/// one, queues the welcome or the "you already have an account" email, and drops the
+/// password hash from the job. The email's id derives from the job's, so a retry after a
+/// crash queues nothing twice.
+pub(crate) async fn complete_signup(ctx: &AppContext, job_id: Uuid, signup: Signup) -> AppResult<()> {
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let new_id = Uuid::now_v7();
     let at = now();
     let row = account::ActiveModel {
         id: Set(new_id),
-        email: Set(email.as_str().to_string()),
-        display_name: Set(name),
-        locale: Set(locale),
-        password_hash: Set(password_hash),
+        email: Set(signup.email.clone()),
+        display_name: Set(signup.display_name.clone()),
+        locale: Set(signup.locale.clone()),
+        password_hash: Set(signup.password_hash.clone()),
         is_admin: Set(false),
         email_verified_at: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
     };
-    // One statement that inserts or does nothing: no error path, no aborted transaction.
+    // Inserts or does nothing: no error that would abort the transaction.
     account::Entity::insert(row)
         .on_conflict(sea_orm::sea_query::OnConflict::column(account::Column::Email).do_nothing().to_owned())
         .exec_without_returning(&txn)
         .await?;
     let id: Uuid = account::Entity::find()
-        .filter(account::Column::Email.eq(email.as_str()))
+        .filter(account::Column::Email.eq(signup.email.as_str()))
         .select_only()
         .column(account::Column::Id)
         .into_tuple()
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("account"))?;
-    let kind = if id == new_id { AccountEmail::Welcome } else { AccountEmail::AlreadyRegistered };
-    jobs::enqueue(&txn, Job::AccountEmail { account_id: id, email: kind }).await?;
+    let email = if id == new_id { AccountEmail::Welcome } else { AccountEmail::AlreadyRegistered };
+    jobs::enqueue_with_id(&txn, Uuid::new_v5(&job_id, b"email"), Job::AccountEmail { account_id: id, email }).await?;
+    jobs::replace_payload(&txn, job_id, &Job::Signup(Signup { password_hash: None, ..signup })).await?;
     txn.commit().await?;
     ctx.jobs_wake();
-    Ok(SignupAccepted {
-        detail: "We have sent an email to this address. Follow the link in it to finish signing up or to sign in; it may take a few minutes to arrive.".into(),
-    })
+    Ok(())
 }
 
 async fn insert_account<C: ConnectionTrait>(
@@ -353,7 +374,7 @@ pub async fn request_login_link(ctx: &AppContext, client: &ClientAddress, raw_em
     limits::hit(ctx, Limit::SignInLinkPerClient, &client.key()).await?;
     limits::hit(ctx, Limit::SignInLinkPerEmail, &mailbox_key(&email)).await?;
     jobs::enqueue(&ctx.db, Job::SignInRequest { email: email.as_str().to_string() }).await?;
-    ctx.jobs_wake();
+    ctx.jobs_wake_after_response();
     Ok(())
 }
 

@@ -49,6 +49,8 @@ pub enum Job {
     AccountEmail { account_id: Uuid, email: super::accounts::AccountEmail },
     /// A sign-in link was asked for this address: email it if an account has it.
     SignInRequest { email: String },
+    /// Someone signed up: make the account (or tell the owner of an existing one).
+    Signup(super::accounts::Signup),
 }
 
 impl Job {
@@ -59,6 +61,7 @@ impl Job {
             Job::PhaseChange { .. } => "phase_change",
             Job::AccountEmail { .. } => "account_email",
             Job::SignInRequest { .. } => "sign_in_request",
+            Job::Signup(_) => "signup",
         }
     }
 }
@@ -70,7 +73,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, job: Job) -> AppResult<()> {
 
 /// Adds a job with a given id; false if a job with that id already exists (it was enqueued
 /// by an earlier run of the same fan-out).
-async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: Job) -> AppResult<bool> {
+pub(crate) async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: Job) -> AppResult<bool> {
     let at = now();
     let inserted = job::ActiveModel {
         id: Set(id),
@@ -92,6 +95,17 @@ async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: Job) -> AppR
         Err(e) if is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Rewrites a job's payload, e.g. to drop a secret it no longer needs once used. Call it in
+/// the transaction that used it.
+pub(crate) async fn replace_payload<C: ConnectionTrait>(db: &C, id: Uuid, job: &Job) -> AppResult<()> {
+    job::Entity::update_many()
+        .col_expr(job::Column::Payload, Expr::value(serde_json::to_string(job).map_err(|e| AppError::Internal(e.into()))?))
+        .filter(job::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Runs due jobs until the process ends. Several servers may run it on one database: a job
@@ -233,6 +247,7 @@ async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
         }
         Job::AccountEmail { account_id, email } => super::accounts::send_account_email(ctx, id, account_id, email).await.map_err(|e| e.to_string()),
         Job::SignInRequest { email } => super::accounts::send_requested_link(ctx, id, &email).await.map_err(|e| e.to_string()),
+        Job::Signup(signup) => super::accounts::complete_signup(ctx, id, signup).await.map_err(|e| e.to_string()),
         Job::NotifyResponse { batch_id } => notify_response(ctx, batch_id).await.map_err(|e| e.to_string()),
         Job::PhaseChange { activity_id, phase } => phase_change(ctx, activity_id, phase).await.map_err(|e| e.to_string()),
     }
