@@ -86,7 +86,7 @@ enum Command {
 #[derive(Subcommand)]
 enum AdminCommand {
     /// Create an instance administrator (or promote an account) and print a one-time sign-in
-    /// link, also sent by email.
+    /// link; an invitation email with another one is queued for the server to send.
     Create {
         #[arg(long, value_name = "EMAIL")]
         email: String,
@@ -204,7 +204,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let ctx = context(settings.clone(), db, settings.public_url_or(settings.bind))?;
             let (account, link, created) = accounts::create_admin(&ctx, &email).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
-                "{} instance administrator {}.\nOne-time sign-in link (valid {} hours):\n{link}",
+                "{} instance administrator {}.\nOne-time sign-in link (valid {} hours):\n{link}\nAn invitation email with a link of its own is queued; the server sends it.",
                 if created { "Created" } else { "Promoted" },
                 account.email,
                 settings.auth.admin_link_hours

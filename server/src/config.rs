@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::domain::language::Language;
+use crate::domain::rate::Rate;
 
 /// Settings after validation: every field holds a value the server can use as it is.
 #[derive(Clone)]
@@ -32,6 +33,42 @@ pub struct Settings {
     pub mail: MailSettings,
     pub auth: AuthSettings,
     pub plugins: PluginSettings,
+    pub http: HttpSettings,
+    pub limits: LimitSettings,
+}
+
+/// How the server sees its callers.
+#[derive(Clone, Debug, Default)]
+pub struct HttpSettings {
+    /// Reverse proxies whose `X-Forwarded-For` is believed. From any other peer the header is
+    /// ignored: anyone can write it.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// Rate limits, each a count per window (`None`: switched off). Counted in the database, so
+/// they hold across replicas; see README "Rate limits".
+#[derive(Clone, Debug)]
+pub struct LimitSettings {
+    /// Sign-in link requests to one mailbox.
+    pub sign_in_link_per_email: Option<Rate>,
+    /// Sign-in link requests from one client address.
+    pub sign_in_link_per_client: Option<Rate>,
+    /// Sign-ups for one mailbox.
+    pub signup_per_email: Option<Rate>,
+    /// Sign-ups from one client address.
+    pub signup_per_client: Option<Rate>,
+    /// Password attempts from one client address, right or wrong.
+    pub password_per_client: Option<Rate>,
+    /// Failed passwords for one account: the count is free, then each failure doubles the
+    /// wait (1 s, 2 s, 4 s...) up to the window; a success ends the streak, and so does a
+    /// window without failures after the last wait.
+    pub password_failures_per_account: Option<Rate>,
+    /// The same, for failed passwords from one client address across accounts.
+    pub password_failures_per_client: Option<Rate>,
+    /// Contributions made by one account (facilitators' entries for others included).
+    pub contributions_per_account: Option<Rate>,
+    /// Reports of contributions made by one account.
+    pub reports_per_account: Option<Rate>,
 }
 
 /// The sandbox of activity-type plugins on this instance.
@@ -128,6 +165,47 @@ struct RawSettings {
     auth: RawAuth,
     database: RawDatabase,
     plugins: RawPlugins,
+    http: RawHttp,
+    limits: RawLimits,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    /// Addresses or CIDR ranges, as a list or one comma-separated string (handy in the
+    /// environment).
+    trusted_proxies: OneOrMany,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    Many(Vec<String>),
+    One(String),
+}
+
+impl OneOrMany {
+    fn items(&self) -> Vec<String> {
+        match self {
+            OneOrMany::Many(v) => v.clone(),
+            OneOrMany::One(s) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+        }
+    }
+}
+
+/// Each limit as `COUNT/WINDOW` (`5/15m`) or `off`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    sign_in_link_per_email: String,
+    sign_in_link_per_client: String,
+    signup_per_email: String,
+    signup_per_client: String,
+    password_per_client: String,
+    password_failures_per_account: String,
+    password_failures_per_client: String,
+    contributions_per_account: String,
+    reports_per_account: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -222,6 +300,21 @@ impl Default for RawSettings {
             },
             database: RawDatabase { max_connections: 10 },
             plugins: RawPlugins { deadline_ms: 100, memory_mib: 64, max_live_instances: 64, kv_quota_kib: 1024, cache_dir: None },
+            http: RawHttp { trusted_proxies: OneOrMany::Many(vec![]) },
+            // What a municipality's instance can live with: generous for people (a family
+            // sharing one address, a library, a town-hall event on one Wi-Fi), tight for a
+            // script. See README "Rate limits".
+            limits: RawLimits {
+                sign_in_link_per_email: "5/15m".into(),
+                sign_in_link_per_client: "30/15m".into(),
+                signup_per_email: "3/1h".into(),
+                signup_per_client: "50/1h".into(),
+                password_per_client: "60/15m".into(),
+                password_failures_per_account: "5/15m".into(),
+                password_failures_per_client: "20/15m".into(),
+                contributions_per_account: "60/10m".into(),
+                reports_per_account: "30/1h".into(),
+            },
         }
     }
 }
@@ -256,7 +349,7 @@ fn bad(key: &str, problem: impl Into<String>) -> ConfigError {
 const ENV_KEYS: &[&str] = &[
     "bind", "public_url", "database_url", "data_dir", "jwt_secret", "log_format",
 ];
-const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins."];
+const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins.", "http.", "limits."];
 
 impl Settings {
     /// Reads `config_file` (if given, it must exist; otherwise `./convene.toml` if present),
@@ -346,6 +439,8 @@ impl Settings {
         };
 
         let plugins = validate_plugins(raw.plugins, &data_dir)?;
+        let http = validate_http(raw.http)?;
+        let limits = validate_limits(raw.limits)?;
 
         Ok(Settings {
             bind,
@@ -361,6 +456,8 @@ impl Settings {
             mail,
             auth,
             plugins,
+            http,
+            limits,
         })
     }
 
@@ -439,6 +536,38 @@ fn validate_plugins(raw: RawPlugins, data_dir: &Path) -> Result<PluginSettings, 
     std::fs::create_dir_all(&cache_dir)
         .map_err(|e| bad("plugins.cache_dir", format!("cannot create {}: {e}", cache_dir.display())))?;
     Ok(PluginSettings { limits, cache_dir })
+}
+
+fn validate_http(raw: RawHttp) -> Result<HttpSettings, ConfigError> {
+    let mut trusted_proxies = Vec::new();
+    for (i, item) in raw.trusted_proxies.items().iter().enumerate() {
+        let net = item
+            .parse::<ipnet::IpNet>()
+            .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            .map_err(|_| bad(&format!("http.trusted_proxies[{i}]"), format!("`{item}` is not an address or a CIDR range like 10.0.0.0/8")))?;
+        trusted_proxies.push(net.trunc());
+    }
+    Ok(HttpSettings { trusted_proxies })
+}
+
+fn validate_limits(raw: RawLimits) -> Result<LimitSettings, ConfigError> {
+    let rate = |key: &str, value: &str| -> Result<Option<Rate>, ConfigError> {
+        if value.trim().eq_ignore_ascii_case("off") {
+            return Ok(None);
+        }
+        Rate::parse(value).map(Some).map_err(|p| bad(&format!("limits.{key}"), p))
+    };
+    Ok(LimitSettings {
+        sign_in_link_per_email: rate("sign_in_link_per_email", &raw.sign_in_link_per_email)?,
+        sign_in_link_per_client: rate("sign_in_link_per_client", &raw.sign_in_link_per_client)?,
+        signup_per_email: rate("signup_per_email", &raw.signup_per_email)?,
+        signup_per_client: rate("signup_per_client", &raw.signup_per_client)?,
+        password_per_client: rate("password_per_client", &raw.password_per_client)?,
+        password_failures_per_account: rate("password_failures_per_account", &raw.password_failures_per_account)?,
+        password_failures_per_client: rate("password_failures_per_client", &raw.password_failures_per_client)?,
+        contributions_per_account: rate("contributions_per_account", &raw.contributions_per_account)?,
+        reports_per_account: rate("reports_per_account", &raw.reports_per_account)?,
+    })
 }
 
 fn validate_mail(raw: RawMail, data_dir: &Path) -> Result<MailSettings, ConfigError> {

@@ -60,14 +60,25 @@ async fn an_expired_sign_in_link_is_refused() {
 }
 
 #[tokio::test]
-async fn duplicate_email_and_bad_sign_up_input_are_4xx_naming_the_field() {
+async fn a_duplicate_sign_up_is_answered_like_a_new_one_and_bad_input_is_4xx_naming_the_field() {
     let app = TestApp::spawn().await;
     sign_up(&app, "dup@example.org", "Dup").await;
     let post = |body: Value| app.client.post(app.url("/api/v1/auth/signup")).json(&body).send();
 
-    let res = post(json!({ "email": "DUP@example.org ", "display_name": "Other" })).await.unwrap();
-    assert_eq!(res.status(), 409);
-    assert_eq!(problem(res).await["errors"][0]["field"], "email");
+    // The address has an account: same answer as for a new one, and its owner is told by email.
+    let res = post(json!({ "email": "DUP@example.org ", "display_name": "Other", "password": "the other person's pass" })).await.unwrap();
+    assert_eq!(res.status(), 202);
+    let again: Value = res.json().await.unwrap();
+    let res = post(json!({ "email": "fresh@example.org", "display_name": "Fresh" })).await.unwrap();
+    assert_eq!(res.status(), 202);
+    assert_eq!(again, res.json::<Value>().await.unwrap());
+    // Accounts are made by the job queue: the emails show the work is done.
+    app.smtp.wait_for_to("fresh@example.org", MAIL_WAIT).await;
+    let told = app.smtp.wait_for(MAIL_WAIT, |m| m.is_to("dup@example.org") && m.subject.contains("already have an account")).await;
+    assert!(told.text.contains("no new one was made"), "{}", told.text);
+    // The password given in the duplicate sign-up was not set on the existing account.
+    let res = app.post_json("/api/v1/auth/login", &json!({ "email": "dup@example.org", "password": "the other person's pass" })).send().await.unwrap();
+    assert_eq!(res.status(), 401);
 
     let cases = [
         (json!({ "email": "nope", "display_name": "X" }), 422, "email"),
@@ -97,8 +108,8 @@ async fn duplicate_email_and_bad_sign_up_input_are_4xx_naming_the_field() {
     let admin = flows::admin_token(&app, "root@example.org").await;
     let list: Value = app.client.get(app.url("/api/v1/admin/accounts")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
     let emails: Vec<&str> = list["items"].as_array().unwrap().iter().map(|a| a["email"].as_str().unwrap()).collect();
-    assert_eq!(emails.len(), 2, "{emails:?}");
-    assert!(emails.contains(&"dup@example.org"));
+    assert_eq!(emails.len(), 3, "{emails:?}");
+    assert!(emails.contains(&"dup@example.org") && emails.contains(&"fresh@example.org"), "{emails:?}");
 }
 
 #[tokio::test]

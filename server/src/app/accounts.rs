@@ -16,6 +16,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::error::AppResult;
+use super::jobs::{self, Job};
+use super::limits::{self, Limit, Streak};
 use super::pagination::{Page, PageParams};
 use super::tokens::{TokenError, TokenKind};
 use super::{AppContext, AppError, Viewer, now};
@@ -23,6 +25,7 @@ use crate::adapters::mail::Email;
 use crate::adapters::store::entities::{account, account_attribute, magic_link, session};
 use crate::adapters::store::is_unique_violation;
 use crate::domain::account::{EmailAddress, attribute_name, display_name, password};
+use crate::domain::rate::{ClientAddress, mailbox_key};
 use crate::domain::errors::FieldErrors;
 use crate::domain::language::Language;
 
@@ -77,9 +80,13 @@ pub struct AccountPatch {
     pub locale: Option<String>,
 }
 
-/// Why a magic link was made; admin invitations live longer.
+/// Why a magic link was made; admin invitations live longer. Only the link of a sign-up
+/// email may confirm an address and keep the password given at sign-up: anyone could have
+/// signed up someone else's address with a password of their own, and the owner following a
+/// later sign-in link must not end up with an account the other person can open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkPurpose {
+    Signup,
     Login,
     AdminInvite,
 }
@@ -87,10 +94,43 @@ pub enum LinkPurpose {
 impl LinkPurpose {
     fn as_str(self) -> &'static str {
         match self {
+            LinkPurpose::Signup => "signup",
             LinkPurpose::Login => "login",
             LinkPurpose::AdminInvite => "admin_invite",
         }
     }
+}
+
+/// The emails about an account, each sent by the job queue with a fresh sign-in link made
+/// when it is sent: the link's token is never stored, not even in the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountEmail {
+    /// After sign-up: the link confirms the address.
+    Welcome,
+    /// Asked for with the address.
+    SignIn,
+    /// Someone signed up with an address that has an account: tell its owner, offer a link.
+    AlreadyRegistered,
+    /// `convene admin create`.
+    AdminInvite,
+}
+
+impl AccountEmail {
+    fn purpose(self) -> LinkPurpose {
+        match self {
+            AccountEmail::Welcome => LinkPurpose::Signup,
+            AccountEmail::SignIn | AccountEmail::AlreadyRegistered => LinkPurpose::Login,
+            AccountEmail::AdminInvite => LinkPurpose::AdminInvite,
+        }
+    }
+}
+
+/// What sign-up answers: the same words whether or not the address already had an account,
+/// so that sign-up cannot be used to find out who has one.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SignupAccepted {
+    pub detail: String,
 }
 
 fn hash_token(token: &str) -> String {
@@ -155,8 +195,11 @@ pub async fn view(ctx: &AppContext, account: account::Model) -> AppResult<Accoun
     })
 }
 
-/// Creates an unverified account and emails a sign-in link, which verifies the address.
-pub async fn signup(ctx: &AppContext, input: SignupInput) -> AppResult<AccountView> {
+/// Queues a sign-up. The request does the same work whoever signs up (checks, limits, the
+/// password hash, one queued job), so neither its answer nor its time says whether the
+/// address already has an account; the job (`complete_signup`) creates the account and
+/// emails a sign-in link that verifies the address, or tells the owner of an existing one.
+pub async fn signup(ctx: &AppContext, client: &ClientAddress, input: SignupInput) -> AppResult<SignupAccepted> {
     let mut errors = FieldErrors::new();
     let email = errors.take(EmailAddress::parse("email", &input.email));
     let name = errors.take(display_name("display_name", &input.display_name));
@@ -166,15 +209,69 @@ pub async fn signup(ctx: &AppContext, input: SignupInput) -> AppResult<AccountVi
     }
     errors.finish()?;
     let (email, name, locale) = (email.unwrap(), name.unwrap(), locale.unwrap());
+    limits::hit(ctx, Limit::SignupPerClient, &client.key()).await?;
+    limits::hit(ctx, Limit::SignupPerEmail, &mailbox_key(&email)).await?;
     let password_hash = input.password.as_deref().map(hash_password).transpose()?;
-
-    let created = insert_account(ctx, &email, &name, &locale, password_hash, false).await?;
-    send_login_link(ctx, &created, LinkPurpose::Login).await?;
-    view(ctx, created).await
+    let signup = Signup { email: email.as_str().to_string(), display_name: name, locale, password_hash };
+    jobs::enqueue(&ctx.db, Job::Signup(signup)).await?;
+    ctx.jobs_wake_after_response();
+    Ok(SignupAccepted {
+        detail: "We have sent an email to this address. Follow the link in it to finish signing up or to sign in; it may take a few minutes to arrive.".into(),
+    })
 }
 
-async fn insert_account(
-    ctx: &AppContext,
+/// A checked sign-up waiting in the job queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Signup {
+    pub email: String,
+    pub display_name: String,
+    pub locale: String,
+    /// Argon2 hash; removed from the queued job once the account is made.
+    pub password_hash: Option<String>,
+}
+
+/// The job behind `signup`, in one transaction: creates the account unless the address has
+/// one, queues the welcome or the "you already have an account" email, and drops the
+/// password hash from the job. The email's id derives from the job's, so a retry after a
+/// crash queues nothing twice.
+pub(crate) async fn complete_signup(ctx: &AppContext, job_id: Uuid, signup: Signup) -> AppResult<()> {
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
+    let new_id = Uuid::now_v7();
+    let at = now();
+    let row = account::ActiveModel {
+        id: Set(new_id),
+        email: Set(signup.email.clone()),
+        display_name: Set(signup.display_name.clone()),
+        locale: Set(signup.locale.clone()),
+        password_hash: Set(signup.password_hash.clone()),
+        is_admin: Set(false),
+        email_verified_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+    };
+    // Inserts or does nothing: no error that would abort the transaction.
+    account::Entity::insert(row)
+        .on_conflict(sea_orm::sea_query::OnConflict::column(account::Column::Email).do_nothing().to_owned())
+        .exec_without_returning(&txn)
+        .await?;
+    let id: Uuid = account::Entity::find()
+        .filter(account::Column::Email.eq(signup.email.as_str()))
+        .select_only()
+        .column(account::Column::Id)
+        .into_tuple()
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("account"))?;
+    let email = if id == new_id { AccountEmail::Welcome } else { AccountEmail::AlreadyRegistered };
+    jobs::enqueue_with_id(&txn, Uuid::new_v5(&job_id, b"email"), Job::AccountEmail { account_id: id, email }).await?;
+    jobs::replace_payload(&txn, job_id, &Job::Signup(Signup { password_hash: None, ..signup })).await?;
+    txn.commit().await?;
+    ctx.jobs_wake();
+    Ok(())
+}
+
+async fn insert_account<C: ConnectionTrait>(
+    db: &C,
     email: &EmailAddress,
     name: &str,
     locale: &str,
@@ -193,7 +290,7 @@ async fn insert_account(
         created_at: Set(at),
         updated_at: Set(at),
     };
-    model.insert(&ctx.db).await.map_err(|e| {
+    model.insert(db).await.map_err(|e| {
         if is_unique_violation(&e) {
             AppError::conflict("email", "an account with this email already exists; sign in instead")
         } else {
@@ -206,7 +303,7 @@ async fn insert_account(
 pub async fn create_magic_link(ctx: &AppContext, account_id: Uuid, purpose: LinkPurpose) -> AppResult<String> {
     let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
     let ttl = match purpose {
-        LinkPurpose::Login => Duration::minutes(ctx.settings.auth.magic_link_minutes),
+        LinkPurpose::Signup | LinkPurpose::Login => Duration::minutes(ctx.settings.auth.magic_link_minutes),
         LinkPurpose::AdminInvite => Duration::hours(ctx.settings.auth.admin_link_hours),
     };
     let at = now();
@@ -224,16 +321,34 @@ pub async fn create_magic_link(ctx: &AppContext, account_id: Uuid, purpose: Link
     Ok(ctx.link(&format!("login/magic?token={token}")))
 }
 
-async fn send_login_link(ctx: &AppContext, account: &account::Model, purpose: LinkPurpose) -> AppResult<String> {
-    let link = create_magic_link(ctx, account.id, purpose).await?;
+/// Sends one of the emails about an account (run by the job queue, `job_id` becoming its
+/// Message-ID). The sign-in link in it is made here, so its token exists only in the email.
+/// An account deleted since the job was queued gets nothing.
+pub(crate) async fn send_account_email(ctx: &AppContext, job_id: Uuid, account_id: Uuid, kind: AccountEmail) -> AppResult<()> {
+    let Some(account) = account::Entity::find_by_id(account_id).one(&ctx.db).await? else { return Ok(()) };
+    let link = create_magic_link(ctx, account.id, kind.purpose()).await?;
     let instance = &ctx.settings.instance.name;
-    let (subject, intro, minutes) = match purpose {
-        LinkPurpose::Login => (
+    let name = &account.display_name;
+    let login_minutes = ctx.settings.auth.magic_link_minutes;
+    let (subject, intro, minutes) = match kind {
+        AccountEmail::Welcome => (
             format!("Your sign-in link for {instance}"),
-            format!("Hello {},\n\nUse this link to sign in to {instance}.", account.display_name),
-            ctx.settings.auth.magic_link_minutes,
+            format!("Hello {name},\n\nWelcome to {instance}. Use this link to confirm your email address and sign in."),
+            login_minutes,
         ),
-        LinkPurpose::AdminInvite => (
+        AccountEmail::SignIn => (
+            format!("Your sign-in link for {instance}"),
+            format!("Hello {name},\n\nUse this link to sign in to {instance}."),
+            login_minutes,
+        ),
+        AccountEmail::AlreadyRegistered => (
+            format!("You already have an account on {instance}"),
+            format!(
+                "Hello {name},\n\nSomeone, perhaps you, tried to sign up to {instance} with this email address. It already has an account, so no new one was made and nothing has changed.\n\nIf it was you, use this link to sign in instead."
+            ),
+            login_minutes,
+        ),
+        AccountEmail::AdminInvite => (
             format!("You are an administrator of {instance}"),
             format!("Hello,\n\nAn administrator account for {instance} was created for this address. Use this link to sign in."),
             ctx.settings.auth.admin_link_hours * 60,
@@ -247,23 +362,29 @@ async fn send_login_link(ctx: &AppContext, account: &account::Model, purpose: Li
         .parse()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored email does not parse: {e}")))?;
     ctx.mailer
-        .send(Email { to, subject, text, html: None, message_id: None })
+        .send(Email { to, subject, text, html: None, message_id: Some(jobs::message_id(ctx, job_id)) })
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "sending a sign-in link failed");
-            AppError::Unavailable("the sign-in email could not be sent; try again in a few minutes".into())
-        })?;
-    Ok(link)
+        .map_err(|e| AppError::Unavailable(format!("sending the {kind:?} email failed: {e}")))
 }
 
-/// Sends a sign-in link if an account has this email. Answers the same either way, so the
-/// endpoint does not reveal who has an account.
-pub async fn request_login_link(ctx: &AppContext, raw_email: &str) -> AppResult<()> {
+/// Queues a sign-in link for the address. Whether an account has it is looked up by the job,
+/// not here: the request does the same work and answers the same whoever asks.
+pub async fn request_login_link(ctx: &AppContext, client: &ClientAddress, raw_email: &str) -> AppResult<()> {
     let email = EmailAddress::parse("email", raw_email)?;
-    if let Some(account) = find_by_email(ctx, &email).await? {
-        send_login_link(ctx, &account, LinkPurpose::Login).await?;
-    }
+    limits::hit(ctx, Limit::SignInLinkPerClient, &client.key()).await?;
+    limits::hit(ctx, Limit::SignInLinkPerEmail, &mailbox_key(&email)).await?;
+    jobs::enqueue(&ctx.db, Job::SignInRequest { email: email.as_str().to_string() }).await?;
+    ctx.jobs_wake_after_response();
     Ok(())
+}
+
+/// The job behind `request_login_link`: a sign-in email if the address has an account.
+pub(crate) async fn send_requested_link(ctx: &AppContext, job_id: Uuid, email: &str) -> AppResult<()> {
+    let Ok(email) = EmailAddress::parse("email", email) else { return Ok(()) };
+    match find_by_email(ctx, &email).await? {
+        Some(account) => send_account_email(ctx, job_id, account.id, AccountEmail::SignIn).await,
+        None => Ok(()),
+    }
 }
 
 /// Trades a magic link for a session. The link is marked used in the same statement that
@@ -295,6 +416,16 @@ pub async fn consume_magic_link(ctx: &AppContext, token: &str) -> AppResult<Toke
     if claimed.rows_affected != 1 {
         return Err(AppError::Gone("this sign-in link has already been used; ask for a new one".into()));
     }
+    // A password set before the address was confirmed stays only when the sign-up email's
+    // own link confirms it (see LinkPurpose).
+    if link.purpose != LinkPurpose::Signup.as_str() {
+        account::Entity::update_many()
+            .col_expr(account::Column::PasswordHash, Expr::value(Option::<String>::None))
+            .filter(account::Column::Id.eq(link.account_id))
+            .filter(account::Column::EmailVerifiedAt.is_null())
+            .exec(&txn)
+            .await?;
+    }
     // Following the link proves the address.
     account::Entity::update_many()
         .col_expr(account::Column::EmailVerifiedAt, Expr::value(at))
@@ -316,28 +447,43 @@ pub struct PasswordLogin {
     pub password: String,
 }
 
-pub async fn login_with_password(ctx: &AppContext, input: PasswordLogin) -> AppResult<TokenPair> {
-    let wrong = || AppError::Unauthenticated("the email or the password is wrong".into());
+/// Signs in with a password. Limited per client address, and after repeated failures per
+/// account and per client address the next attempt waits, longer after each failure. A wrong
+/// password, an unknown address and an address not yet confirmed all get the same answer.
+pub async fn login_with_password(ctx: &AppContext, client: &ClientAddress, input: PasswordLogin) -> AppResult<TokenPair> {
+    let refused = || AppError::Unauthenticated(
+        "the email or the password is wrong, or the address is not confirmed yet (use the sign-in link we emailed you)".into(),
+    );
     let email = EmailAddress::parse("email", &input.email)?;
-    if input.password.chars().count() > crate::domain::account::PASSWORD_MAX_CHARS {
-        return Err(wrong());
-    }
+    let client_key = client.key();
+    let streaks = [(Streak::PasswordFailuresPerAccount, email.as_str()), (Streak::PasswordFailuresPerClient, client_key.as_str())];
+    limits::hit(ctx, Limit::PasswordPerClient, &client_key).await?;
+    limits::ensure_not_waiting(ctx, &streaks).await?;
+
     let account = find_by_email(ctx, &email).await?;
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+    let too_long = input.password.chars().count() > crate::domain::account::PASSWORD_MAX_CHARS;
     let ok = match &stored {
-        Some(hash) => verify_password(&input.password, hash),
-        None => {
+        Some(hash) if !too_long => verify_password(&input.password, hash),
+        _ => {
             // Spend the same time as a real check, so timing does not reveal accounts.
-            let _ = hash_password(&input.password);
+            if !too_long {
+                let _ = hash_password(&input.password);
+            }
             false
         }
     };
     let account = match account {
-        Some(a) if ok => a,
-        _ => return Err(wrong()),
+        Some(a) if ok && a.email_verified_at.is_some() => a,
+        _ => {
+            for (streak, key) in streaks {
+                limits::strike(ctx, streak, key).await?;
+            }
+            return Err(refused());
+        }
     };
-    if account.email_verified_at.is_none() {
-        return Err(AppError::Forbidden("confirm your email address first: use the sign-in link we sent you".into()));
+    for (streak, key) in streaks {
+        limits::clear(ctx, streak, key).await?;
     }
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let pair = start_session(ctx, &txn, account).await?;
@@ -501,31 +647,29 @@ pub async fn set_password(ctx: &AppContext, viewer: &Viewer, input: PasswordChan
 }
 
 /// Creates an instance admin (or promotes an existing account) and returns a one-time sign-in
-/// link, also sent by email. Used by `convene admin create`.
+/// link for the operator at the console. An invitation email with a link of its own is queued
+/// in the same transaction, and sent by the server's job worker.
 pub async fn create_admin(ctx: &AppContext, raw_email: &str) -> AppResult<(account::Model, String, bool)> {
     let email = EmailAddress::parse("email", raw_email)?;
-    let (account, created) = match find_by_email(ctx, &email).await? {
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
+    let existing = account::Entity::find().filter(account::Column::Email.eq(email.as_str())).one(&txn).await?;
+    let (account, created) = match existing {
         Some(existing) => {
             let mut model: account::ActiveModel = existing.into();
             model.is_admin = Set(true);
             model.updated_at = Set(now());
-            (model.update(&ctx.db).await?, false)
+            (model.update(&txn).await?, false)
         }
         None => {
             let name = email.as_str().split('@').next().unwrap_or("admin").to_string();
             let locale = ctx.settings.instance.default_language.to_string();
-            (insert_account(ctx, &email, &name, &locale, None, true).await?, true)
+            (insert_account(&txn, &email, &name, &locale, None, true).await?, true)
         }
     };
-    let link = match send_login_link(ctx, &account, LinkPurpose::AdminInvite).await {
-        Ok(link) => link,
-        // The operator is at the console: the printed link is enough when mail is down.
-        Err(AppError::Unavailable(why)) => {
-            tracing::warn!("{why}");
-            create_magic_link(ctx, account.id, LinkPurpose::AdminInvite).await?
-        }
-        Err(e) => return Err(e),
-    };
+    jobs::enqueue(&txn, Job::AccountEmail { account_id: account.id, email: AccountEmail::AdminInvite }).await?;
+    txn.commit().await?;
+    ctx.jobs_wake();
+    let link = create_magic_link(ctx, account.id, LinkPurpose::AdminInvite).await?;
     Ok((account, link, created))
 }
 

@@ -43,6 +43,17 @@ impl AppContext {
         self.jobs_notify.notify_one();
     }
 
+    /// Tells the job worker a moment later, once the current response is out: for requests
+    /// whose time must not depend on the work their job does (sign-up and sign-in links, where
+    /// that work differs between addresses with and without an account).
+    pub fn jobs_wake_after_response(&self) {
+        let notify = self.jobs_notify.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            notify.notify_one();
+        });
+    }
+
     /// The key that verifies the ledger, base64.
     pub fn ledger_public_key(&self) -> String {
         crate::domain::ledger::public_key_base64(&self.ledger_key.verifying_key())

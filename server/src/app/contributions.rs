@@ -255,6 +255,8 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
             return Ok(Submitted::Replayed(view_of(earlier, Some(viewer), false, None)));
         }
     }
+    // Counted per submitting account (a replay above is not a new contribution).
+    super::limits::hit(ctx, super::limits::Limit::ContributionsPerAccount, &viewer.account_id.to_string()).await?;
     let (a, visible) = activities::load(ctx, Some(viewer), id).await?;
     let origin = origin_of(ctx, viewer, &visible, &input).await?;
     ensure_open(&a, &visible)?;
@@ -452,6 +454,7 @@ pub async fn report(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason) 
     // contribution exists.
     let (c, _, _) = load(ctx, Some(viewer), id).await?;
     let reason = reason_text(&input)?;
+    super::limits::hit(ctx, super::limits::Limit::ReportsPerAccount, &viewer.account_id.to_string()).await?;
     contribution_report::ActiveModel { contribution_id: Set(c.id), reporter_id: Set(viewer.account_id), reason: Set(reason), created_at: Set(now()) }
         .insert(&ctx.db)
         .await

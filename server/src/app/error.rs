@@ -33,6 +33,9 @@ pub enum AppError {
     /// plugin. Nothing was stored.
     #[error("{detail}")]
     Plugin { plugin: String, kind: &'static str, detail: String },
+    /// A rate limit was reached (429); `retry_after` is in seconds.
+    #[error("{detail}")]
+    TooManyRequests { retry_after: u64, detail: String },
     /// A dependency such as the mail server is down (503).
     #[error("{0}")]
     Unavailable(String),

@@ -29,6 +29,8 @@ const LEASE: Duration = Duration::from_secs(60);
 const MAX_ATTEMPTS: i32 = 12;
 /// How often the worker looks for due jobs when nobody wakes it.
 const POLL: Duration = Duration::from_secs(2);
+/// How often the worker deletes rate-limit rows that no longer limit anything.
+const SWEEP: Duration = Duration::from_secs(300);
 /// Jobs claimed per round.
 const BATCH: u64 = 20;
 
@@ -42,6 +44,13 @@ pub enum Job {
     Email { to: String, subject: String, text: String },
     /// Tell an activity's plugin that it opened, closed, or that its process entered a phase.
     PhaseChange { activity_id: Uuid, phase: String },
+    /// One of the emails about an account (sign-up, already registered, admin invitation),
+    /// with a sign-in link made when it is sent.
+    AccountEmail { account_id: Uuid, email: super::accounts::AccountEmail },
+    /// A sign-in link was asked for this address: email it if an account has it.
+    SignInRequest { email: String },
+    /// Someone signed up: make the account (or tell the owner of an existing one).
+    Signup(super::accounts::Signup),
 }
 
 impl Job {
@@ -50,6 +59,9 @@ impl Job {
             Job::NotifyResponse { .. } => "notify_response",
             Job::Email { .. } => "email",
             Job::PhaseChange { .. } => "phase_change",
+            Job::AccountEmail { .. } => "account_email",
+            Job::SignInRequest { .. } => "sign_in_request",
+            Job::Signup(_) => "signup",
         }
     }
 }
@@ -61,7 +73,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, job: Job) -> AppResult<()> {
 
 /// Adds a job with a given id; false if a job with that id already exists (it was enqueued
 /// by an earlier run of the same fan-out).
-async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: Job) -> AppResult<bool> {
+pub(crate) async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: Job) -> AppResult<bool> {
     let at = now();
     let inserted = job::ActiveModel {
         id: Set(id),
@@ -83,6 +95,17 @@ async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: Job) -> AppR
         Err(e) if is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Rewrites a job's payload, e.g. to drop a secret it no longer needs once used. Call it in
+/// the transaction that used it.
+pub(crate) async fn replace_payload<C: ConnectionTrait>(db: &C, id: Uuid, job: &Job) -> AppResult<()> {
+    job::Entity::update_many()
+        .col_expr(job::Column::Payload, Expr::value(serde_json::to_string(job).map_err(|e| AppError::Internal(e.into()))?))
+        .filter(job::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Runs due jobs until the process ends. Several servers may run it on one database: a job
@@ -108,7 +131,16 @@ pub async fn run_worker(ctx: AppContext) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not take back interrupted jobs"),
     }
+    let mut last_sweep: Option<std::time::Instant> = None;
     loop {
+        if last_sweep.is_none_or(|at| at.elapsed() >= SWEEP) {
+            last_sweep = Some(std::time::Instant::now());
+            match super::limits::sweep(&ctx).await {
+                Ok(n) if n > 0 => tracing::debug!(rows = n, "swept expired rate-limit rows"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "sweeping rate-limit rows failed"),
+            }
+        }
         if let Err(e) = super::schedule::announce_transitions(&ctx).await {
             tracing::warn!(error = %e, "announcing activity and phase changes failed");
         }
@@ -200,14 +232,22 @@ async fn finish(ctx: &AppContext, row: &job::Model, outcome: Result<(), String>)
     Ok(())
 }
 
+/// The Message-ID of the email a job sends: the same on every retry of the job.
+pub fn message_id(ctx: &AppContext, job_id: Uuid) -> String {
+    let host = ctx.public_url.host_str().unwrap_or("convene.invalid");
+    format!("<{job_id}@{host}>")
+}
+
 async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
     match job {
         Job::Email { to, subject, text } => {
             let to = to.parse().map_err(|e| format!("bad address {to}: {e}"))?;
-            let host = ctx.public_url.host_str().unwrap_or("convene.invalid").to_string();
-            let email = Email { to, subject, text, html: None, message_id: Some(format!("<{id}@{host}>")) };
+            let email = Email { to, subject, text, html: None, message_id: Some(message_id(ctx, id)) };
             ctx.mailer.send(email).await.map_err(|e| e.to_string())
         }
+        Job::AccountEmail { account_id, email } => super::accounts::send_account_email(ctx, id, account_id, email).await.map_err(|e| e.to_string()),
+        Job::SignInRequest { email } => super::accounts::send_requested_link(ctx, id, &email).await.map_err(|e| e.to_string()),
+        Job::Signup(signup) => super::accounts::complete_signup(ctx, id, signup).await.map_err(|e| e.to_string()),
         Job::NotifyResponse { batch_id } => notify_response(ctx, batch_id).await.map_err(|e| e.to_string()),
         Job::PhaseChange { activity_id, phase } => phase_change(ctx, activity_id, phase).await.map_err(|e| e.to_string()),
     }

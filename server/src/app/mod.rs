@@ -11,6 +11,7 @@ pub mod draw_seeds;
 pub mod error;
 pub mod export;
 pub mod jobs;
+pub mod limits;
 pub mod outcomes;
 pub mod ledger;
 pub mod pagination;

@@ -10,5 +10,6 @@ pub mod localized;
 pub mod participation;
 pub mod markdown;
 pub mod process;
+pub mod rate;
 pub mod slug;
 pub mod text;

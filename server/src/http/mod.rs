@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client_addr;
 pub mod extract;
 pub mod openapi;
 pub mod ops;
@@ -45,7 +46,7 @@ pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> 
                     Ok(res)
                 }
             })
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<client_addr::ClientSpan>::new())
             .configure(ops::routes)
             .configure(api::configure)
             .configure(pages::routes)

@@ -101,6 +101,7 @@ impl From<&AppError> for Problem {
                 plugin: Some(PluginFailure { id: plugin.clone(), failure: kind.to_string() }),
                 ..Problem::new(StatusCode::BAD_GATEWAY, "plugin-failed", detail.clone())
             },
+            AppError::TooManyRequests { detail, .. } => Problem::new(StatusCode::TOO_MANY_REQUESTS, "too-many-requests", detail.clone()),
             AppError::Unavailable(why) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", why.clone()),
             AppError::Db(err) if is_connection_problem(err) => {
                 tracing::error!(error = %err, "database unavailable");
@@ -134,6 +135,10 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        Problem::from(self).response()
+        let mut res = Problem::from(self).response();
+        if let AppError::TooManyRequests { retry_after, .. } = self {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        res
     }
 }

@@ -4,9 +4,10 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::Ctx;
-use crate::app::accounts::{self, AccountView, PasswordLogin, SignupInput, TokenPair};
+use crate::app::accounts::{self, PasswordLogin, SignupAccepted, SignupInput, TokenPair};
 use crate::app::AppError;
 use crate::http::auth::Authenticated;
+use crate::http::client_addr::ClientAddr;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::Problem;
 
@@ -22,13 +23,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// Creates an account and emails a sign-in link that also confirms the address.
+/// Creates an account and emails a sign-in link that also confirms the address. If the
+/// address already has an account, its owner is emailed a sign-in link instead; the answer is
+/// the same either way, so sign-up does not reveal who has an account.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupInput,
-    responses((status = 201, body = AccountView), (status = 409, body = Problem, description = "email already used"),
-              (status = 422, body = Problem)))]
-pub async fn signup(ctx: Ctx, ApiJson(input): ApiJson<SignupInput>) -> Result<HttpResponse, AppError> {
-    let account = accounts::signup(&ctx, input).await?;
-    Ok(HttpResponse::Created().json(account))
+    responses((status = 202, body = SignupAccepted), (status = 422, body = Problem),
+              (status = 429, body = Problem, description = "too many sign-ups for this address or from this client; see Retry-After")))]
+pub async fn signup(ctx: Ctx, ClientAddr(client): ClientAddr, ApiJson(input): ApiJson<SignupInput>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Accepted().json(accounts::signup(&ctx, &client, input).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -37,12 +39,13 @@ pub struct EmailOnly {
     pub email: String,
 }
 
-/// Emails a sign-in link if the address has an account. Always answers 202, so it cannot be
-/// used to find out who has an account.
+/// Emails a sign-in link if the address has an account. Answers 202 either way, in the same
+/// time, so it cannot be used to find out who has an account.
 #[utoipa::path(post, path = "/api/v1/auth/magic-link", tag = "auth", request_body = EmailOnly,
-    responses((status = 202), (status = 422, body = Problem)))]
-pub async fn request_link(ctx: Ctx, ApiJson(input): ApiJson<EmailOnly>) -> Result<HttpResponse, AppError> {
-    accounts::request_login_link(&ctx, &input.email).await?;
+    responses((status = 202), (status = 422, body = Problem),
+              (status = 429, body = Problem, description = "too many links asked for this address or from this client; see Retry-After")))]
+pub async fn request_link(ctx: Ctx, ClientAddr(client): ClientAddr, ApiJson(input): ApiJson<EmailOnly>) -> Result<HttpResponse, AppError> {
+    accounts::request_login_link(&ctx, &client, &input.email).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 
@@ -60,11 +63,13 @@ pub async fn consume_link(ctx: Ctx, ApiJson(input): ApiJson<TokenOnly>) -> Resul
     Ok(HttpResponse::Ok().json(accounts::consume_magic_link(&ctx, &input.token).await?))
 }
 
-/// Signs in with email and password.
+/// Signs in with email and password. After repeated failures for an address or from a
+/// client, the next attempt must wait (429 with Retry-After), longer after each failure.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = PasswordLogin,
-    responses((status = 200, body = TokenPair), (status = 401, body = Problem)))]
-pub async fn login(ctx: Ctx, ApiJson(input): ApiJson<PasswordLogin>) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(accounts::login_with_password(&ctx, input).await?))
+    responses((status = 200, body = TokenPair), (status = 401, body = Problem), (status = 422, body = Problem),
+              (status = 429, body = Problem, description = "too many attempts or failures; see Retry-After")))]
+pub async fn login(ctx: Ctx, ClientAddr(client): ClientAddr, ApiJson(input): ApiJson<PasswordLogin>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(accounts::login_with_password(&ctx, &client, input).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

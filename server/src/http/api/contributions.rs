@@ -46,7 +46,8 @@ pub async fn list(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)), security(("bearer" = [])),
     responses((status = 201, body = ContributionView), (status = 200, body = ContributionView, description = "a replay of an earlier submission"),
               (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
-              (status = 413, body = Problem), (status = 422, body = Problem), (status = 502, body = Problem)))]
+              (status = 413, body = Problem), (status = 422, body = Problem),
+              (status = 429, body = Problem, description = "too many contributions from this account; see Retry-After"), (status = 502, body = Problem)))]
 pub async fn contribute(
     ctx: Ctx,
     req: HttpRequest,
@@ -88,7 +89,8 @@ pub async fn withdraw(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::P
 
 /// Reports a contribution to the moderators (once per person).
 #[utoipa::path(post, path = "/api/v1/contributions/{id}/reports", tag = "contributions", params(("id" = Uuid, Path)), request_body = Reason,
-    security(("bearer" = [])), responses((status = 201), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), responses((status = 201), (status = 409, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "too many reports from this account; see Retry-After")))]
 pub async fn report(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<Reason>) -> Result<HttpResponse, AppError> {
     contributions::report(&ctx, &viewer, *id, input).await?;
     Ok(HttpResponse::Created().finish())
