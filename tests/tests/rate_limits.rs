@@ -230,6 +230,12 @@ async fn contributions_and_reports_are_limited_per_account() {
     for i in 0..3 {
         bens.push(expect_json(contribute(&app, &ben, id, &answer(&format!("ben {i}"))).await, 201).await["id"].as_str().unwrap().to_string());
     }
+    // A facilitator typing in a stack of paper forms is not limited.
+    for i in 0..5 {
+        let mut paper = answer(&format!("paper form {i}"));
+        paper["channel"] = json!("paper");
+        expect_json(contribute(&app, &admin, id, &paper).await, 201).await;
+    }
 
     let report = |c: &str| app.post_json(&format!("/api/v1/contributions/{c}/reports"), &json!({ "reason": "spam" })).bearer_auth(&ana).send();
     assert_eq!(report(&bens[0]).await.unwrap().status(), 201);

@@ -255,10 +255,14 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
             return Ok(Submitted::Replayed(view_of(earlier, Some(viewer), false, None)));
         }
     }
-    // Counted per submitting account (a replay above is not a new contribution).
-    super::limits::hit(ctx, super::limits::Limit::ContributionsPerAccount, &viewer.account_id.to_string()).await?;
     let (a, visible) = activities::load(ctx, Some(viewer), id).await?;
     let origin = origin_of(ctx, viewer, &visible, &input).await?;
+    // Counted per submitting account (a replay above is not a new contribution). Input that a
+    // facilitator enters from paper, phone or a meeting is exempt: they are the process's own
+    // staff, and a stack of forms after a town hall is entered in one sitting.
+    if origin.entered_by.is_none() {
+        super::limits::hit(ctx, super::limits::Limit::ContributionsPerAccount, &viewer.account_id.to_string()).await?;
+    }
     ensure_open(&a, &visible)?;
     ensure_verified(ctx, &a, &origin).await?;
     let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
