@@ -204,28 +204,29 @@ fn plugin_cache() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-plugin-cache").display().to_string()
 }
 
-/// Starts `convene serve` and returns it with its base URL once it listens, or its output.
-async fn serve(env: &[(&str, String)], dir: &Path) -> Result<(tokio::process::Child, String), String> {
-    let mut child = convene(&["serve"], env, dir).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+/// Starts `convene serve` (its log in `log`) and returns it with its base URL once it
+/// listens, or its log.
+async fn serve(env: &[(&str, String)], dir: &Path, log: &Path) -> Result<(tokio::process::Child, String), String> {
+    let stderr = std::fs::File::create(log).unwrap();
+    let mut child = convene(&["serve"], env, dir).stdout(Stdio::piped()).stderr(stderr).spawn().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let found = tokio::time::timeout(Duration::from_secs(90), async {
+    // Keeps reading stdout for the life of the process, so it never writes to a closed pipe.
+    tokio::spawn(async move {
+        let mut tx = Some(tx);
         while let Ok(Some(line)) = lines.next_line().await {
-            if let Some(url) = line.trim().strip_prefix("Listening on ") {
-                return Some(url.trim_end_matches('/').to_string());
+            if let Some(url) = line.trim().strip_prefix("Listening on ")
+                && let Some(tx) = tx.take()
+            {
+                let _ = tx.send(url.trim_end_matches('/').to_string());
             }
         }
-        None
-    })
-    .await;
-    match found {
-        Ok(Some(url)) => Ok((child, url)),
+    });
+    match tokio::time::timeout(Duration::from_secs(90), rx).await {
+        Ok(Ok(url)) => Ok((child, url)),
         _ => {
-            let _ = child.start_kill();
-            let mut err = String::new();
-            if let Some(mut stderr) = child.stderr.take() {
-                let _ = tokio::time::timeout(Duration::from_secs(5), stderr.read_to_string(&mut err)).await;
-            }
-            Err(err)
+            let _ = child.kill().await;
+            Err(std::fs::read_to_string(log).unwrap_or_default())
         }
     }
 }
@@ -243,7 +244,8 @@ async fn replicas_starting_together_on_a_fresh_database_all_come_up_with_the_sam
         ("CONVENE_MAIL__DIR", dir.path().join("mail").display().to_string()),
     ];
     // Four at once: migrate and create the secrets together.
-    let started = futures::future::join_all((0..4).map(|_| serve(&env, dir.path()))).await;
+    let logs: Vec<_> = (0..4).map(|i| dir.path().join(format!("replica-{i}.log"))).collect();
+    let started = futures::future::join_all(logs.iter().map(|log| serve(&env, dir.path(), log))).await;
     let mut servers = Vec::new();
     for (i, s) in started.into_iter().enumerate() {
         servers.push(s.unwrap_or_else(|err| panic!("replica {i} did not start:\n{err}")));

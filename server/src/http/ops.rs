@@ -66,9 +66,7 @@ fn token_accepted(req: &HttpRequest, ctx: &AppContext) -> bool {
 /// Prometheus text format: requests, latency, database pool, plugin calls, the job queue.
 pub async fn metrics(req: HttpRequest, ctx: web::Data<AppContext>, m: web::Data<Metrics>) -> HttpResponse {
     if !token_accepted(&req, &ctx) {
-        let mut res = Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "send the metrics token: `Authorization: Bearer <metrics.token>`").response();
-        res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
-        return res;
+        return Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "send the metrics token: `Authorization: Bearer <metrics.token>`").response();
     }
     let (size, idle) = store::pool_stats(&ctx.db);
     metrics::gauge!("convene_db_pool_connections").set(size as f64);
