@@ -43,6 +43,33 @@ async fn answer_to_headers_only(app: &TestApp, method: &str, path: &str, token: 
     read.ok().filter(|_| !answer.is_empty()).map(|_| String::from_utf8_lossy(&answer).into_owned())
 }
 
+/// Sends a body of `total` bytes with chunked transfer encoding (no declared length) while
+/// reading the answer; returns the answer, or `None` if the connection broke first.
+async fn answer_to_chunked_upload(app: &TestApp, path: &str, token: &str, content_type: &str, total: usize) -> Option<String> {
+    let addr = app.base_url.trim_start_matches("http://").to_string();
+    let stream = TcpStream::connect(&addr).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let head = format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\n\r\n");
+    let sender = tokio::spawn(async move {
+        writer.write_all(head.as_bytes()).await?;
+        let chunk = vec![0u8; 1 << 20];
+        let mut sent = 0;
+        while sent < total {
+            let n = chunk.len().min(total - sent);
+            writer.write_all(format!("{n:x}\r\n").as_bytes()).await?;
+            writer.write_all(&chunk[..n]).await?;
+            writer.write_all(b"\r\n").await?;
+            sent += n;
+        }
+        writer.write_all(b"0\r\n\r\n").await?;
+        std::io::Result::Ok(writer)
+    });
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(30), reader.read_to_end(&mut answer)).await;
+    sender.abort();
+    (!answer.is_empty()).then(|| String::from_utf8_lossy(&answer).into_owned())
+}
+
 #[tokio::test]
 async fn uploads_from_non_admins_are_refused_before_their_body_is_read() {
     let app = TestApp::spawn().await;
@@ -77,22 +104,12 @@ async fn oversized_uploads_get_a_413_naming_the_limit_and_normal_ones_still_work
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 
     // Streamed without a declared length, growing past the limit while it arrives.
-    let too_big = vec![0u8; (32 << 20) + 1];
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = too_big.chunks(1 << 20).map(|c| Ok(c.to_vec())).collect();
-    let res = app
-        .with_token(&admin)
-        .post("/api/v1/admin/plugins")
-        .header("content-type", "application/wasm")
-        .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks)))
-        .send()
-        .await;
+    let answer = answer_to_chunked_upload(&app, "/api/v1/admin/plugins", &admin, "application/wasm", (32 << 20) + 1).await;
     // The server may close the connection while the client is still sending; if the answer
-    // got through, it is the 413.
-    if let Ok(res) = res {
-        assert_eq!(res.status(), 413);
-        let p = problem(res).await;
-        assert_eq!(p["errors"][0]["field"], "body");
-        assert!(p["detail"].as_str().unwrap().contains("32 MiB"), "{p}");
+    // got through, it is the 413 naming the limit.
+    if let Some(answer) = answer {
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        assert!(answer.contains("32 MiB"), "{answer}");
     }
 
     // The admin's ordinary uploads are unchanged: a census and a plugin.
