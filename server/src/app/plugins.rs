@@ -259,8 +259,15 @@ pub async fn register_builtins(ctx: &AppContext) -> AppResult<()> {
             }
             Some(_) => SUPERSEDED,
         };
-        insert(&txn, &loaded, "builtin", status, Vec::new(), None).await?;
-        txn.commit().await?;
+        match insert(&txn, &loaded, "builtin", status, Vec::new(), None).await {
+            Ok(_) => txn.commit().await?,
+            // Another replica starting at the same moment registered it first: nothing to do.
+            Err(AppError::Conflict(_)) => {
+                txn.rollback().await?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
         tracing::info!(plugin = %loaded.id, version = %loaded.version, status, "registered built-in activity type");
     }
     Ok(())
