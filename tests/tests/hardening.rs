@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
-/// Sends only the head of a request that announces a large body, then nothing more, and
-/// returns the status line and headers of the answer. A server that waits for the body
+/// Sends only the head of a request that announces a large body and a first slice of it,
+/// then nothing more, and returns the answer. A server that waits for the body
 /// before deciding never answers, and the read times out.
 async fn answer_to_headers_only(app: &TestApp, method: &str, path: &str, token: &str, content_type: &str, content_length: u64) -> Option<String> {
     let addr = app.base_url.trim_start_matches("http://");
@@ -26,21 +26,32 @@ async fn answer_to_headers_only(app: &TestApp, method: &str, path: &str, token: 
     stream.write_all(head.as_bytes()).await.unwrap();
     // A first slice of the body, as a real upload would start; the rest never comes.
     let _ = stream.write_all(&vec![0u8; 64 * 1024]).await;
+    tokio::time::timeout(Duration::from_secs(15), read_answer(&mut stream)).await.ok().flatten()
+}
+
+/// Reads one HTTP/1.1 answer: its head, and its body as long as `Content-Length` says.
+/// `None` if the connection closes or breaks before the head is complete.
+async fn read_answer(stream: &mut (impl tokio::io::AsyncRead + Unpin)) -> Option<String> {
     let mut answer = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(15), async {
-        let mut buf = [0u8; 4096];
-        loop {
-            match stream.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => answer.extend_from_slice(&buf[..n]),
-            }
-            if answer.windows(4).any(|w| w == b"\r\n\r\n") {
-                break;
-            }
+    let mut buf = [0u8; 4096];
+    let head_end = loop {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
         }
-    })
-    .await;
-    read.ok().filter(|_| !answer.is_empty()).map(|_| String::from_utf8_lossy(&answer).into_owned())
+        if let Some(at) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&answer[..head_end]).to_ascii_lowercase();
+    let length: usize = head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+    while answer.len() < head_end + length {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+    Some(String::from_utf8_lossy(&answer).into_owned())
 }
 
 /// Sends a body of `total` bytes with chunked transfer encoding (no declared length) while
@@ -64,10 +75,9 @@ async fn answer_to_chunked_upload(app: &TestApp, path: &str, token: &str, conten
         writer.write_all(b"0\r\n\r\n").await?;
         std::io::Result::Ok(writer)
     });
-    let mut answer = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(30), reader.read_to_end(&mut answer)).await;
+    let answer = tokio::time::timeout(Duration::from_secs(30), read_answer(&mut reader)).await.ok().flatten();
     sender.abort();
-    (!answer.is_empty()).then(|| String::from_utf8_lossy(&answer).into_owned())
+    answer
 }
 
 #[tokio::test]
@@ -100,8 +110,10 @@ async fn oversized_uploads_get_a_413_naming_the_limit_and_normal_ones_still_work
     // Announced as too large: refused before reading.
     let answer = answer_to_headers_only(&app, "POST", "/api/v1/admin/plugins", &admin, "application/wasm", (32 << 20) + 1).await.expect("an answer");
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("is larger than the 32 MiB limit"), "{answer}");
     let answer = answer_to_headers_only(&app, "POST", "/api/v1/admin/census?attribute=resident", &admin, "text/csv", (64 << 20) + 1).await.expect("an answer");
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("is larger than the 64 MiB limit"), "{answer}");
 
     // Streamed without a declared length, growing past the limit while it arrives.
     let answer = answer_to_chunked_upload(&app, "/api/v1/admin/plugins", &admin, "application/wasm", (32 << 20) + 1).await;
