@@ -23,15 +23,6 @@ pub struct Spooled {
 }
 
 impl Spooled {
-    /// The number of bytes received.
-    pub fn len(&self) -> u64 {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Reads the body from its start.
     pub fn into_reader(self) -> impl Read {
         std::io::BufReader::new(self.file)
