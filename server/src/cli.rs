@@ -142,9 +142,27 @@ pub fn main() {
     let cli = Cli::parse();
     let result = actix_web::rt::System::new().block_on(run(cli));
     if let Err(e) = result {
-        eprintln!("error: {e:#}");
+        eprintln!("error: {}", one_line(&e));
         std::process::exit(1);
     }
+}
+
+/// The error and its causes on one line, each said once: many errors (the database's among
+/// them) include their cause's message in their own, and printing the chain as it is would
+/// repeat it.
+fn one_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let message = cause.to_string();
+        if message.is_empty() || line.contains(&message) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&message);
+    }
+    line.replace('\n', " ")
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -165,9 +183,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Arc::new(Settings::load(cli.config.as_deref(), overrides)?);
     telemetry::init_logs(settings.log_format);
 
-    let db = store::connect(&settings.database_url, settings.database_max_connections)
-        .await
-        .with_context(|| "cannot open the database (database_url)")?;
+    let db = store::connect(&settings.database_url, settings.database_max_connections, settings.database_connect_timeout).await?;
 
     match cli.command {
         Command::Migrate { status: true } => {
@@ -276,12 +292,41 @@ async fn serve(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, load_de
     }
     actix_web::rt::spawn(crate::app::jobs::run_worker(ctx.clone()));
     let metrics = http::ops::Metrics { handle: telemetry::init_metrics()? };
+    let metrics_server = match settings.metrics.bind {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr} (metrics.bind)"))?;
+            let bound = listener.local_addr()?;
+            let server = http::metrics_server(ctx.clone(), metrics.clone(), listener)?;
+            // Before `Listening on`: tests read it once the server is up.
+            println!("Metrics on http://{bound}/metrics");
+            Some(server)
+        }
+        None => None,
+    };
     let server = http::server(ctx, metrics, listener)?;
     // Scripts and tests wait for this exact line to learn the port.
     println!("Listening on http://{bound}");
     tracing::info!(%bound, %public_url, "convene is serving");
     use std::io::Write;
     std::io::stdout().flush()?;
-    server.await?;
+    match metrics_server {
+        Some(metrics_server) => {
+            futures_util::future::try_join(server, metrics_server).await?;
+        }
+        None => server.await?,
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_error_chain_says_each_message_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("Connection Error: {0}")]
+        struct Outer(#[source] std::io::Error);
+        let inner = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let e = anyhow::Error::new(Outer(inner)).context("migrating the database");
+        assert_eq!(super::one_line(&e), "migrating the database: Connection Error: connection refused");
+    }
 }

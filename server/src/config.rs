@@ -23,7 +23,12 @@ pub struct Settings {
     pub public_url: Option<Url>,
     pub database_url: String,
     pub database_max_connections: u32,
+    /// How long the start waits for the database to answer before giving up.
+    pub database_connect_timeout: std::time::Duration,
     pub data_dir: PathBuf,
+    /// Where request bodies too large for memory (plugin components, census files) are
+    /// spooled while they arrive: `data_dir/uploads`.
+    pub upload_dir: PathBuf,
     pub jwt_secret: Secret,
     pub census_secret: Secret,
     /// Seed of the Ed25519 key that signs the public ledger.
@@ -33,6 +38,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub auth: AuthSettings,
     pub plugins: PluginSettings,
+    pub metrics: MetricsSettings,
     pub http: HttpSettings,
     pub limits: LimitSettings,
 }
@@ -65,10 +71,23 @@ pub struct LimitSettings {
     pub password_failures_per_account: Option<Rate>,
     /// The same, for failed passwords from one client address across accounts.
     pub password_failures_per_client: Option<Rate>,
-    /// Contributions made by one account (facilitators' entries for others included).
+    /// Contributions made online by one account (facilitators' entries for others are not
+    /// limited).
     pub contributions_per_account: Option<Rate>,
     /// Reports of contributions made by one account.
     pub reports_per_account: Option<Rate>,
+}
+
+/// Where Prometheus metrics are served. By default nowhere: the public port answers
+/// `/metrics` with 404 unless a token is set, and no other listener is opened unless a bind
+/// address is set.
+#[derive(Clone, Debug, Default)]
+pub struct MetricsSettings {
+    /// A separate listener that serves only `/metrics` (a private interface, say).
+    pub bind: Option<SocketAddr>,
+    /// A bearer token that `/metrics` requires, on the public port (which then serves it) and
+    /// on the metrics listener.
+    pub token: Option<Secret>,
 }
 
 /// The sandbox of activity-type plugins on this instance.
@@ -165,6 +184,7 @@ struct RawSettings {
     auth: RawAuth,
     database: RawDatabase,
     plugins: RawPlugins,
+    metrics: RawMetrics,
     http: RawHttp,
     limits: RawLimits,
 }
@@ -206,6 +226,13 @@ struct RawLimits {
     password_failures_per_client: String,
     contributions_per_account: String,
     reports_per_account: String,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetrics {
+    bind: Option<String>,
+    token: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -263,6 +290,7 @@ struct RawAuth {
 #[serde(deny_unknown_fields)]
 struct RawDatabase {
     max_connections: u32,
+    connect_timeout_seconds: u64,
 }
 
 impl Default for RawSettings {
@@ -298,7 +326,7 @@ impl Default for RawSettings {
                 admin_link_hours: 24,
                 cookie_secure: None,
             },
-            database: RawDatabase { max_connections: 10 },
+            database: RawDatabase { max_connections: 10, connect_timeout_seconds: 3 },
             plugins: RawPlugins { deadline_ms: 100, memory_mib: 64, max_live_instances: 64, kv_quota_kib: 1024, cache_dir: None },
             http: RawHttp { trusted_proxies: OneOrMany::Many(vec![]) },
             // What a municipality's instance can live with: generous for people (a family
@@ -315,6 +343,7 @@ impl Default for RawSettings {
                 contributions_per_account: "60/10m".into(),
                 reports_per_account: "30/1h".into(),
             },
+            metrics: RawMetrics::default(),
         }
     }
 }
@@ -349,7 +378,7 @@ fn bad(key: &str, problem: impl Into<String>) -> ConfigError {
 const ENV_KEYS: &[&str] = &[
     "bind", "public_url", "database_url", "data_dir", "jwt_secret", "log_format",
 ];
-const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins.", "http.", "limits."];
+const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins.", "http.", "limits.", "metrics."];
 
 impl Settings {
     /// Reads `config_file` (if given, it must exist; otherwise `./convene.toml` if present),
@@ -399,6 +428,13 @@ impl Settings {
         if raw.database.max_connections == 0 {
             return Err(bad("database.max_connections", "must be at least 1"));
         }
+        let connect_timeout = raw.database.connect_timeout_seconds;
+        if !(1..=300).contains(&connect_timeout) {
+            return Err(bad("database.connect_timeout_seconds", format!("must be between 1 and 300, not {connect_timeout}")));
+        }
+        let upload_dir = data_dir.join("uploads");
+        std::fs::create_dir_all(&upload_dir)
+            .map_err(|e| bad("data_dir", format!("cannot create {}: {e}", upload_dir.display())))?;
 
         let jwt_secret = match raw.jwt_secret {
             Some(s) if s.len() < 32 => {
@@ -441,13 +477,16 @@ impl Settings {
         let plugins = validate_plugins(raw.plugins, &data_dir)?;
         let http = validate_http(raw.http)?;
         let limits = validate_limits(raw.limits)?;
+        let metrics = validate_metrics(raw.metrics)?;
 
         Ok(Settings {
             bind,
             public_url,
             database_url,
             database_max_connections: raw.database.max_connections,
+            database_connect_timeout: std::time::Duration::from_secs(connect_timeout),
             data_dir,
+            upload_dir,
             jwt_secret,
             census_secret,
             ledger_secret,
@@ -458,6 +497,7 @@ impl Settings {
             plugins,
             http,
             limits,
+            metrics,
         })
     }
 
@@ -570,6 +610,28 @@ fn validate_limits(raw: RawLimits) -> Result<LimitSettings, ConfigError> {
     })
 }
 
+/// The shortest metrics token accepted: long enough not to be guessed.
+const METRICS_TOKEN_MIN_CHARS: usize = 24;
+
+fn validate_metrics(raw: RawMetrics) -> Result<MetricsSettings, ConfigError> {
+    let bind = raw
+        .bind
+        .filter(|b| !b.trim().is_empty())
+        .map(|b| b.parse::<SocketAddr>().map_err(|_| bad("metrics.bind", format!("`{b}` is not an address like 127.0.0.1:9090"))))
+        .transpose()?;
+    let token = match raw.token {
+        None => None,
+        Some(t) if t.chars().count() < METRICS_TOKEN_MIN_CHARS => {
+            return Err(bad("metrics.token", format!("must be at least {METRICS_TOKEN_MIN_CHARS} characters long")));
+        }
+        Some(t) if !t.chars().all(|c| c.is_ascii_graphic()) => {
+            return Err(bad("metrics.token", "use printable ASCII without spaces (it is sent in an Authorization header)"));
+        }
+        Some(t) => Some(Secret(t.into_bytes())),
+    };
+    Ok(MetricsSettings { bind, token })
+}
+
 fn validate_mail(raw: RawMail, data_dir: &Path) -> Result<MailSettings, ConfigError> {
     let from: lettre::message::Mailbox = raw
         .from
@@ -620,37 +682,111 @@ fn validate_mail(raw: RawMail, data_dir: &Path) -> Result<MailSettings, ConfigEr
 }
 
 /// A random secret kept in the data directory, created on first start with owner-only access.
+/// Several processes may start together on one data directory (replicas, or `serve` beside a
+/// `migrate`): each writes its candidate to a temporary file and links it into place only if
+/// no secret is there yet, so exactly one wins, the others read the winner's, and nobody ever
+/// sees a partly written file.
 fn persisted_secret(data_dir: &Path, file: &str, key: &str) -> Result<Secret, ConfigError> {
     let path = data_dir.join(file);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let bytes = hex::decode(text.trim())
-                .map_err(|_| bad(key, format!("{} is not a hex secret", path.display())))?;
-            if bytes.len() < 32 {
-                return Err(bad(key, format!("{} holds fewer than 32 bytes", path.display())));
-            }
-            Ok(Secret(bytes))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let bytes: [u8; 32] = rand::random();
-            write_private(&path, &hex::encode(bytes))
-                .map_err(|e| bad(key, format!("cannot write {}: {e}", path.display())))?;
-            Ok(Secret(bytes.to_vec()))
-        }
-        Err(e) => Err(bad(key, format!("cannot read {}: {e}", path.display()))),
+    if let Some(secret) = read_secret(&path, key)? {
+        return Ok(secret);
+    }
+    let bytes: [u8; 32] = rand::random();
+    match write_new_atomically(data_dir, &path, &hex::encode(bytes)) {
+        Ok(()) => Ok(Secret(bytes.to_vec())),
+        // Another process created it between our read and our write: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_secret(&path, key)?
+            .ok_or_else(|| bad(key, format!("{} vanished while it was being created", path.display()))),
+        Err(e) => Err(bad(key, format!("cannot write {}: {e}", path.display()))),
     }
 }
 
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+/// The secret in `path`, `None` if there is no such file, or an error naming the file if it
+/// is not a secret this server wrote: refusing to start beats signing with a wrong key.
+fn read_secret(path: &Path, key: &str) -> Result<Option<Secret>, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(bad(key, format!("cannot read {}: {e}", path.display()))),
+    };
+    let malformed = |what: &str| {
+        bad(
+            key,
+            format!(
+                "{} {what}; it should hold 64 hexadecimal characters. Restore it from a backup \
+                 (removing it makes a new secret, which signs out everyone and, for ledger_key, \
+                 changes the key that signs the public ledger)",
+                path.display()
+            ),
+        )
+    };
+    let bytes = hex::decode(text.trim()).map_err(|_| malformed("is not a hex secret"))?;
+    if bytes.len() < 32 {
+        return Err(malformed("holds fewer than 32 bytes"));
     }
-    let mut file = options.open(path)?;
-    file.write_all(contents.as_bytes())?;
-    file.sync_all()
+    Ok(Some(Secret(bytes)))
+}
+
+/// Writes `contents` to a temporary file in `dir` (owner-only), syncs it, then gives it the
+/// name `path` only if that name is free (`AlreadyExists` otherwise), and syncs the directory
+/// so that the name survives a power cut.
+fn write_new_atomically(dir: &Path, path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    // tempfile creates the file with mode 0600 on Unix.
+    let mut tmp = tempfile::Builder::new().prefix(".secret-").tempfile_in(dir)?;
+    tmp.write_all(contents.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn processes_creating_a_secret_together_end_with_the_same_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let secrets: Vec<Vec<u8>> = (0..8)
+            .map(|_| {
+                let (dir, barrier) = (dir.path().to_path_buf(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    persisted_secret(&dir, "ledger_key", "data_dir").unwrap().expose().to_vec()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert!(secrets.iter().all(|s| s == &secrets[0] && s.len() == 32));
+        let on_disk = std::fs::read_to_string(dir.path().join("ledger_key")).unwrap();
+        assert_eq!(hex::decode(on_disk.trim()).unwrap(), secrets[0]);
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_malformed_secret_file_stops_the_start_with_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        for (content, expected) in [("", "fewer than 32 bytes"), ("abcd", "fewer than 32 bytes"), ("not hex at all", "not a hex secret")] {
+            std::fs::write(dir.path().join("census_secret"), content).unwrap();
+            let e = persisted_secret(dir.path(), "census_secret", "data_dir").err().expect("refused");
+            assert!(e.problem.contains("census_secret") && e.problem.contains(expected), "{e}");
+            assert_eq!(std::fs::read_to_string(dir.path().join("census_secret")).unwrap(), content, "left as it was");
+        }
+    }
+
+    #[test]
+    fn metrics_settings_are_checked() {
+        assert!(validate_metrics(RawMetrics::default()).unwrap().bind.is_none());
+        assert_eq!(validate_metrics(RawMetrics { bind: Some("nope".into()), token: None }).unwrap_err().key, "metrics.bind");
+        assert_eq!(validate_metrics(RawMetrics { bind: None, token: Some("short".into()) }).unwrap_err().key, "metrics.token");
+        assert_eq!(validate_metrics(RawMetrics { bind: None, token: Some("with a space in the middle of it".into()) }).unwrap_err().key, "metrics.token");
+        let ok = validate_metrics(RawMetrics { bind: Some("127.0.0.1:9090".into()), token: Some("x".repeat(32)) }).unwrap();
+        assert_eq!(ok.bind.unwrap().port(), 9090);
+    }
 }

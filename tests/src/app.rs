@@ -29,6 +29,12 @@ const CLI_TIMEOUT: Duration = Duration::from_secs(120);
 /// The line the server prints on stdout once it accepts connections.
 const LISTENING_PREFIX: &str = "Listening on ";
 
+/// The line the server prints when it serves metrics on a listener of their own.
+const METRICS_PREFIX: &str = "Metrics on ";
+
+/// The bearer token `TestAppBuilder::with_metrics` configures for `/metrics`.
+pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789abcdef";
+
 /// Where the `convene` binary is: `CONVENE_BIN` if set, else next to the test binary's
 /// directory (`target/<profile>/deps/<test>` → `target/<profile>/convene`), which is where
 /// `cargo build -p convene` puts it for the same profile.
@@ -83,6 +89,12 @@ impl TestAppBuilder {
     pub fn env_remove(mut self, key: impl Into<String>) -> Self {
         self.env.insert(key.into(), None);
         self
+    }
+
+    /// Serves `/metrics` on the public port behind `METRICS_TOKEN` (metrics are off the public
+    /// port by default); read them with `TestApp::metrics`.
+    pub fn with_metrics(self) -> Self {
+        self.env("CONVENE_METRICS__TOKEN", METRICS_TOKEN)
     }
 
     /// An extra argument after `convene serve`, e.g. `--demo`.
@@ -301,6 +313,26 @@ impl TestApp {
     /// `app.with_token(&t).get("/api/v1/me")`.
     pub fn with_token(&self, token: &str) -> WithToken<'_> {
         WithToken { app: self, token: token.to_string() }
+    }
+
+    /// Where this server serves `/metrics`: the listener of its own it announced last (a
+    /// restart may have moved it), else the public port if a metrics token is configured.
+    pub fn metrics_url(&self) -> Option<String> {
+        let announced = self.logs().lines().rev().find_map(|l| l.trim().strip_prefix(METRICS_PREFIX).map(str::to_string));
+        announced.or_else(|| self.launch.env.contains_key("CONVENE_METRICS__TOKEN").then(|| self.url("/metrics")))
+    }
+
+    /// The Prometheus text of `/metrics`, with the configured token if there is one. Panics if
+    /// this server does not serve metrics (start it with `TestApp::builder().with_metrics()`).
+    pub async fn metrics(&self) -> String {
+        let url = self.metrics_url().expect("this server does not serve /metrics: start it with TestApp::builder().with_metrics()");
+        let mut req = self.client.get(&url);
+        if let Some(token) = self.launch.env.get("CONVENE_METRICS__TOKEN") {
+            req = req.bearer_auth(token);
+        }
+        let res = req.send().await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        assert_eq!(res.status(), 200, "GET {url}");
+        res.text().await.expect("the metrics text")
     }
 
     /// Everything the server printed so far (stdout and stderr, all runs).

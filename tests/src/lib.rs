@@ -21,7 +21,7 @@ pub mod flows;
 pub mod http;
 pub mod smtp_sink;
 
-pub use app::{TestApp, TestAppBuilder, WithToken, convene_bin};
+pub use app::{METRICS_TOKEN, TestApp, TestAppBuilder, WithToken, convene_bin};
 pub use db::{DbKind, TestDb};
 pub use http::{expect_json, problem};
 pub use smtp_sink::{ReceivedMail, SmtpSink};

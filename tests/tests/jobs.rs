@@ -12,7 +12,7 @@ const AUTHORS: usize = 12;
 
 #[tokio::test]
 async fn queued_emails_survive_a_crash_and_arrive_exactly_once() {
-    let mut app = TestApp::spawn().await;
+    let mut app = TestApp::builder().with_metrics().spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
     published_process(&app, &admin, "national-ai").await;
     let activity = json!({ "type": "org.convene.consultation", "title": { "en": "Consultation" },
@@ -32,7 +32,7 @@ async fn queued_emails_survive_a_crash_and_arrive_exactly_once() {
     // Wait until the worker has tried and failed, so the emails are mid-queue.
     let started = Instant::now();
     loop {
-        let metrics = app.get("/metrics").send().await.unwrap().text().await.unwrap();
+        let metrics = app.metrics().await;
         if metrics.lines().any(|l| l.starts_with("convene_job_failures_total") && l.contains("email")) {
             break;
         }
@@ -58,6 +58,6 @@ async fn queued_emails_survive_a_crash_and_arrive_exactly_once() {
         let n = app.smtp.messages_to(&to).iter().filter(|m| is_response(m)).count();
         assert_eq!(n, 1, "{to} got {n} response emails");
     }
-    let metrics = app.get("/metrics").send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.lines().any(|l| l.starts_with("convene_jobs{status=\"pending\"} 0")), "the queue drained:\n{metrics}");
 }

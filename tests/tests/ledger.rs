@@ -13,7 +13,7 @@ fn output(out: &std::process::Output) -> String {
 
 #[tokio::test]
 async fn public_events_are_chained_signed_and_tampering_is_named() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::builder().with_metrics().spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
     let process = published_process(&app, &admin, "national-ai").await;
     let activity = json!({ "type": "org.convene.consultation", "title": { "en": "Consultation" },
@@ -33,7 +33,7 @@ async fn public_events_are_chained_signed_and_tampering_is_named() {
     // ... and tells the activity's plugin, through a durable job.
     let started = std::time::Instant::now();
     loop {
-        let metrics = app.get("/metrics").send().await.unwrap().text().await.unwrap();
+        let metrics = app.metrics().await;
         let told = metrics.lines().any(|l| l.starts_with("convene_plugin_calls_total") && l.contains("on-phase-change") && l.contains("outcome=\"ok\""));
         if told {
             break;

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 #[tokio::test]
 async fn health_readiness_metrics_and_request_ids() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::builder().with_metrics().spawn().await;
     let res = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let res = app.client.get(app.url("/readyz")).send().await.unwrap();
@@ -21,7 +21,7 @@ async fn health_readiness_metrics_and_request_ids() {
     assert_eq!(res.status(), 404);
     assert!(problem(res).await["detail"].as_str().unwrap().contains("/no/such/route"));
 
-    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.contains("convene_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"), "{metrics}");
     assert!(metrics.contains("route=\"/api/v1/processes/{key}\",status=\"404\""), "labelled by pattern: {metrics}");
     assert!(metrics.contains("convene_http_request_duration_seconds_bucket"));

@@ -97,7 +97,7 @@ async fn install(app: &TestApp, token: &str, stem: &str, method: reqwest::Method
 async fn a_hostile_plugin_costs_one_request_each_time_and_never_the_server() {
     // The per-instance deadline comes from the configuration.
     const DEADLINE_MS: u64 = 250;
-    let app = TestApp::builder().env("CONVENE_PLUGINS__DEADLINE_MS", DEADLINE_MS.to_string()).spawn().await;
+    let app = TestApp::builder().env("CONVENE_PLUGINS__DEADLINE_MS", DEADLINE_MS.to_string()).with_metrics().spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
     let ana = user_token(&app, "ana@example.org").await;
 
@@ -150,7 +150,7 @@ async fn a_hostile_plugin_costs_one_request_each_time_and_never_the_server() {
     assert!(res["body"].as_str().unwrap().starts_with("quota reached after 1"), "{res}");
 
     // Failures are counted per plugin and kind.
-    let metrics = app.get("/metrics").send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     let counted = |kind: &str| {
         metrics.lines().any(|l| l.starts_with("convene_plugin_failures_total") && l.contains("plugin=\"test.hostile\"") && l.contains(&format!("kind=\"{kind}\"")))
     };

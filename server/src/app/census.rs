@@ -53,12 +53,18 @@ fn keyed_hash(ctx: &AppContext, attribute: &str, identifier: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// Imports a CSV with a header row that has an `identifier` column (other columns are ignored
-/// and never stored).
-pub async fn import(ctx: &AppContext, viewer: &Viewer, attribute: &str, csv_bytes: &[u8]) -> AppResult<ImportReport> {
+/// Whether `viewer` may import a census into `attribute`, checked before the file is even
+/// read; the attribute's name as it will be stored.
+pub fn may_import(viewer: &Viewer, attribute: &str) -> AppResult<String> {
     require_admin(viewer)?;
-    let attribute = attribute_name("attribute", attribute)?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(csv_bytes);
+    Ok(attribute_name("attribute", attribute)?)
+}
+
+/// Imports a CSV with a header row that has an `identifier` column (other columns are ignored
+/// and never stored). The file is read as a stream; only the keyed hashes are kept.
+pub async fn import(ctx: &AppContext, viewer: &Viewer, attribute: &str, csv: impl std::io::Read) -> AppResult<ImportReport> {
+    let attribute = may_import(viewer, attribute)?;
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(csv);
     let headers = reader
         .headers()
         .map_err(|e| AppError::bad_request("body", format!("the CSV header cannot be read: {e}")))?

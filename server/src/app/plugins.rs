@@ -259,8 +259,15 @@ pub async fn register_builtins(ctx: &AppContext) -> AppResult<()> {
             }
             Some(_) => SUPERSEDED,
         };
-        insert(&txn, &loaded, "builtin", status, Vec::new(), None).await?;
-        txn.commit().await?;
+        match insert(&txn, &loaded, "builtin", status, Vec::new(), None).await {
+            Ok(_) => txn.commit().await?,
+            // Another replica starting at the same moment registered it first: nothing to do.
+            Err(AppError::Conflict(_)) => {
+                txn.rollback().await?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
         tracing::info!(plugin = %loaded.id, version = %loaded.version, status, "registered built-in activity type");
     }
     Ok(())
@@ -332,6 +339,11 @@ pub enum Installer<'a> {
 /// Installs (or upgrades to) a component: verifies its SHA-256 when one is given, refuses
 /// anything outside the contract, and for an upgrade checks that the new version accepts the
 /// configuration of every existing activity of its type.
+/// Whether `viewer` may install or upgrade plugins: asked before a component is received.
+pub fn may_install(viewer: &Viewer) -> AppResult<()> {
+    super::accounts::require_admin(viewer)
+}
+
 pub async fn install(
     ctx: &AppContext,
     by: Installer<'_>,

@@ -16,6 +16,8 @@ impl EmailAddress {
         if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
+        // An address is shown to organisers beside a name: no invisible reordering in it.
+        super::format_chars::check_field(field, &value, false)?;
         let (local, domain) = value.split_once('@').ok_or_else(invalid)?;
         let domain_ok = !domain.is_empty()
             && domain.len() <= 253
@@ -96,9 +98,17 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(EmailAddress::parse("e", " Ana@Example.ORG ").unwrap().as_str(), "ana@example.org");
-        for bad in ["", "ana", "ana@", "@x.org", "a b@x.org", "ana@x..org", "ana@-x.org", "<a>@x.org"] {
+        for bad in ["", "ana", "ana@", "@x.org", "a b@x.org", "ana@x..org", "ana@-x.org", "<a>@x.org", "ana\u{202E}@x.org"] {
             assert!(EmailAddress::parse("e", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn display_names_refuse_bidi_overrides() {
+        let e = display_name("display_name", "Ana \u{202E}nimda").unwrap_err();
+        assert_eq!(e.field, "display_name");
+        assert!(e.problem.contains("right-to-left override"), "{}", e.problem);
+        assert!(display_name("display_name", "مريم").is_ok());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod commitments;
 pub mod errors;
+pub mod format_chars;
 pub mod language;
 pub mod ledger;
 pub mod localized;

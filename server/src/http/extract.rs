@@ -89,20 +89,6 @@ pub async fn read_limited(payload: &mut Payload, limit: usize, field: &str) -> R
     Ok(body.freeze())
 }
 
-/// A raw body (a census file, a plugin component) of at most `LIMIT` bytes, with the content
-/// type checked by the handler.
-pub struct LimitedBody<const LIMIT: usize>(pub web::Bytes);
-
-impl<const LIMIT: usize> FromRequest for LimitedBody<LIMIT> {
-    type Error = Problem;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Problem>>>>;
-
-    fn from_request(_req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let mut payload = payload.take();
-        Box::pin(async move { read_limited(&mut payload, LIMIT, "body").await.map(LimitedBody) })
-    }
-}
-
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {

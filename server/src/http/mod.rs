@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod ops;
 pub mod pages;
 pub mod problem;
+pub mod upload;
 
 use std::net::TcpListener;
 
@@ -22,6 +23,9 @@ use problem::Problem;
 
 /// Builds the server on an already bound listener (so tests and `--bind 127.0.0.1:0` work).
 pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> std::io::Result<Server> {
+    // The public port serves /metrics only behind a token; without one it is a 404 like any
+    // unknown path.
+    let public_metrics = ctx.settings.metrics.token.is_some();
     let ctx = web::Data::new(ctx);
     let metrics = web::Data::new(metrics);
     let server = HttpServer::new(move || {
@@ -48,12 +52,36 @@ pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> 
             })
             .wrap(TracingLogger::<client_addr::ClientSpan>::new())
             .configure(ops::routes)
+            .configure(|cfg| {
+                if public_metrics {
+                    ops::metrics_route(cfg);
+                }
+            })
             .configure(api::configure)
             .configure(pages::routes)
             .default_service(web::to(not_found))
     })
     .listen(listener)?
     .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}
+
+/// The metrics listener (`metrics.bind`): `/metrics` and nothing else, on an address of its
+/// own (a private interface, say), with the token too when one is configured.
+pub fn metrics_server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> std::io::Result<Server> {
+    let ctx = web::Data::new(ctx);
+    let metrics = web::Data::new(metrics);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(ctx.clone())
+            .app_data(metrics.clone())
+            .configure(ops::metrics_route)
+            .default_service(web::to(not_found))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(5)
     .run();
     Ok(server)
 }

@@ -55,8 +55,9 @@ async fn home(ctx: web::Data<AppContext>) -> HttpResponse {
             .items
             .iter()
             .map(|p| {
+                // User text in <bdi>: a right-to-left title cannot reorder the text around it.
                 format!(
-                    "<li><a href=\"/api/v1/processes/{}\">{}</a><br>{}</li>",
+                    "<li><a href=\"/api/v1/processes/{}\"><bdi>{}</bdi></a><br><bdi>{}</bdi></li>",
                     escape(&p.slug),
                     escape(p.title.best(lang, "en")),
                     escape(p.summary.best(lang, "en"))

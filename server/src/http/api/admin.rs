@@ -10,11 +10,12 @@ use crate::app::census::{self, ImportReport};
 use crate::app::AppError;
 use crate::app::pagination::PageParams;
 use crate::http::auth::Authenticated;
-use crate::http::extract::{ApiJson, ApiQuery, LimitedBody};
+use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::Problem;
+use crate::http::upload;
 
 /// Largest census file accepted in one request.
-const CENSUS_LIMIT: usize = 64 * 1024 * 1024;
+const CENSUS_LIMIT: u64 = 64 * 1024 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -78,11 +79,15 @@ pub struct CensusParams {
 /// identifiers are stored.
 #[utoipa::path(post, path = "/api/v1/admin/census", tag = "admin", params(CensusParams), security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportReport), (status = 400, body = Problem), (status = 403, body = Problem)))]
-pub async fn import_census(ctx: Ctx, req: HttpRequest, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<CensusParams>, LimitedBody(body): LimitedBody<CENSUS_LIMIT>) -> Result<HttpResponse, AppError> {
+    responses((status = 200, body = ImportReport), (status = 400, body = Problem), (status = 403, body = Problem),
+              (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_census(ctx: Ctx, req: HttpRequest, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<CensusParams>, body: web::Payload) -> Result<HttpResponse, AppError> {
+    // Who may import, and into which attribute, is settled before a byte of the file is read.
+    let attribute = census::may_import(&viewer, &p.attribute)?;
     let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.starts_with("text/csv") {
         return Err(AppError::bad_request("content-type", "send the census as text/csv"));
     }
-    Ok(HttpResponse::Ok().json(census::import(&ctx, &viewer, &p.attribute, &body).await?))
+    let file = upload::spool(&req, body, CENSUS_LIMIT, &ctx.settings.upload_dir).await?;
+    Ok(HttpResponse::Ok().json(census::import(&ctx, &viewer, &attribute, file.into_reader()).await?))
 }

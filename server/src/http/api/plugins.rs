@@ -7,8 +7,9 @@ use super::Ctx;
 use crate::app::AppError;
 use crate::app::plugins::{self, InstallMode, Installer, MAX_COMPONENT_BYTES, PluginView};
 use crate::http::auth::Authenticated;
-use crate::http::extract::{ApiQuery, LimitedBody};
+use crate::http::extract::ApiQuery;
 use crate::http::problem::Problem;
+use crate::http::upload;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/activity-types", web::get().to(activity_types)).service(
@@ -63,28 +64,37 @@ pub async fn install(
     req: HttpRequest,
     Authenticated(viewer): Authenticated,
     ApiQuery(p): ApiQuery<InstallParams>,
-    LimitedBody(body): LimitedBody<MAX_COMPONENT_BYTES>,
+    body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    check_wasm(&req)?;
-    let view = plugins::install(&ctx, Installer::Admin(&viewer), body.to_vec(), p.sha256.as_deref(), InstallMode::Install, None).await?;
+    let component = receive_component(&ctx, &req, &viewer, body).await?;
+    let view = plugins::install(&ctx, Installer::Admin(&viewer), component, p.sha256.as_deref(), InstallMode::Install, None).await?;
     Ok(HttpResponse::Created().json(view))
+}
+
+/// The component in the request body, read only once the caller is known to be allowed to
+/// install plugins: anyone else is refused before a byte of it is read.
+async fn receive_component(ctx: &Ctx, req: &HttpRequest, viewer: &crate::app::Viewer, body: web::Payload) -> Result<Vec<u8>, AppError> {
+    plugins::may_install(viewer)?;
+    check_wasm(req)?;
+    upload::spool(req, body, MAX_COMPONENT_BYTES as u64, &ctx.settings.upload_dir).await?.into_bytes()
 }
 
 /// Upgrades an installed activity type to the component sent (a newer version of the same
 /// type). Its activities keep their configuration and data.
 #[utoipa::path(put, path = "/api/v1/admin/plugins/{type_id}", tag = "plugins", params(("type_id" = String, Path), InstallParams),
     security(("bearer" = [])), request_body(content = Vec<u8>, content_type = "application/wasm"),
-    responses((status = 200, body = PluginView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = PluginView), (status = 403, body = Problem), (status = 409, body = Problem),
+              (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn upgrade(
     ctx: Ctx,
     req: HttpRequest,
     Authenticated(viewer): Authenticated,
     type_id: web::Path<String>,
     ApiQuery(p): ApiQuery<InstallParams>,
-    LimitedBody(body): LimitedBody<MAX_COMPONENT_BYTES>,
+    body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    check_wasm(&req)?;
-    let view = plugins::install(&ctx, Installer::Admin(&viewer), body.to_vec(), p.sha256.as_deref(), InstallMode::Upgrade, Some(&type_id)).await?;
+    let component = receive_component(&ctx, &req, &viewer, body).await?;
+    let view = plugins::install(&ctx, Installer::Admin(&viewer), component, p.sha256.as_deref(), InstallMode::Upgrade, Some(&type_id)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
