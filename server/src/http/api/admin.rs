@@ -36,7 +36,7 @@ pub struct AccountListParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/accounts", tag = "admin", params(AccountListParams), security(("bearer" = [])),
-    responses((status = 200, description = "a page of AccountView"), (status = 403, body = Problem)))]
+    responses((status = 200, body = Page<AccountView>), (status = 403, description = "not an instance administrator")))]
 pub async fn list_accounts(ctx: Ctx, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<AccountListParams>) -> Result<HttpResponse, AppError> {
     let search = AccountSearch { email: p.email };
     let page = PageParams { limit: p.limit, cursor: p.cursor };
@@ -53,14 +53,14 @@ pub struct AttributeInput {
 /// Grants a verified attribute to an account.
 #[utoipa::path(post, path = "/api/v1/admin/accounts/{id}/attributes", tag = "admin", request_body = AttributeInput, security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = AccountView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = AccountView), (status = 403, description = "not an instance administrator")))]
 pub async fn grant_attribute(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<AttributeInput>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(accounts::grant_attribute(&ctx, &viewer, *id, &input.name).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/admin/accounts/{id}/attributes/{name}", tag = "admin", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("name" = String, Path)),
-    responses((status = 200, body = AccountView), (status = 404, body = Problem)))]
+    responses((status = 200, body = AccountView), (status = 403, description = "not an instance administrator")))]
 pub async fn revoke_attribute(ctx: Ctx, Authenticated(viewer): Authenticated, path: web::Path<(Uuid, String)>) -> Result<HttpResponse, AppError> {
     let (id, name) = path.into_inner();
     Ok(HttpResponse::Ok().json(accounts::revoke_attribute(&ctx, &viewer, id, &name).await?))
@@ -78,7 +78,8 @@ pub struct CensusParams {
 /// identifiers are stored.
 #[utoipa::path(post, path = "/api/v1/admin/census", tag = "admin", params(CensusParams), security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportReport), (status = 400, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = ImportReport), (status = 403, description = "not an instance administrator"),
+              (status = 422, description = "`attribute` is not a valid attribute name")))]
 pub async fn import_census(ctx: Ctx, req: HttpRequest, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<CensusParams>, LimitedBody(body): LimitedBody<CENSUS_LIMIT>) -> Result<HttpResponse, AppError> {
     let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.starts_with("text/csv") {

@@ -24,8 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Creates an account and emails a sign-in link that also confirms the address.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupInput,
-    responses((status = 201, body = AccountView), (status = 409, body = Problem, description = "email already used"),
-              (status = 422, body = Problem)))]
+    responses((status = 201, body = AccountView), (status = 409, description = "email already used")))]
 pub async fn signup(ctx: Ctx, ApiJson(input): ApiJson<SignupInput>) -> Result<HttpResponse, AppError> {
     let account = accounts::signup(&ctx, input).await?;
     Ok(HttpResponse::Created().json(account))
@@ -40,7 +39,7 @@ pub struct EmailOnly {
 /// Emails a sign-in link if the address has an account. Always answers 202, so it cannot be
 /// used to find out who has an account.
 #[utoipa::path(post, path = "/api/v1/auth/magic-link", tag = "auth", request_body = EmailOnly,
-    responses((status = 202), (status = 422, body = Problem)))]
+    responses((status = 202, description = "accepted; a link is emailed if the address has an account")))]
 pub async fn request_link(ctx: Ctx, ApiJson(input): ApiJson<EmailOnly>) -> Result<HttpResponse, AppError> {
     accounts::request_login_link(&ctx, &input.email).await?;
     Ok(HttpResponse::Accepted().finish())
@@ -55,14 +54,15 @@ pub struct TokenOnly {
 
 /// Trades the token from a sign-in link for an access and a refresh token. Each link works once.
 #[utoipa::path(post, path = "/api/v1/auth/magic-link/consume", tag = "auth", request_body = TokenOnly,
-    responses((status = 200, body = TokenPair), (status = 400, body = Problem), (status = 410, body = Problem, description = "used or expired")))]
+    responses((status = 200, body = TokenPair), (status = 410, description = "used or expired")))]
 pub async fn consume_link(ctx: Ctx, ApiJson(input): ApiJson<TokenOnly>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(accounts::consume_magic_link(&ctx, &input.token).await?))
 }
 
 /// Signs in with email and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = PasswordLogin,
-    responses((status = 200, body = TokenPair), (status = 401, body = Problem)))]
+    responses((status = 200, body = TokenPair), (status = 401, description = "wrong email or password"),
+              (status = 403, description = "the email address is not confirmed yet")))]
 pub async fn login(ctx: Ctx, ApiJson(input): ApiJson<PasswordLogin>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(accounts::login_with_password(&ctx, input).await?))
 }
@@ -76,7 +76,7 @@ pub struct RefreshInput {
 /// Trades a refresh token for a new pair. Each refresh token works once; reusing one ends the
 /// session.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshInput,
-    responses((status = 200, body = TokenPair), (status = 401, body = Problem)))]
+    responses((status = 200, body = TokenPair), (status = 401, description = "unknown, used or expired refresh token")))]
 pub async fn refresh(ctx: Ctx, ApiJson(input): ApiJson<RefreshInput>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(accounts::refresh(&ctx, &input.refresh_token).await?))
 }
@@ -90,8 +90,8 @@ pub struct LogoutParams {
 }
 
 /// Ends the session; its access and refresh tokens stop working at once.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", params(LogoutParams),
-    responses((status = 204), (status = 401, body = Problem)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", params(LogoutParams), security(("bearer" = [])),
+    responses((status = 204, description = "signed out")))]
 pub async fn logout(ctx: Ctx, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<LogoutParams>) -> Result<HttpResponse, AppError> {
     accounts::logout(&ctx, &viewer, p.everywhere.unwrap_or(false)).await?;
     let mut res = HttpResponse::NoContent();

@@ -26,7 +26,7 @@ pub struct LedgerParams {
 /// Public events, hash-chained and signed with the instance's Ed25519 key: anyone can check
 /// the chain with `convene ledger verify URL`.
 #[utoipa::path(get, path = "/api/v1/ledger", tag = "ledger", params(LedgerParams),
-    responses((status = 200, body = LedgerPage), (status = 400, body = Problem)))]
+    responses((status = 200, body = LedgerPage)))]
 pub async fn page(ctx: Ctx, ApiQuery(p): ApiQuery<LedgerParams>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(ledger::page(&ctx, p.after.unwrap_or(0), p.limit).await?))
 }
