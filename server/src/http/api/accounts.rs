@@ -8,7 +8,6 @@ use crate::app::census::{self, ClaimInput};
 use crate::app::AppError;
 use crate::http::auth::Authenticated;
 use crate::http::extract::ApiJson;
-use crate::http::problem::Problem;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(

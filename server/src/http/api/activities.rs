@@ -11,7 +11,6 @@ use crate::app::activities::{self, ActivityView, NewActivity};
 use crate::app::draw_seeds::{self, SeedView};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/processes/{key}/activities", web::get().to(list))

@@ -8,10 +8,9 @@ use super::Ctx;
 use crate::app::accounts::{self, AccountSearch, AccountView};
 use crate::app::census::{self, ImportReport};
 use crate::app::AppError;
-use crate::app::pagination::PageParams;
+use crate::app::pagination::{Page, PageParams};
 use crate::http::auth::Authenticated;
 use crate::http::extract::{ApiJson, ApiQuery, LimitedBody};
-use crate::http::problem::Problem;
 
 /// Largest census file accepted in one request.
 const CENSUS_LIMIT: usize = 64 * 1024 * 1024;

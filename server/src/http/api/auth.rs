@@ -8,7 +8,6 @@ use crate::app::accounts::{self, AccountView, PasswordLogin, SignupInput, TokenP
 use crate::app::AppError;
 use crate::http::auth::Authenticated;
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(

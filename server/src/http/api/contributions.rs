@@ -6,11 +6,10 @@ use uuid::Uuid;
 use super::Ctx;
 use crate::app::AppError;
 use crate::app::contributions::{self, ContributionEdit, ContributionView, ModerationEntry, NewContribution, Reason, ReportedContribution, Submitted};
-use crate::app::pagination::PageParams;
-use crate::app::responses::{self, NewResponse, Responded, ResponseView};
+use crate::app::pagination::{Page, PageParams};
+use crate::app::responses::{self, MyInput, NewResponse, Responded, ResponseView};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 
 /// Registered before the /processes and /me scopes, which would otherwise swallow these.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -6,7 +6,6 @@ use super::Ctx;
 use crate::app::AppError;
 use crate::app::export;
 use crate::http::auth::MaybeViewer;
-use crate::http::problem::Problem;
 
 /// Registered before the /processes scope, which would otherwise swallow these.
 pub fn routes(cfg: &mut web::ServiceConfig) {

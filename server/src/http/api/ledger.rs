@@ -7,7 +7,6 @@ use super::Ctx;
 use crate::app::AppError;
 use crate::app::ledger::{self, LedgerPage};
 use crate::http::extract::ApiQuery;
-use crate::http::problem::Problem;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/ledger", web::get().to(page));

@@ -9,7 +9,6 @@ use crate::app::AppError;
 use crate::app::outcomes::{self, NewOutcome, OutcomeView, SectionDiff, VersionSummary};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 
 /// Registered before the /processes scope, which would otherwise swallow these.
 pub fn routes(cfg: &mut web::ServiceConfig) {

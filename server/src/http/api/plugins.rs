@@ -8,7 +8,6 @@ use crate::app::AppError;
 use crate::app::plugins::{self, InstallMode, Installer, MAX_COMPONENT_BYTES, PluginView};
 use crate::http::auth::Authenticated;
 use crate::http::extract::{ApiQuery, LimitedBody};
-use crate::http::problem::Problem;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/activity-types", web::get().to(activity_types)).service(

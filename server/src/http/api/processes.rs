@@ -5,11 +5,10 @@ use uuid::Uuid;
 
 use super::Ctx;
 use crate::app::AppError;
-use crate::app::pagination::PageParams;
-use crate::app::processes::{self, MemberView, NewMember, NewProcess, ProcessFilter, ProcessPatch, ProcessView, RoleChange};
+use crate::app::pagination::{Page, PageParams};
+use crate::app::processes::{self, MemberView, NewMember, NewProcess, ProcessFilter, ProcessPatch, ProcessSummary, ProcessView, RoleChange};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -2,11 +2,10 @@ use actix_web::{HttpResponse, web};
 
 use super::Ctx;
 use crate::app::AppError;
-use crate::app::pagination::PageParams;
+use crate::app::pagination::{Page, PageParams};
 use crate::app::topics::{self, NewTopic, TopicView};
 use crate::http::auth::Authenticated;
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/topics", web::get().to(list)).route("/topics", web::post().to(create));

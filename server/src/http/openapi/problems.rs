@@ -11,7 +11,9 @@
 
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
-use utoipa::openapi::{Content, ContentBuilder, OpenApi, Ref, RefOr, Response};
+use std::collections::BTreeMap;
+
+use utoipa::openapi::{Content, ContentBuilder, OpenApi, Ref, RefOr, Response, Schema};
 use utoipa::{Modify, PartialSchema};
 
 use crate::http::problem::CONTENT_TYPE;
@@ -85,8 +87,9 @@ fn add_by_rule(method: &str, path: &str, op: &mut Operation) {
     let raw_body = !body_types.is_empty() && !json_body;
     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
 
+    let responses = &mut op.responses.responses;
     let mut add = |status: &str, description: &str| {
-        op.responses.responses.entry(status.to_string()).or_insert_with(|| RefOr::T(Response::new(description)));
+        responses.entry(status.to_string()).or_insert_with(|| RefOr::T(Response::new(description)));
     };
     if in_query || in_header {
         add("400", "A query parameter or header is malformed or unknown; `errors` names it.");
@@ -107,24 +110,25 @@ fn add_by_rule(method: &str, path: &str, op: &mut Operation) {
     if in_path {
         add("404", "Nothing here: the id is malformed or unknown, or the caller may not see it.");
     }
-    if RATE_LIMITED.contains(&(method, path)) {
+    let rate_limited = RATE_LIMITED.contains(&(method, path));
+    if rate_limited {
         add("429", "Too many requests: wait for the number of seconds in `Retry-After`.");
-        if let Some(RefOr::T(response)) = op.responses.responses.get_mut("429") {
-            let retry_after = HeaderBuilder::new()
-                .schema(u64::schema())
-                .description(Some("Seconds to wait before trying again."))
-                .build();
-            response.headers.insert("Retry-After".into(), retry_after);
-        }
     }
     if !WITHOUT_DATABASE.contains(&(method, path)) {
         add("503", "The database is unreachable; try again shortly.");
     }
+    if rate_limited {
+        header(responses, "429", "Retry-After", u64::schema(), "Seconds to wait before trying again.");
+    }
     if secured {
-        if let Some(RefOr::T(response)) = op.responses.responses.get_mut("401") {
-            let challenge = HeaderBuilder::new().schema(String::schema()).description(Some("`Bearer realm=\"convene\"`")).build();
-            response.headers.insert("WWW-Authenticate".into(), challenge);
-        }
+        header(responses, "401", "WWW-Authenticate", String::schema(), "`Bearer realm=\"convene\"`");
+    }
+}
+
+fn header(responses: &mut BTreeMap<String, RefOr<Response>>, status: &str, name: &str, schema: impl Into<RefOr<Schema>>, description: &str) {
+    if let Some(RefOr::T(response)) = responses.get_mut(status) {
+        let header = HeaderBuilder::new().schema(schema).description(Some(description)).build();
+        response.headers.insert(name.to_string(), header);
     }
 }
 
