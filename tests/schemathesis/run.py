@@ -11,7 +11,8 @@ the document (status, content type, headers, schema). Prints the requests by sta
 Run through tests/schemathesis/run.sh; the settings are environment variables:
   CONVENE_ST_DB            sqlite, postgres or both (default both)
   CONVENE_ST_MAX_EXAMPLES  cases per operation in the fuzzing phase (default 8)
-  CONVENE_ST_PHASES        Schemathesis phases (default examples,coverage,fuzzing,stateful)
+  CONVENE_ST_PHASES        Schemathesis phases (default examples,fuzzing,stateful; the coverage
+                           phase adds about 2,000 boundary cases per role, mostly 400 and 404)
   CONVENE_ST_SEED          a seed, to repeat a run exactly
   CONVENE_ST_ROLES         a comma list among anonymous,participant,facilitator,organiser,admin
   CONVENE_BIN              the binary (default target/debug/convene)
@@ -224,7 +225,7 @@ def create_fixtures(server: Server) -> dict:
         accounts[role] = api.call("GET", "/api/v1/me", tokens[role])["id"]
     admin = tokens["admin"]
 
-    api.call("POST", "/api/v1/topics", admin, json={"slug": "ai-strategy", "name": {"en": "AI strategy"}}, expect=(201, 409))
+    api.call("POST", "/api/v1/topics", admin, json={"slug": "ai-strategy", "labels": {"en": "AI strategy"}}, expect=(201, 409))
     process = api.call("POST", "/api/v1/processes", admin, json=process_body("national-ai"))
     api.call("POST", "/api/v1/processes/national-ai/publish", admin)
     draft = api.call("POST", "/api/v1/processes", admin, json=process_body("draft-plan"))
@@ -290,6 +291,12 @@ def write_config(path: Path, fx: dict, max_examples: int) -> None:
         f"""
 [generation]
 max-examples = {max_examples}
+# Anonymous means no credentials at all; the roles send their own token.
+with-security-parameters = false
+
+[auth]
+# Every account is made by the fixtures; Schemathesis must not sign up its own.
+auto-signup = false
 
 {dictionaries}
 [parameters]
@@ -331,8 +338,10 @@ def run_schemathesis(server: Server, config: Path, role: str, token: str | None,
         CHECKS,
         "--phases",
         phases,
+        # One worker: CPython 3.11 can fail parsing source in two threads at once
+        # ("AST constructor recursion depth mismatch"), which Hypothesis does to describe strategies.
         "--workers",
-        "2",
+        "1",
         "--request-timeout",
         "30",
         "--report",
@@ -409,23 +418,23 @@ def main() -> int:
         print(f"{binary} is missing: build it first (cargo build -p convene)", file=sys.stderr)
         return 2
     max_examples = int(os.environ.get("CONVENE_ST_MAX_EXAMPLES", "8"))
-    phases = os.environ.get("CONVENE_ST_PHASES", "examples,coverage,fuzzing,stateful")
+    phases = os.environ.get("CONVENE_ST_PHASES", "examples,fuzzing,stateful")
     seed = os.environ.get("CONVENE_ST_SEED")
 
-    all_ok = True
+    passed = failed = 0
     total: collections.Counter = collections.Counter()
     for kind in kinds:
         ok, counts = run_on(kind, binary, max_examples, seed, phases, roles)
-        all_ok = all_ok and ok
+        passed, failed = passed + ok, failed + (not ok)
         for role, c in counts.items():
             total.update(c)
             log(f"{kind} {role}: {sum(c.values())} requests, by status {dict(sorted(c.items()))}")
     log(f"total: {sum(total.values())} requests, by status {dict(sorted(total.items()))}")
     server_errors = sum(n for status, n in total.items() if status >= 500 and status not in (502, 503))
     log(f"server errors (5xx other than a documented 502/503): {server_errors}")
-    # One plain closing line, as test runners print it.
-    print(f"schemathesis: {1 if all_ok else 0} passed, {0 if all_ok else 1} failed")
-    return 0 if all_ok else 1
+    # One plain closing line, as test runners print it: one test per database.
+    print(f"schemathesis: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
 
 
 if __name__ == "__main__":

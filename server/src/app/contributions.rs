@@ -35,6 +35,7 @@ const MAX_REASON: usize = 1_000;
 
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "kind": "response", "body": { "answers": { "priority": "health", "why": "Waiting lists." } } }))]
 pub struct NewContribution {
     /// One of the activity type's contribution kinds, e.g. `response`.
     pub kind: String,

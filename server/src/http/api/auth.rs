@@ -32,6 +32,7 @@ pub async fn signup(ctx: Ctx, ApiJson(input): ApiJson<SignupInput>) -> Result<Ht
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailOnly {
+    #[schema(format = Email)]
     pub email: String,
 }
 

@@ -54,7 +54,7 @@ fn check_wasm(req: &HttpRequest) -> Result<(), AppError> {
 
 /// Installs a new activity type from a WebAssembly component (instance admins).
 #[utoipa::path(post, path = "/api/v1/admin/plugins", tag = "plugins", params(InstallParams), security(("bearer" = [])),
-    request_body(content = Vec<u8>, content_type = "application/wasm"),
+    request_body(description = "the component (.wasm)", content((String = "application/wasm"), (String = "application/octet-stream"))),
     responses((status = 201, body = PluginView), (status = 403, description = "not an instance administrator"),
               (status = 409, description = "this type is already installed (upgrade it instead)"),
               (status = 422, description = "not a Convene component, the wrong contract, or a SHA-256 other than `sha256`")))]
@@ -73,7 +73,7 @@ pub async fn install(
 /// Upgrades an installed activity type to the component sent (a newer version of the same
 /// type). Its activities keep their configuration and data.
 #[utoipa::path(put, path = "/api/v1/admin/plugins/{type_id}", tag = "plugins", params(("type_id" = String, Path), InstallParams),
-    security(("bearer" = [])), request_body(content = Vec<u8>, content_type = "application/wasm"),
+    security(("bearer" = [])), request_body(description = "the component (.wasm)", content((String = "application/wasm"), (String = "application/octet-stream"))),
     responses((status = 200, body = PluginView), (status = 403, description = "not an instance administrator"),
               (status = 409, description = "not a newer version of this type"),
               (status = 422, description = "not a Convene component, the wrong contract, or a SHA-256 other than `sha256`")))]

@@ -37,6 +37,8 @@ pub struct ListParams {
     pub topic: Option<String>,
     /// Id or slug of a parent process.
     pub parent: Option<String>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
