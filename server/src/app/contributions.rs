@@ -74,8 +74,8 @@ pub struct ContributionView {
     pub id: Uuid,
     pub activity_id: Uuid,
     pub kind: String,
-    /// The body as the plugin normalised it; null when hidden by moderators.
-    #[schema(value_type = Object)]
+    /// The body as the plugin normalised it; null when hidden by moderators or withdrawn.
+    #[schema(value_type = Option<Object>)]
     pub body: serde_json::Value,
     pub language: String,
     pub channel: Channel,
