@@ -9,10 +9,10 @@
 //! Any error a handler does list gets the problem content too, so no handler can document an
 //! error in another shape by accident.
 
-use utoipa::openapi::header::HeaderBuilder;
-use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use std::collections::BTreeMap;
 
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use utoipa::openapi::{Content, ContentBuilder, OpenApi, Ref, RefOr, Response, Schema};
 use utoipa::{Modify, PartialSchema};
 
@@ -53,13 +53,15 @@ impl Modify for ProblemResponses {
                         }
                     }
                 }
+                // `Problem::response` sends the challenge with every 401.
+                header(&mut op.responses.responses, "401", "WWW-Authenticate", String::schema(), "`Bearer realm=\"convene\"`");
             }
         }
     }
 }
 
 /// Every operation of a path item with its method in lower case, as OpenAPI spells it.
-pub fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut Operation)> {
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut Operation)> {
     [
         ("get", item.get.as_mut()),
         ("put", item.put.as_mut()),
@@ -74,7 +76,7 @@ pub fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (&'static str
     .filter_map(|(method, op)| op.map(|op| (method, op)))
 }
 
-pub fn is_error(status: &str) -> bool {
+fn is_error(status: &str) -> bool {
     status.starts_with('4') || status.starts_with('5')
 }
 
@@ -119,9 +121,6 @@ fn add_by_rule(method: &str, path: &str, op: &mut Operation) {
     }
     if rate_limited {
         header(responses, "429", "Retry-After", u64::schema(), "Seconds to wait before trying again.");
-    }
-    if secured {
-        header(responses, "401", "WWW-Authenticate", String::schema(), "`Bearer realm=\"convene\"`");
     }
 }
 
