@@ -24,3 +24,6 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   CONVENE_TEST_DB=postgres run -p convene-e2e
 fi
+
+echo "== Schemathesis over the OpenAPI document, on SQLite and PostgreSQL, anonymously and as each role"
+bash tests/schemathesis/run.sh

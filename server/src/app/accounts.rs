@@ -32,6 +32,7 @@ use crate::domain::language::Language;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupInput {
+    #[schema(format = Email)]
     pub email: String,
     pub display_name: String,
     /// One of the instance's languages; defaults to the instance default.
@@ -443,6 +444,7 @@ pub async fn consume_magic_link(ctx: &AppContext, token: &str) -> AppResult<Toke
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordLogin {
+    #[schema(format = Email)]
     pub email: String,
     pub password: String,
 }

@@ -35,6 +35,7 @@ const MAX_REASON: usize = 1_000;
 
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "kind": "response", "body": { "answers": { "priority": "health", "why": "Waiting lists." } } }))]
 pub struct NewContribution {
     /// One of the activity type's contribution kinds, e.g. `response`.
     pub kind: String,
@@ -73,8 +74,8 @@ pub struct ContributionView {
     pub id: Uuid,
     pub activity_id: Uuid,
     pub kind: String,
-    /// The body as the plugin normalised it; null when hidden by moderators.
-    #[schema(value_type = Object)]
+    /// The body as the plugin normalised it; null when hidden by moderators or withdrawn.
+    #[schema(value_type = Option<Object>)]
     pub body: serde_json::Value,
     pub language: String,
     pub channel: Channel,

@@ -972,6 +972,7 @@ pub struct MemberView {
 #[serde(deny_unknown_fields)]
 pub struct NewMember {
     /// The email of an existing account.
+    #[schema(format = Email)]
     pub email: String,
     pub role: ProcessRole,
 }

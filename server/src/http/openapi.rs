@@ -7,6 +7,9 @@ use utoipa::{Modify, OpenApi};
 use super::api;
 use super::problem::Problem;
 
+mod problems;
+use problems::ProblemResponses;
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Convene API", description = "Participation processes, accounts and administration. Errors are application/problem+json (RFC 9457); lists use cursor pagination (`limit`, `cursor` -> `next_cursor`)."),
@@ -32,7 +35,7 @@ use super::problem::Problem;
         api::exports::contributions_csv, api::exports::process_jsonl,
     ),
     components(schemas(Problem, crate::domain::errors::FieldError, crate::app::processes::ProcessSummary)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     tags(
         (name = "processes", description = "Deliberation processes: timeline, commitments, members"),
         (name = "auth", description = "Sign-up and sign-in by email link or password"),
@@ -59,4 +62,133 @@ impl Modify for BearerAuth {
 
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The document as clients read it: every error documented as problem+json, and the
+    //! statuses the shared extractors produce present wherever they can occur.
+
+    use serde_json::Value;
+
+    use super::*;
+
+    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+    fn document() -> Value {
+        serde_json::to_value(ApiDoc::openapi()).unwrap()
+    }
+
+    /// (method, path, operation) for every operation in the document.
+    fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+        let mut ops = vec![];
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in METHODS {
+                if let Some(op) = item.get(method) {
+                    ops.push((method.to_string(), path.clone(), op.clone()));
+                }
+            }
+        }
+        assert!(ops.len() > 60, "the document lists every operation, found {}", ops.len());
+        ops
+    }
+
+    fn statuses(op: &Value) -> Vec<String> {
+        op["responses"].as_object().unwrap().keys().cloned().collect()
+    }
+
+    #[test]
+    fn every_error_response_is_a_problem_json() {
+        let doc = document();
+        let mut wrong = vec![];
+        for (method, path, op) in operations(&doc) {
+            if path == "/readyz" {
+                continue; // a probe's own status object, documented as such
+            }
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if !(status.starts_with('4') || status.starts_with('5')) {
+                    continue;
+                }
+                let content = response["content"].as_object().cloned().unwrap_or_default();
+                let types: Vec<&String> = content.keys().collect();
+                let schema = &content.get("application/problem+json").map(|c| c["schema"].clone()).unwrap_or(Value::Null);
+                if types != ["application/problem+json"] || schema["$ref"] != "#/components/schemas/Problem" {
+                    wrong.push(format!("{method} {path} {status}: {types:?} {schema}"));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "error responses not documented as problem+json:\n{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_shared_extractors_statuses_are_documented_on_every_operation_they_guard() {
+        let doc = document();
+        let mut missing = vec![];
+        for (method, path, op) in operations(&doc) {
+            let have = statuses(&op);
+            let mut need = |status: &str, why: &str| {
+                if !have.iter().any(|s| s == status) {
+                    missing.push(format!("{method} {path}: {status} ({why})"));
+                }
+            };
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let param_in = |place: &str| params.iter().any(|p| p["in"] == place);
+            if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                need("401", "it reads a bearer token");
+            }
+            if param_in("path") {
+                need("404", "it has a path parameter");
+            }
+            if param_in("query") {
+                need("400", "it has query parameters");
+            }
+            if op["requestBody"]["content"].get("application/json").is_some() {
+                for status in ["400", "413", "415", "422"] {
+                    need(status, "it takes a JSON body");
+                }
+            }
+            if problems::RATE_LIMITED.contains(&(method.as_str(), path.as_str())) {
+                need("429", "it is rate-limited");
+            }
+            if path != "/healthz" && path != "/api/v1/instance" {
+                need("503", "it reads the database");
+            }
+            let rate_limited = problems::RATE_LIMITED.contains(&(method.as_str(), path.as_str()));
+            if rate_limited && op["responses"]["429"]["headers"].get("Retry-After").is_none() {
+                missing.push(format!("{method} {path}: 429 without Retry-After"));
+            }
+        }
+        assert!(missing.is_empty(), "statuses missing from the document:\n{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn every_operation_documents_what_success_looks_like() {
+        let doc = document();
+        let mut wrong = vec![];
+        for (method, path, op) in operations(&doc) {
+            let successes: Vec<(String, Value)> = op["responses"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(s, _)| s.starts_with('2'))
+                .map(|(s, r)| (s.clone(), r.clone()))
+                .collect();
+            if successes.is_empty() {
+                wrong.push(format!("{method} {path}: no success response"));
+            }
+            for (status, response) in successes {
+                let has_body = response["content"].as_object().is_some_and(|c| !c.is_empty());
+                let bodiless = status == "204" || status == "202" || (method == "post" && path.ends_with("/reports"));
+                if has_body == bodiless {
+                    wrong.push(format!("{method} {path} {status}: {}", if bodiless { "documents a body it never sends" } else { "has no schema" }));
+                }
+                for (media, content) in response["content"].as_object().cloned().unwrap_or_default() {
+                    if content["schema"].is_null() {
+                        wrong.push(format!("{method} {path} {status}: {media} without a schema"));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "success responses documented wrongly:\n{}", wrong.join("\n"));
+    }
 }

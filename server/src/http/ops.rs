@@ -29,13 +29,15 @@ pub fn metrics_route(cfg: &mut web::ServiceConfig) {
 }
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200)))]
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Object, description = "`{\"status\": \"ok\"}`")))]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
 /// The process can serve: the database answers.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200), (status = 503)))]
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, body = Object, description = "`{\"status\": \"ready\", \"database\": \"ok\"}`"),
+              (status = 503, body = Object, description = "`{\"status\": \"unavailable\", \"database\": \"unreachable\"}`")))]
 pub async fn readyz(ctx: web::Data<AppContext>) -> HttpResponse {
     match store::ping(&ctx.db).await {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "database": "ok" })),

@@ -8,7 +8,6 @@ use crate::app::census::{self, ClaimInput};
 use crate::app::AppError;
 use crate::http::auth::Authenticated;
 use crate::http::extract::ApiJson;
-use crate::http::problem::Problem;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -21,21 +20,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = AccountView), (status = 401, body = Problem)))]
+    responses((status = 200, body = AccountView)))]
 pub async fn me(ctx: Ctx, Authenticated(viewer): Authenticated) -> Result<HttpResponse, AppError> {
     let account = accounts::get(&ctx, viewer.account_id).await?;
     Ok(HttpResponse::Ok().json(accounts::view(&ctx, account).await?))
 }
 
 #[utoipa::path(patch, path = "/api/v1/me", tag = "accounts", request_body = AccountPatch, security(("bearer" = [])),
-    responses((status = 200, body = AccountView), (status = 422, body = Problem)))]
+    responses((status = 200, body = AccountView)))]
 pub async fn update_me(ctx: Ctx, Authenticated(viewer): Authenticated, ApiJson(patch): ApiJson<AccountPatch>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(accounts::update_me(&ctx, &viewer, patch).await?))
 }
 
 /// Sets or changes the password (optional: sign-in by email link always works).
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChange, security(("bearer" = [])),
-    responses((status = 204), (status = 422, body = Problem)))]
+    responses((status = 204, description = "password set")))]
 pub async fn set_password(ctx: Ctx, Authenticated(viewer): Authenticated, ApiJson(input): ApiJson<PasswordChange>) -> Result<HttpResponse, AppError> {
     accounts::set_password(&ctx, &viewer, input).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -43,7 +42,7 @@ pub async fn set_password(ctx: Ctx, Authenticated(viewer): Authenticated, ApiJso
 
 /// Claims a verified attribute (e.g. `resident`) by giving an identifier from the census.
 #[utoipa::path(post, path = "/api/v1/me/attributes/claim", tag = "accounts", request_body = ClaimInput, security(("bearer" = [])),
-    responses((status = 200, body = AccountView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AccountView), (status = 409, description = "the identifier is already claimed by another account")))]
 pub async fn claim_attribute(ctx: Ctx, Authenticated(viewer): Authenticated, ApiJson(input): ApiJson<ClaimInput>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(census::claim(&ctx, &viewer, input).await?))
 }

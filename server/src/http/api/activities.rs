@@ -11,7 +11,6 @@ use crate::app::activities::{self, ActivityView, NewActivity};
 use crate::app::draw_seeds::{self, SeedView};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/processes/{key}/activities", web::get().to(list))
@@ -30,7 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// The activities of a process.
 #[utoipa::path(get, path = "/api/v1/processes/{key}/activities", tag = "activities", params(("key" = String, Path, description = "id or slug")),
-    responses((status = 200, body = [ActivityView]), (status = 404, body = Problem)))]
+    security((), ("bearer" = [])), responses((status = 200, body = [ActivityView])))]
 pub async fn list(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, key: web::Path<String>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(activities::list(&ctx, viewer.as_ref(), &key).await?))
 }
@@ -39,15 +38,17 @@ pub async fn list(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, key: web::Path<Str
 /// the configuration; its field errors come back under `config.`.
 #[utoipa::path(post, path = "/api/v1/processes/{key}/activities", tag = "activities", request_body = NewActivity, security(("bearer" = [])),
     params(("key" = String, Path, description = "id or slug")),
-    responses((status = 201, body = ActivityView), (status = 403, body = Problem), (status = 409, body = Problem),
-              (status = 422, body = Problem), (status = 502, body = Problem)))]
+    responses((status = 201, body = ActivityView, headers(("Location" = String, description = "the new activity"))),
+              (status = 403, description = "not an organiser of this process"),
+              (status = 409, description = "the process is archived, or the activity type is disabled"),
+              (status = 502, description = "the activity type's plugin failed; `plugin` names it")))]
 pub async fn create(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::Path<String>, ApiJson(input): ApiJson<NewActivity>) -> Result<HttpResponse, AppError> {
     let view = activities::create(&ctx, &viewer, &key, input).await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/activities/{}", view.id))).json(view))
 }
 
-#[utoipa::path(get, path = "/api/v1/activities/{id}", tag = "activities", params(("id" = Uuid, Path)),
-    responses((status = 200, body = ActivityView), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}", tag = "activities", params(("id" = Uuid, Path)), security((), ("bearer" = [])),
+    responses((status = 200, body = ActivityView)))]
 pub async fn get(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(activities::get(&ctx, viewer.as_ref(), *id).await?))
 }
@@ -61,15 +62,20 @@ pub struct FormParams {
 }
 
 /// The form of one contribution kind under this activity's configuration.
-#[utoipa::path(get, path = "/api/v1/activities/{id}/form", tag = "activities", params(("id" = Uuid, Path), FormParams),
-    responses((status = 200, description = "[FormField]"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}/form", tag = "activities", params(("id" = Uuid, Path), FormParams), security((), ("bearer" = [])),
+    responses((status = 200, body = [Object], description = "the form's fields, as the activity type describes them"),
+              (status = 409, description = "the activity type is disabled"),
+              (status = 422, description = "`kind` is not a contribution kind of this activity type"),
+              (status = 502, description = "the activity type's plugin failed; `plugin` names it")))]
 pub async fn form(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>, ApiQuery(p): ApiQuery<FormParams>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(activities::form(&ctx, viewer.as_ref(), *id, &p.kind).await?))
 }
 
 /// The activity's results, computed by its plugin from the visible contributions.
-#[utoipa::path(get, path = "/api/v1/activities/{id}/results", tag = "activities", params(("id" = Uuid, Path)),
-    responses((status = 200, description = "{sections: [text | table | chart]}"), (status = 404, body = Problem), (status = 502, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}/results", tag = "activities", params(("id" = Uuid, Path)), security((), ("bearer" = [])),
+    responses((status = 200, body = Object, description = "{sections: [text | table | chart]}"),
+              (status = 409, description = "the activity type is disabled"),
+              (status = 502, description = "the activity type's plugin failed; `plugin` names it")))]
 pub async fn results(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(activities::results(&ctx, viewer.as_ref(), *id).await?))
 }
@@ -77,14 +83,16 @@ pub async fn results(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<U
 /// Commits a random seed for this activity's draw (organisers; once): the server chooses it,
 /// publishes its SHA-256 in the ledger now and keeps the seed secret until revealed.
 #[utoipa::path(post, path = "/api/v1/activities/{id}/seed", tag = "activities", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 201, body = SeedView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 201, body = SeedView), (status = 403, description = "not an organiser of this process"),
+              (status = 409, description = "a seed is already committed")))]
 pub async fn commit_seed(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(draw_seeds::commit(&ctx, &viewer, *id).await?))
 }
 
 /// Reveals the committed seed (organisers; once, after the draw), in the activity and the ledger.
 #[utoipa::path(post, path = "/api/v1/activities/{id}/seed/reveal", tag = "activities", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = SeedView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = SeedView), (status = 403, description = "not an organiser of this process"),
+              (status = 409, description = "no seed committed, or already revealed")))]
 pub async fn reveal_seed(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(draw_seeds::reveal(&ctx, &viewer, *id).await?))
 }

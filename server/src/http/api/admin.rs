@@ -8,10 +8,9 @@ use super::Ctx;
 use crate::app::accounts::{self, AccountSearch, AccountView};
 use crate::app::census::{self, ImportReport};
 use crate::app::AppError;
-use crate::app::pagination::PageParams;
+use crate::app::pagination::{Page, PageParams};
 use crate::http::auth::Authenticated;
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 use crate::http::upload;
 
 /// Largest census file accepted in one request.
@@ -32,12 +31,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct AccountListParams {
     pub email: Option<String>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/accounts", tag = "admin", params(AccountListParams), security(("bearer" = [])),
-    responses((status = 200, description = "a page of AccountView"), (status = 403, body = Problem)))]
+    responses((status = 200, body = Page<AccountView>), (status = 403, description = "not an instance administrator")))]
 pub async fn list_accounts(ctx: Ctx, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<AccountListParams>) -> Result<HttpResponse, AppError> {
     let search = AccountSearch { email: p.email };
     let page = PageParams { limit: p.limit, cursor: p.cursor };
@@ -54,14 +55,14 @@ pub struct AttributeInput {
 /// Grants a verified attribute to an account.
 #[utoipa::path(post, path = "/api/v1/admin/accounts/{id}/attributes", tag = "admin", request_body = AttributeInput, security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = AccountView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = AccountView), (status = 403, description = "not an instance administrator")))]
 pub async fn grant_attribute(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<AttributeInput>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(accounts::grant_attribute(&ctx, &viewer, *id, &input.name).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/admin/accounts/{id}/attributes/{name}", tag = "admin", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("name" = String, Path)),
-    responses((status = 200, body = AccountView), (status = 404, body = Problem)))]
+    responses((status = 200, body = AccountView), (status = 403, description = "not an instance administrator")))]
 pub async fn revoke_attribute(ctx: Ctx, Authenticated(viewer): Authenticated, path: web::Path<(Uuid, String)>) -> Result<HttpResponse, AppError> {
     let (id, name) = path.into_inner();
     Ok(HttpResponse::Ok().json(accounts::revoke_attribute(&ctx, &viewer, id, &name).await?))
@@ -79,8 +80,8 @@ pub struct CensusParams {
 /// identifiers are stored.
 #[utoipa::path(post, path = "/api/v1/admin/census", tag = "admin", params(CensusParams), security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportReport), (status = 400, body = Problem), (status = 403, body = Problem),
-              (status = 413, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ImportReport), (status = 403, description = "not an instance administrator"),
+              (status = 422, description = "`attribute` is not a valid attribute name")))]
 pub async fn import_census(ctx: Ctx, req: HttpRequest, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<CensusParams>, body: web::Payload) -> Result<HttpResponse, AppError> {
     // Who may import, and into which attribute, is settled before a byte of the file is read.
     let attribute = census::may_import(&viewer, &p.attribute)?;

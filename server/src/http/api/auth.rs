@@ -9,7 +9,6 @@ use crate::app::AppError;
 use crate::http::auth::Authenticated;
 use crate::http::client_addr::ClientAddr;
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -27,8 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// address already has an account, its owner is emailed a sign-in link instead; the answer is
 /// the same either way, so sign-up does not reveal who has an account.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupInput,
-    responses((status = 202, body = SignupAccepted), (status = 422, body = Problem),
-              (status = 429, body = Problem, description = "too many sign-ups for this address or from this client; see Retry-After")))]
+    responses((status = 202, body = SignupAccepted, description = "the same answer whether or not the address has an account")))]
 pub async fn signup(ctx: Ctx, ClientAddr(client): ClientAddr, ApiJson(input): ApiJson<SignupInput>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Accepted().json(accounts::signup(&ctx, &client, input).await?))
 }
@@ -36,14 +34,14 @@ pub async fn signup(ctx: Ctx, ClientAddr(client): ClientAddr, ApiJson(input): Ap
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailOnly {
+    #[schema(format = Email)]
     pub email: String,
 }
 
 /// Emails a sign-in link if the address has an account. Answers 202 either way, in the same
 /// time, so it cannot be used to find out who has an account.
 #[utoipa::path(post, path = "/api/v1/auth/magic-link", tag = "auth", request_body = EmailOnly,
-    responses((status = 202), (status = 422, body = Problem),
-              (status = 429, body = Problem, description = "too many links asked for this address or from this client; see Retry-After")))]
+    responses((status = 202, description = "accepted; a link is emailed if the address has an account")))]
 pub async fn request_link(ctx: Ctx, ClientAddr(client): ClientAddr, ApiJson(input): ApiJson<EmailOnly>) -> Result<HttpResponse, AppError> {
     accounts::request_login_link(&ctx, &client, &input.email).await?;
     Ok(HttpResponse::Accepted().finish())
@@ -58,7 +56,7 @@ pub struct TokenOnly {
 
 /// Trades the token from a sign-in link for an access and a refresh token. Each link works once.
 #[utoipa::path(post, path = "/api/v1/auth/magic-link/consume", tag = "auth", request_body = TokenOnly,
-    responses((status = 200, body = TokenPair), (status = 400, body = Problem), (status = 410, body = Problem, description = "used or expired")))]
+    responses((status = 200, body = TokenPair), (status = 410, description = "used or expired")))]
 pub async fn consume_link(ctx: Ctx, ApiJson(input): ApiJson<TokenOnly>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(accounts::consume_magic_link(&ctx, &input.token).await?))
 }
@@ -66,8 +64,7 @@ pub async fn consume_link(ctx: Ctx, ApiJson(input): ApiJson<TokenOnly>) -> Resul
 /// Signs in with email and password. After repeated failures for an address or from a
 /// client, the next attempt must wait (429 with Retry-After), longer after each failure.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = PasswordLogin,
-    responses((status = 200, body = TokenPair), (status = 401, body = Problem), (status = 422, body = Problem),
-              (status = 429, body = Problem, description = "too many attempts or failures; see Retry-After")))]
+    responses((status = 200, body = TokenPair), (status = 401, description = "wrong email or password, or an address not confirmed yet (the same answer)")))]
 pub async fn login(ctx: Ctx, ClientAddr(client): ClientAddr, ApiJson(input): ApiJson<PasswordLogin>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(accounts::login_with_password(&ctx, &client, input).await?))
 }
@@ -81,7 +78,7 @@ pub struct RefreshInput {
 /// Trades a refresh token for a new pair. Each refresh token works once; reusing one ends the
 /// session.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshInput,
-    responses((status = 200, body = TokenPair), (status = 401, body = Problem)))]
+    responses((status = 200, body = TokenPair), (status = 401, description = "unknown, used or expired refresh token")))]
 pub async fn refresh(ctx: Ctx, ApiJson(input): ApiJson<RefreshInput>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(accounts::refresh(&ctx, &input.refresh_token).await?))
 }
@@ -95,8 +92,8 @@ pub struct LogoutParams {
 }
 
 /// Ends the session; its access and refresh tokens stop working at once.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", params(LogoutParams),
-    responses((status = 204), (status = 401, body = Problem)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", params(LogoutParams), security(("bearer" = [])),
+    responses((status = 204, description = "signed out")))]
 pub async fn logout(ctx: Ctx, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<LogoutParams>) -> Result<HttpResponse, AppError> {
     accounts::logout(&ctx, &viewer, p.everywhere.unwrap_or(false)).await?;
     let mut res = HttpResponse::NoContent();

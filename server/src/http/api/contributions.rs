@@ -6,11 +6,10 @@ use uuid::Uuid;
 use super::Ctx;
 use crate::app::AppError;
 use crate::app::contributions::{self, ContributionEdit, ContributionView, ModerationEntry, NewContribution, Reason, ReportedContribution, Submitted};
-use crate::app::pagination::PageParams;
-use crate::app::responses::{self, NewResponse, Responded, ResponseView};
+use crate::app::pagination::{Page, PageParams};
+use crate::app::responses::{self, MyInput, NewResponse, Responded, ResponseView};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 
 /// Registered before the /processes and /me scopes, which would otherwise swallow these.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -33,7 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// An activity's contributions, oldest first, without their authors. Hidden ones show the
 /// moderators' reason in place of their body.
 #[utoipa::path(get, path = "/api/v1/activities/{id}/contributions", tag = "contributions", params(("id" = Uuid, Path), PageParams),
-    responses((status = 200, description = "a page of ContributionView"), (status = 404, body = Problem)))]
+    security((), ("bearer" = [])), responses((status = 200, body = Page<ContributionView>)))]
 pub async fn list(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>, ApiQuery(page): ApiQuery<PageParams>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(contributions::list(&ctx, viewer.as_ref(), *id, &page).await?))
 }
@@ -44,10 +43,12 @@ pub async fn list(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid
 /// returns the first contribution with 200.
 #[utoipa::path(post, path = "/api/v1/activities/{id}/contributions", tag = "contributions", request_body = NewContribution,
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)), security(("bearer" = [])),
-    responses((status = 201, body = ContributionView), (status = 200, body = ContributionView, description = "a replay of an earlier submission"),
-              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
-              (status = 413, body = Problem), (status = 422, body = Problem),
-              (status = 429, body = Problem, description = "too many contributions from this account; see Retry-After"), (status = 502, body = Problem)))]
+    responses((status = 201, body = ContributionView, headers(("Location" = String, description = "the new contribution"))),
+              (status = 200, body = ContributionView, description = "a replay of an earlier submission with the same Idempotency-Key",
+               headers(("Idempotent-Replayed" = String, description = "`true`"))),
+              (status = 403, description = "may not contribute here (attribute required, or not a facilitator for offline input)"),
+              (status = 409, description = "the activity is not open, its type is disabled, or the Idempotency-Key was used for other input"),
+              (status = 502, description = "the activity type's plugin failed; `plugin` names it")))]
 pub async fn contribute(
     ctx: Ctx,
     req: HttpRequest,
@@ -65,8 +66,8 @@ pub async fn contribute(
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = Uuid, Path)),
-    responses((status = 200, body = ContributionView), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = Uuid, Path)), security((), ("bearer" = [])),
+    responses((status = 200, body = ContributionView)))]
 pub async fn get(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(contributions::get(&ctx, viewer.as_ref(), *id).await?))
 }
@@ -74,14 +75,18 @@ pub async fn get(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>
 /// Changes a contribution while its activity is open (its author, or the facilitator who
 /// entered it); the plugin checks the new body.
 #[utoipa::path(patch, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = Uuid, Path)), request_body = ContributionEdit,
-    security(("bearer" = [])), responses((status = 200, body = ContributionView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = ContributionView), (status = 403, description = "neither its author nor the facilitator who entered it"),
+              (status = 409, description = "the activity is closed, or the contribution is withdrawn or hidden"),
+              (status = 502, description = "the activity type's plugin failed; `plugin` names it")))]
 pub async fn edit(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<ContributionEdit>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(contributions::edit(&ctx, &viewer, *id, input).await?))
 }
 
 /// Withdraws a contribution while its activity is open.
 #[utoipa::path(delete, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 204, description = "withdrawn"), (status = 403, description = "neither its author nor the facilitator who entered it"),
+              (status = 409, description = "the activity is closed, or the contribution is already withdrawn")))]
 pub async fn withdraw(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     contributions::withdraw(&ctx, &viewer, *id).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -89,8 +94,8 @@ pub async fn withdraw(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::P
 
 /// Reports a contribution to the moderators (once per person).
 #[utoipa::path(post, path = "/api/v1/contributions/{id}/reports", tag = "contributions", params(("id" = Uuid, Path)), request_body = Reason,
-    security(("bearer" = [])), responses((status = 201), (status = 409, body = Problem), (status = 422, body = Problem),
-        (status = 429, body = Problem, description = "too many reports from this account; see Retry-After")))]
+    security(("bearer" = [])),
+    responses((status = 201, description = "reported"), (status = 409, description = "already reported by you")))]
 pub async fn report(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<Reason>) -> Result<HttpResponse, AppError> {
     contributions::report(&ctx, &viewer, *id, input).await?;
     Ok(HttpResponse::Created().finish())
@@ -98,50 +103,57 @@ pub async fn report(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Pat
 
 /// Hides a contribution with a public reason (organisers and facilitators).
 #[utoipa::path(post, path = "/api/v1/contributions/{id}/hide", tag = "contributions", params(("id" = Uuid, Path)), request_body = Reason,
-    security(("bearer" = [])), responses((status = 200, body = ContributionView), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = ContributionView), (status = 403, description = "not an organiser or facilitator of this process"),
+              (status = 409, description = "already hidden, or withdrawn")))]
 pub async fn hide(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<Reason>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(contributions::moderate(&ctx, &viewer, *id, input, true).await?))
 }
 
 /// Shows a hidden contribution again, with a public reason.
 #[utoipa::path(post, path = "/api/v1/contributions/{id}/restore", tag = "contributions", params(("id" = Uuid, Path)), request_body = Reason,
-    security(("bearer" = [])), responses((status = 200, body = ContributionView), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = ContributionView), (status = 403, description = "not an organiser or facilitator of this process"),
+              (status = 409, description = "not hidden")))]
 pub async fn restore(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<Reason>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(contributions::moderate(&ctx, &viewer, *id, input, false).await?))
 }
 
 /// Every response a contribution received, oldest first.
-#[utoipa::path(get, path = "/api/v1/contributions/{id}/responses", tag = "contributions", params(("id" = Uuid, Path)),
-    responses((status = 200, body = [ResponseView]), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/contributions/{id}/responses", tag = "contributions", params(("id" = Uuid, Path)), security((), ("bearer" = [])),
+    responses((status = 200, body = [ResponseView])))]
 pub async fn history(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(responses::history(&ctx, viewer.as_ref(), *id).await?))
 }
 
 /// The public moderation log of a process, newest first.
-#[utoipa::path(get, path = "/api/v1/processes/{key}/moderation", tag = "contributions", params(("key" = String, Path)),
-    responses((status = 200, body = [ModerationEntry]), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/processes/{key}/moderation", tag = "contributions", params(("key" = String, Path, description = "id or slug")),
+    security((), ("bearer" = [])), responses((status = 200, body = [ModerationEntry])))]
 pub async fn moderation_log(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, key: web::Path<String>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(contributions::moderation_log(&ctx, viewer.as_ref(), &key).await?))
 }
 
 /// Reported contributions of a process, most reported first (organisers and facilitators).
-#[utoipa::path(get, path = "/api/v1/processes/{key}/reports", tag = "contributions", params(("key" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = [ReportedContribution]), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/processes/{key}/reports", tag = "contributions", params(("key" = String, Path, description = "id or slug")),
+    security(("bearer" = [])),
+    responses((status = 200, body = [ReportedContribution]), (status = 403, description = "not an organiser or facilitator of this process")))]
 pub async fn reports(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::Path<String>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(contributions::reports(&ctx, &viewer, &key).await?))
 }
 
 /// Responds to one or many contributions at once (organisers): a disposition, an
 /// explanation, the outcome sections they shaped. Authors are told by email.
-#[utoipa::path(post, path = "/api/v1/processes/{key}/responses", tag = "contributions", params(("key" = String, Path)), request_body = NewResponse,
-    security(("bearer" = [])), responses((status = 201, body = Responded), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/processes/{key}/responses", tag = "contributions", params(("key" = String, Path, description = "id or slug")),
+    request_body = NewResponse, security(("bearer" = [])),
+    responses((status = 201, body = Responded), (status = 403, description = "not an organiser of this process"),
+              (status = 409, description = "the process is archived")))]
 pub async fn respond(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::Path<String>, ApiJson(input): ApiJson<NewResponse>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(responses::respond(&ctx, &viewer, &key, input).await?))
 }
 
 /// Everything you contributed, across processes, and what happened to it.
 #[utoipa::path(get, path = "/api/v1/me/input", tag = "contributions", params(PageParams), security(("bearer" = [])),
-    responses((status = 200, description = "a page of MyInput")))]
+    responses((status = 200, body = Page<MyInput>)))]
 pub async fn my_input(ctx: Ctx, Authenticated(viewer): Authenticated, ApiQuery(page): ApiQuery<PageParams>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(responses::my_input(&ctx, &viewer, &page).await?))
 }

@@ -9,7 +9,6 @@ use crate::app::AppError;
 use crate::app::outcomes::{self, NewOutcome, OutcomeView, SectionDiff, VersionSummary};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::problem::Problem;
 
 /// Registered before the /processes scope, which would otherwise swallow these.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -23,35 +22,38 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// The public input-use report: contributions by activity and channel, share with a
 /// response, dispositions, response delays, and each commitment met, missed or at risk.
-#[utoipa::path(get, path = "/api/v1/processes/{key}/report", tag = "outcomes", params(("key" = String, Path)),
-    responses((status = 200, body = crate::app::report::InputUseReport), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/processes/{key}/report", tag = "outcomes", params(("key" = String, Path, description = "id or slug")),
+    security((), ("bearer" = [])), responses((status = 200, body = crate::app::report::InputUseReport)))]
 pub async fn report(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, key: web::Path<String>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(crate::app::report::build(&ctx, viewer.as_ref(), &key).await?))
 }
 
 /// Publishes the outcome, or a revision of it (organisers). Sections cite the contributions
 /// they drew on.
-#[utoipa::path(post, path = "/api/v1/processes/{key}/outcomes", tag = "outcomes", params(("key" = String, Path)), request_body = NewOutcome,
-    security(("bearer" = [])), responses((status = 201, body = OutcomeView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/processes/{key}/outcomes", tag = "outcomes", params(("key" = String, Path, description = "id or slug")),
+    request_body = NewOutcome, security(("bearer" = [])),
+    responses((status = 201, body = OutcomeView), (status = 403, description = "not an organiser of this process"),
+              (status = 409, description = "someone published a revision meanwhile")))]
 pub async fn publish(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::Path<String>, ApiJson(input): ApiJson<NewOutcome>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(outcomes::publish(&ctx, &viewer, &key, input).await?))
 }
 
 /// Every version, newest first.
-#[utoipa::path(get, path = "/api/v1/processes/{key}/outcomes", tag = "outcomes", params(("key" = String, Path)),
-    responses((status = 200, body = [VersionSummary]), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/processes/{key}/outcomes", tag = "outcomes", params(("key" = String, Path, description = "id or slug")),
+    security((), ("bearer" = [])), responses((status = 200, body = [VersionSummary])))]
 pub async fn versions(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, key: web::Path<String>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(outcomes::versions(&ctx, viewer.as_ref(), &key).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/processes/{key}/outcomes/current", tag = "outcomes", params(("key" = String, Path)),
-    responses((status = 200, body = OutcomeView), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/processes/{key}/outcomes/current", tag = "outcomes", params(("key" = String, Path, description = "id or slug")),
+    security((), ("bearer" = [])), responses((status = 200, body = OutcomeView)))]
 pub async fn current(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, key: web::Path<String>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(outcomes::get(&ctx, viewer.as_ref(), &key, None).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/processes/{key}/outcomes/{version}", tag = "outcomes", params(("key" = String, Path), ("version" = i32, Path)),
-    responses((status = 200, body = OutcomeView), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/processes/{key}/outcomes/{version}", tag = "outcomes",
+    params(("key" = String, Path, description = "id or slug"), ("version" = i32, Path)),
+    security((), ("bearer" = [])), responses((status = 200, body = OutcomeView)))]
 pub async fn version(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, path: web::Path<(String, i32)>) -> Result<HttpResponse, AppError> {
     let (key, n) = path.into_inner();
     Ok(HttpResponse::Ok().json(outcomes::get(&ctx, viewer.as_ref(), &key, Some(n)).await?))
@@ -66,8 +68,8 @@ pub struct DiffParams {
 }
 
 /// What changed between two versions, section by section.
-#[utoipa::path(get, path = "/api/v1/processes/{key}/outcomes/diff", tag = "outcomes", params(("key" = String, Path), DiffParams),
-    responses((status = 200, body = [SectionDiff]), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/processes/{key}/outcomes/diff", tag = "outcomes", params(("key" = String, Path, description = "id or slug"), DiffParams),
+    security((), ("bearer" = [])), responses((status = 200, body = [SectionDiff])))]
 pub async fn diff(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, key: web::Path<String>, ApiQuery(p): ApiQuery<DiffParams>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(outcomes::diff(&ctx, viewer.as_ref(), &key, p.from, p.to).await?))
 }

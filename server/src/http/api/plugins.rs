@@ -8,7 +8,6 @@ use crate::app::AppError;
 use crate::app::plugins::{self, InstallMode, Installer, MAX_COMPONENT_BYTES, PluginView};
 use crate::http::auth::Authenticated;
 use crate::http::extract::ApiQuery;
-use crate::http::problem::Problem;
 use crate::http::upload;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -24,14 +23,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// The activity types organisers can add to a process, with their forms and results.
 #[utoipa::path(get, path = "/api/v1/activity-types", tag = "plugins",
-    responses((status = 200, description = "[ActivityType]: id, name, version, description, contribution_kinds, config_fields, results")))]
+    responses((status = 200, body = [Object], description = "[ActivityType]: id, name, version, description, contribution_kinds, config_fields, results")))]
 pub async fn activity_types(ctx: Ctx) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(plugins::activity_types(&ctx).await?))
 }
 
 /// Every installed version of every plugin (instance admins).
 #[utoipa::path(get, path = "/api/v1/admin/plugins", tag = "plugins", security(("bearer" = [])),
-    responses((status = 200, body = [PluginView]), (status = 403, body = Problem)))]
+    responses((status = 200, body = [PluginView]), (status = 403, description = "not an instance administrator")))]
 pub async fn list(ctx: Ctx, Authenticated(viewer): Authenticated) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(plugins::list(&ctx, Some(&viewer)).await?))
 }
@@ -56,9 +55,10 @@ fn check_wasm(req: &HttpRequest) -> Result<(), AppError> {
 
 /// Installs a new activity type from a WebAssembly component (instance admins).
 #[utoipa::path(post, path = "/api/v1/admin/plugins", tag = "plugins", params(InstallParams), security(("bearer" = [])),
-    request_body(content = Vec<u8>, content_type = "application/wasm"),
-    responses((status = 201, body = PluginView), (status = 403, body = Problem), (status = 409, body = Problem),
-              (status = 413, body = Problem), (status = 422, body = Problem)))]
+    request_body(description = "the component (.wasm)", content((String = "application/wasm"), (String = "application/octet-stream"))),
+    responses((status = 201, body = PluginView), (status = 403, description = "not an instance administrator"),
+              (status = 409, description = "this type is already installed (upgrade it instead)"),
+              (status = 422, description = "not a Convene component, the wrong contract, or a SHA-256 other than `sha256`")))]
 pub async fn install(
     ctx: Ctx,
     req: HttpRequest,
@@ -82,9 +82,10 @@ async fn receive_component(ctx: &Ctx, req: &HttpRequest, viewer: &crate::app::Vi
 /// Upgrades an installed activity type to the component sent (a newer version of the same
 /// type). Its activities keep their configuration and data.
 #[utoipa::path(put, path = "/api/v1/admin/plugins/{type_id}", tag = "plugins", params(("type_id" = String, Path), InstallParams),
-    security(("bearer" = [])), request_body(content = Vec<u8>, content_type = "application/wasm"),
-    responses((status = 200, body = PluginView), (status = 403, body = Problem), (status = 409, body = Problem),
-              (status = 413, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), request_body(description = "the component (.wasm)", content((String = "application/wasm"), (String = "application/octet-stream"))),
+    responses((status = 200, body = PluginView), (status = 403, description = "not an instance administrator"),
+              (status = 409, description = "not a newer version of this type"),
+              (status = 422, description = "not a Convene component, the wrong contract, or a SHA-256 other than `sha256`")))]
 pub async fn upgrade(
     ctx: Ctx,
     req: HttpRequest,
@@ -100,13 +101,13 @@ pub async fn upgrade(
 
 /// Disables an activity type: its activities stop taking contributions until it is enabled.
 #[utoipa::path(post, path = "/api/v1/admin/plugins/{type_id}/disable", tag = "plugins", params(("type_id" = String, Path)),
-    security(("bearer" = [])), responses((status = 200, body = PluginView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    security(("bearer" = [])), responses((status = 200, body = PluginView), (status = 403, description = "not an instance administrator")))]
 pub async fn disable(ctx: Ctx, Authenticated(viewer): Authenticated, type_id: web::Path<String>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(plugins::set_enabled(&ctx, Some(&viewer), &type_id, false).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/plugins/{type_id}/enable", tag = "plugins", params(("type_id" = String, Path)),
-    security(("bearer" = [])), responses((status = 200, body = PluginView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    security(("bearer" = [])), responses((status = 200, body = PluginView), (status = 403, description = "not an instance administrator")))]
 pub async fn enable(ctx: Ctx, Authenticated(viewer): Authenticated, type_id: web::Path<String>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(plugins::set_enabled(&ctx, Some(&viewer), &type_id, true).await?))
 }
