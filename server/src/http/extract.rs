@@ -34,6 +34,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Problem::field(StatusCode::BAD_REQUEST, "malformed-json", "body", "a JSON object is required"));
     }
+    if let Some(field) = field_with_nul(bytes) {
+        return Err(Problem::from(&crate::app::AppError::invalid(&field, NUL_PROBLEM)));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let field = path_of(e.path());
@@ -46,6 +49,34 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         };
         Problem::field(StatusCode::BAD_REQUEST, "malformed-json", &field, message)
     })
+}
+
+const NUL_PROBLEM: &str = "must not contain the NUL character (U+0000)";
+
+/// The field of the first text in a JSON body that holds a NUL character, which no text we
+/// keep may contain (PostgreSQL cannot even compare it). JSON must escape it as `\u0000`, so
+/// only bodies with that escape (after an even run of backslashes) are walked.
+fn field_with_nul(bytes: &[u8]) -> Option<String> {
+    let escaped_nul = bytes.windows(6).enumerate().any(|(i, w)| {
+        w == b"\\u0000" && bytes[..i].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 0
+    });
+    if !escaped_nul {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    fn walk(v: &serde_json::Value, path: String) -> Option<String> {
+        let at = |p: &str| if p.is_empty() { "body".to_string() } else { p.to_string() };
+        match v {
+            serde_json::Value::String(s) if s.contains('\0') => Some(at(&path)),
+            serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| walk(x, format!("{path}[{i}]"))),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+                let here = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                if k.contains('\0') { Some(at(&path)) } else { walk(x, here) }
+            }),
+            _ => None,
+        }
+    }
+    walk(&value, String::new())
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
@@ -96,6 +127,9 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
     type Future = std::future::Ready<Result<Self, Problem>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some((key, _)) = form_urlencoded_parse(req.query_string()).find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            return std::future::ready(Err(Problem::field(StatusCode::BAD_REQUEST, "bad-query", &key.replace('\0', ""), NUL_PROBLEM)));
+        }
         let parsed = serde_urlencoded::Deserializer::new(form_urlencoded_parse(req.query_string()));
         let result = serde_path_to_error::deserialize(parsed).map(ApiQuery).map_err(|e| {
             let field = path_of(e.path());
@@ -111,7 +145,36 @@ fn form_urlencoded_parse(q: &str) -> url::form_urlencoded::Parse<'_> {
     url::form_urlencoded::parse(q.as_bytes())
 }
 
+/// No resource's address holds a NUL character: such a path is answered 404 before a handler
+/// looks it up (PostgreSQL cannot even compare text containing it).
+pub async fn refuse_nul_in_path(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    if req.uri().path().contains("%00") {
+        let res = Problem::new(StatusCode::NOT_FOUND, "not-found", "no such resource: the address holds a NUL character").response();
+        return Ok(req.into_response(res).map_into_boxed_body());
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
 /// Path segments that fail to parse (a malformed id) are 404s in problem form.
 pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
     Problem::new(StatusCode::NOT_FOUND, "not-found", format!("no such resource: {err}")).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_with_nul;
+
+    #[test]
+    fn a_nul_character_is_found_and_named_wherever_it_hides() {
+        assert_eq!(field_with_nul(br#"{"topics": ["ok", "a\u0000b"]}"#).as_deref(), Some("topics[1]"));
+        assert_eq!(field_with_nul(br#"{"title": {"en": "x\u0000"}}"#).as_deref(), Some("title.en"));
+        assert_eq!(field_with_nul(br#"{"title": {"e\u0000n": "x"}}"#).as_deref(), Some("title"));
+        assert_eq!(field_with_nul(br#""\u0000""#).as_deref(), Some("body"));
+        // An escaped backslash followed by the letters u0000 is plain text.
+        assert_eq!(field_with_nul(br#"{"title": "C:\\u0000"}"#), None);
+        assert_eq!(field_with_nul(br#"{"title": "plain"}"#), None);
+    }
 }

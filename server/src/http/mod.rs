@@ -33,6 +33,7 @@ pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> 
             .app_data(ctx.clone())
             .app_data(metrics.clone())
             .app_data(web::PathConfig::default().error_handler(extract::path_error))
+            .wrap(actix_web::middleware::from_fn(extract::refuse_nul_in_path))
             .wrap_fn(ops::record_metrics)
             .wrap_fn(|req, srv| {
                 let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
