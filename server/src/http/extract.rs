@@ -5,9 +5,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use super::problem::Problem;
@@ -34,6 +37,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Problem::field(StatusCode::BAD_REQUEST, "malformed-json", "body", "a JSON object is required"));
     }
+    reject_nul_in_json(bytes)?;
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let field = path_of(e.path());
@@ -46,6 +50,36 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         };
         Problem::field(StatusCode::BAD_REQUEST, "malformed-json", &field, message)
     })
+}
+
+/// PostgreSQL cannot store U+0000 in text or JSON (SQLite can), so a NUL anywhere in the input
+/// would pass validation and fail at the database as a 500. JSON can only carry it escaped, so
+/// bodies without the escape skip the walk that names the field.
+fn reject_nul_in_json(bytes: &[u8]) -> Result<(), Problem> {
+    if !bytes.windows(6).any(|w| w == b"\\u0000") {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else { return Ok(()) };
+    match nul_path(&value, "") {
+        Some(field) => Err(nul_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation", if field.is_empty() { "body" } else { &field })),
+        None => Ok(()),
+    }
+}
+
+/// The path (`a.b[2]`) of the first string or key holding U+0000, in the notation of the
+/// field errors.
+fn nul_path(value: &serde_json::Value, here: &str) -> Option<String> {
+    let join = |key: &str| if here.is_empty() { key.to_string() } else { format!("{here}.{key}") };
+    match value {
+        serde_json::Value::String(s) => s.contains('\0').then(|| here.to_string()),
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| nul_path(v, &format!("{here}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| if k.contains('\0') { Some(join(&k.replace('\0', "\\u0000"))) } else { nul_path(v, &join(k)) }),
+        _ => None,
+    }
+}
+
+fn nul_problem(status: StatusCode, kind: &str, field: &str) -> Problem {
+    Problem::field(status, kind, field, "must not contain the NUL character (U+0000)")
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
@@ -110,6 +144,10 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
     type Future = std::future::Ready<Result<Self, Problem>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // As for JSON bodies: PostgreSQL would refuse the value with a 500.
+        if let Some((name, _)) = form_urlencoded_parse(req.query_string()).find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            return std::future::ready(Err(nul_problem(StatusCode::BAD_REQUEST, "bad-query", &name.replace('\0', "\\u0000"))));
+        }
         let parsed = serde_urlencoded::Deserializer::new(form_urlencoded_parse(req.query_string()));
         let result = serde_path_to_error::deserialize(parsed).map(ApiQuery).map_err(|e| {
             let field = path_of(e.path());
@@ -123,6 +161,23 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
 
 fn form_urlencoded_parse(q: &str) -> url::form_urlencoded::Parse<'_> {
     url::form_urlencoded::parse(q.as_bytes())
+}
+
+/// A path holding an encoded NUL names nothing that can exist, and PostgreSQL cannot even
+/// compare with it (it would answer 500): 404 before any handler runs.
+pub fn reject_nul_in_path<S, B>(req: ServiceRequest, srv: &S) -> LocalBoxFuture<'static, Result<ServiceResponse<EitherBody<B>>, actix_web::Error>>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S::Future: 'static,
+    B: MessageBody + 'static,
+{
+    // The raw path, still percent-encoded: `%00` is the only way a NUL gets into it.
+    if req.path().to_ascii_lowercase().contains("%00") {
+        let res = Problem::new(StatusCode::NOT_FOUND, "not-found", "nothing here: the path holds a NUL character").response();
+        return Box::pin(async move { Ok(req.into_response(res).map_into_right_body()) });
+    }
+    let fut = srv.call(req);
+    Box::pin(async move { Ok(fut.await?.map_into_left_body()) })
 }
 
 /// Path segments that fail to parse (a malformed id) are 404s in problem form.

@@ -20,6 +20,7 @@ pub type Ctx = web::Data<crate::app::AppContext>;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            .wrap_fn(super::extract::reject_nul_in_path)
             .route("/openapi.json", web::get().to(super::openapi::document))
             .configure(instance::routes)
             .configure(auth::routes)
