@@ -70,8 +70,10 @@ fn field_with_nul(bytes: &[u8]) -> Option<String> {
             serde_json::Value::String(s) if s.contains('\0') => Some(at(&path)),
             serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| walk(x, format!("{path}[{i}]"))),
             serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
-                let here = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-                if k.contains('\0') { Some(at(&path)) } else { walk(x, here) }
+                // A key is named with its NUL written as the JSON escape, so it can be found.
+                let named = k.replace('\0', "\\u0000");
+                let here = if path.is_empty() { named } else { format!("{path}.{named}") };
+                if k.contains('\0') { Some(here) } else { walk(x, here) }
             }),
             _ => None,
         }
@@ -171,7 +173,7 @@ mod tests {
     fn a_nul_character_is_found_and_named_wherever_it_hides() {
         assert_eq!(field_with_nul(br#"{"topics": ["ok", "a\u0000b"]}"#).as_deref(), Some("topics[1]"));
         assert_eq!(field_with_nul(br#"{"title": {"en": "x\u0000"}}"#).as_deref(), Some("title.en"));
-        assert_eq!(field_with_nul(br#"{"title": {"e\u0000n": "x"}}"#).as_deref(), Some("title"));
+        assert_eq!(field_with_nul(br#"{"title": {"e\u0000n": "x"}}"#).as_deref(), Some(r"title.e\u0000n"));
         assert_eq!(field_with_nul(br#""\u0000""#).as_deref(), Some("body"));
         // An escaped backslash followed by the letters u0000 is plain text.
         assert_eq!(field_with_nul(br#"{"title": "C:\\u0000"}"#), None);
