@@ -346,12 +346,13 @@ async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this
     })
 }
 
-/// True when making `parent` the parent of `this` would close a loop.
+/// The parent a stored process has now (none for a new one).
 async fn current_parent(ctx: &AppContext, this: Option<Uuid>) -> AppResult<Option<Uuid>> {
     let Some(id) = this else { return Ok(None) };
     Ok(process::Entity::find_by_id(id).one(&ctx.db).await?.and_then(|p| p.parent_id))
 }
 
+/// True when making `parent` the parent of `this` would close a loop.
 async fn creates_cycle(ctx: &AppContext, this: Option<Uuid>, parent: Uuid) -> AppResult<bool> {
     let Some(this) = this else { return Ok(false) };
     let mut cursor = Some(parent);
