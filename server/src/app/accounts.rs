@@ -12,7 +12,6 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::error::AppResult;
@@ -135,7 +134,7 @@ pub struct SignupAccepted {
 }
 
 fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    crate::adapters::plugins::sha256_hex(token.as_bytes())
 }
 
 fn locale_or_default(ctx: &AppContext, field: &str, raw: Option<&str>) -> Result<String, crate::domain::errors::FieldError> {
@@ -166,8 +165,8 @@ fn verify_password(plain: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
-pub async fn find_by_email(ctx: &AppContext, email: &EmailAddress) -> AppResult<Option<account::Model>> {
-    Ok(account::Entity::find().filter(account::Column::Email.eq(email.as_str())).one(&ctx.db).await?)
+pub async fn find_by_email<C: ConnectionTrait>(db: &C, email: &EmailAddress) -> AppResult<Option<account::Model>> {
+    Ok(account::Entity::find().filter(account::Column::Email.eq(email.as_str())).one(db).await?)
 }
 
 pub async fn get(ctx: &AppContext, id: Uuid) -> AppResult<account::Model> {
@@ -382,7 +381,7 @@ pub async fn request_login_link(ctx: &AppContext, client: &ClientAddress, raw_em
 /// The job behind `request_login_link`: a sign-in email if the address has an account.
 pub(crate) async fn send_requested_link(ctx: &AppContext, job_id: Uuid, email: &str) -> AppResult<()> {
     let Ok(email) = EmailAddress::parse("email", email) else { return Ok(()) };
-    match find_by_email(ctx, &email).await? {
+    match find_by_email(&ctx.db, &email).await? {
         Some(account) => send_account_email(ctx, job_id, account.id, AccountEmail::SignIn).await,
         None => Ok(()),
     }
@@ -462,7 +461,7 @@ pub async fn login_with_password(ctx: &AppContext, client: &ClientAddress, input
     limits::hit(ctx, Limit::PasswordPerClient, &client_key).await?;
     limits::ensure_not_waiting(ctx, &streaks).await?;
 
-    let account = find_by_email(ctx, &email).await?;
+    let account = find_by_email(&ctx.db, &email).await?;
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
     let too_long = input.password.chars().count() > crate::domain::account::PASSWORD_MAX_CHARS;
     let ok = match &stored {
@@ -654,7 +653,7 @@ pub async fn set_password(ctx: &AppContext, viewer: &Viewer, input: PasswordChan
 pub async fn create_admin(ctx: &AppContext, raw_email: &str) -> AppResult<(account::Model, String, bool)> {
     let email = EmailAddress::parse("email", raw_email)?;
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
-    let existing = account::Entity::find().filter(account::Column::Email.eq(email.as_str())).one(&txn).await?;
+    let existing = find_by_email(&txn, &email).await?;
     let (account, created) = match existing {
         Some(existing) => {
             let mut model: account::ActiveModel = existing.into();

@@ -7,7 +7,6 @@
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, OnConflict, Query};
 use sea_orm::{ConnectionTrait, QueryResult};
-use sha2::{Digest, Sha256};
 
 use super::{AppContext, AppError, now};
 use crate::config::LimitSettings;
@@ -109,7 +108,7 @@ enum RateLimits {
 
 /// What is counted is stored as a hash: the table holds no addresses.
 fn hashed(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))
+    crate::adapters::plugins::sha256_hex(key.as_bytes())
 }
 
 fn now_ms() -> i64 {

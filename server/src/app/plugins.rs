@@ -336,14 +336,14 @@ pub enum Installer<'a> {
     Operator,
 }
 
-/// Installs (or upgrades to) a component: verifies its SHA-256 when one is given, refuses
-/// anything outside the contract, and for an upgrade checks that the new version accepts the
-/// configuration of every existing activity of its type.
 /// Whether `viewer` may install or upgrade plugins: asked before a component is received.
 pub fn may_install(viewer: &Viewer) -> AppResult<()> {
     super::accounts::require_admin(viewer)
 }
 
+/// Installs (or upgrades to) a component: verifies its SHA-256 when one is given, refuses
+/// anything outside the contract, and for an upgrade checks that the new version accepts the
+/// configuration of every existing activity of its type.
 pub async fn install(
     ctx: &AppContext,
     by: Installer<'_>,

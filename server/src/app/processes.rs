@@ -228,7 +228,8 @@ struct Content {
     commitments: Vec<Commitment>,
 }
 
-async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this: Option<Uuid>) -> AppResult<Content> {
+/// `this` is the stored process being edited (None when creating one).
+async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this: Option<&process::Model>) -> AppResult<Content> {
     let offered = &ctx.settings.instance.languages;
     let mut errors = FieldErrors::new();
 
@@ -315,8 +316,8 @@ async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this
         Some(key) => match find(ctx, key).await? {
             // Keeping the parent it already has needs no sight of it (an organiser of a
             // public child may not be a member of the parent).
-            Some(p) if current_parent(ctx, this).await? == Some(p.id) || can_view_model(ctx, Some(viewer), &p).await? => {
-                if creates_cycle(ctx, this, p.id).await? {
+            Some(p) if this.and_then(|t| t.parent_id) == Some(p.id) || can_view_model(ctx, Some(viewer), &p).await? => {
+                if creates_cycle(ctx, this.map(|t| t.id), p.id).await? {
                     errors.push("parent", "a process cannot be its own ancestor");
                 }
                 Some(p.id)
@@ -344,12 +345,6 @@ async fn check_content(ctx: &AppContext, viewer: &Viewer, raw: &NewProcess, this
         milestones,
         commitments,
     })
-}
-
-/// The parent a stored process has now (none for a new one).
-async fn current_parent(ctx: &AppContext, this: Option<Uuid>) -> AppResult<Option<Uuid>> {
-    let Some(id) = this else { return Ok(None) };
-    Ok(process::Entity::find_by_id(id).one(&ctx.db).await?.and_then(|p| p.parent_id))
 }
 
 /// True when making `parent` the parent of `this` would close a loop.
@@ -588,7 +583,7 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, key: &str, patch: Process
     if let Some(parent) = patch.parent {
         merged.parent = parent;
     }
-    let content = check_content(ctx, viewer, &merged, Some(current.id)).await?;
+    let content = check_content(ctx, viewer, &merged, Some(&current)).await?;
 
     let (leaves_public_view, enters_public_view) = crossing(&current, content.visibility);
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
@@ -1017,7 +1012,7 @@ pub async fn members(ctx: &AppContext, viewer: &Viewer, key: &str, page: &PagePa
 pub async fn add_member(ctx: &AppContext, viewer: &Viewer, key: &str, input: NewMember) -> AppResult<MemberView> {
     let Visible { process: p, .. } = load_managed(ctx, viewer, key).await?;
     let email = EmailAddress::parse("email", &input.email)?;
-    let account = super::accounts::find_by_email(ctx, &email)
+    let account = super::accounts::find_by_email(&ctx.db, &email)
         .await?
         .ok_or_else(|| AppError::invalid("email", "no account has this email; ask the person to sign up first"))?;
     put_member(ctx, p.id, account, input.role).await

@@ -156,7 +156,7 @@ fn demo_error(slug: &str, e: AppError) -> anyhow::Error {
 
 async fn demo_organiser(ctx: &AppContext) -> anyhow::Result<Uuid> {
     let email = EmailAddress::parse("email", ORGANISER_EMAIL).expect("a valid address");
-    if let Some(a) = accounts::find_by_email(ctx, &email).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+    if let Some(a) = accounts::find_by_email(&ctx.db, &email).await.map_err(|e| anyhow::anyhow!("{e}"))? {
         return Ok(a.id);
     }
     let at = now();

@@ -129,7 +129,9 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
     type Future = std::future::Ready<Result<Self, Problem>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        if let Some((key, _)) = form_urlencoded_parse(req.query_string()).find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        // A NUL can only arrive percent-encoded: the pairs are walked only then.
+        let nul = req.query_string().contains("%00").then(|| form_urlencoded_parse(req.query_string()).find(|(k, v)| k.contains('\0') || v.contains('\0'))).flatten();
+        if let Some((key, _)) = nul {
             return std::future::ready(Err(Problem::field(StatusCode::BAD_REQUEST, "bad-query", &key.replace('\0', ""), NUL_PROBLEM)));
         }
         let parsed = serde_urlencoded::Deserializer::new(form_urlencoded_parse(req.query_string()));

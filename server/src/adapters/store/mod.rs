@@ -25,6 +25,9 @@ pub struct ConnectError {
 /// For SQLite: WAL so readers never block the writer, `synchronous=FULL` so a committed
 /// transaction survives a power cut, foreign keys on, and a busy timeout so concurrent
 /// writers wait instead of failing.
+/// How long a SQLite statement waits for another writer before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub async fn connect(url: &str, max_connections: u32, connect_timeout: Duration) -> Result<DatabaseConnection, ConnectError> {
     let fail = |reason: String| ConnectError { url: without_password(url), reason };
     match tokio::time::timeout(connect_timeout, probe(url)).await {
@@ -44,7 +47,7 @@ pub async fn connect(url: &str, max_connections: u32, connect_timeout: Duration)
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
         });
     Database::connect(options).await.map_err(|e| fail(e.to_string()))
 }
@@ -102,7 +105,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
                     Ok(txn) => break txn,
                     Err(e) if is_busy(&e) && waited < SQLITE_MIGRATION_WAIT => {
                         tracing::info!("another process is migrating the database; waiting for it");
-                        waited += Duration::from_secs(10);
+                        waited += SQLITE_BUSY_TIMEOUT;
                     }
                     Err(e) => return Err(e),
                 }

@@ -112,14 +112,11 @@ fn add_by_rule(method: &str, path: &str, op: &mut Operation) {
     if in_path {
         add("404", "Nothing here: the id is malformed or unknown, or the caller may not see it.");
     }
-    let rate_limited = RATE_LIMITED.contains(&(method, path));
-    if rate_limited {
-        add("429", "Too many requests: wait for the number of seconds in `Retry-After`.");
-    }
     if !WITHOUT_DATABASE.contains(&(method, path)) {
         add("503", "The database is unreachable; try again shortly.");
     }
-    if rate_limited {
+    if RATE_LIMITED.contains(&(method, path)) {
+        add("429", "Too many requests: wait for the number of seconds in `Retry-After`.");
         header(responses, "429", "Retry-After", u64::schema(), "Seconds to wait before trying again.");
     }
 }
