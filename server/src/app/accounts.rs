@@ -264,7 +264,7 @@ pub(crate) async fn complete_signup(ctx: &AppContext, job_id: Uuid, signup: Sign
         .ok_or(AppError::NotFound("account"))?;
     let email = if id == new_id { AccountEmail::Welcome } else { AccountEmail::AlreadyRegistered };
     jobs::enqueue_with_id(&txn, Uuid::new_v5(&job_id, b"email"), Job::AccountEmail { account_id: id, email }).await?;
-    jobs::replace_payload(&txn, job_id, &Job::Signup(Signup { password_hash: None, ..signup })).await?;
+    jobs::replace_payload(&txn, job_id, &Job::Signup(signup).forgetting_secrets()).await?;
     txn.commit().await?;
     ctx.jobs_wake();
     Ok(())

@@ -54,6 +54,15 @@ pub enum Job {
 }
 
 impl Job {
+    /// The job as it may stay in the table once it is done or given up: a sign-up's password
+    /// hash is needed only until the account exists.
+    pub(crate) fn forgetting_secrets(self) -> Job {
+        match self {
+            Job::Signup(signup) => Job::Signup(super::accounts::Signup { password_hash: None, ..signup }),
+            other => other,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Job::NotifyResponse { .. } => "notify_response",
@@ -224,6 +233,10 @@ async fn finish(ctx: &AppContext, row: &job::Model, outcome: Result<(), String>)
             tracing::warn!(job = %row.id, kind = %row.kind, attempts, gave_up, %error, "job failed");
             metrics::counter!("convene_job_failures_total", "kind" => row.kind.clone()).increment(1);
             update.status = Set(if gave_up { "failed" } else { "pending" }.into());
+            // A job left for an operator to look at keeps nothing secret.
+            if gave_up && let Ok(job) = serde_json::from_str::<Job>(&row.payload) {
+                update.payload = Set(serde_json::to_string(&job.forgetting_secrets()).map_err(|e| AppError::Internal(e.into()))?);
+            }
             update.run_after = Set(at + backoff);
             update.last_error = Set(Some(error));
         }
@@ -332,4 +345,23 @@ pub async fn counts(ctx: &AppContext) -> AppResult<BTreeMap<String, u64>> {
         .all(&ctx.db)
         .await?;
     Ok(rows.into_iter().map(|(s, n)| (s, n as u64)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Job;
+
+    #[test]
+    fn a_sign_up_forgets_its_password_hash_and_other_jobs_are_kept_whole() {
+        let signup = super::super::accounts::Signup {
+            email: "ana@example.org".into(),
+            display_name: "Ana".into(),
+            locale: "en".into(),
+            password_hash: Some("$argon2id$v=19$secret".into()),
+        };
+        let kept = serde_json::to_string(&Job::Signup(signup).forgetting_secrets()).unwrap();
+        assert!(!kept.contains("argon2") && kept.contains("ana@example.org"), "{kept}");
+        let email = || Job::SignInRequest { email: "ana@example.org".into() };
+        assert_eq!(serde_json::to_string(&email().forgetting_secrets()).unwrap(), serde_json::to_string(&email()).unwrap());
+    }
 }
