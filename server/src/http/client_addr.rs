@@ -10,7 +10,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::{Error, FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use ipnet::IpNet;
 use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
@@ -27,7 +27,10 @@ impl FromRequest for ClientAddr {
     type Future = Ready<Result<Self, Problem>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(ClientAddr(ClientAddress(of_request(req)))))
+        // Resolved once per request, when its log span starts; resolved here only for a
+        // request that did not pass through the logger (a handler called directly).
+        let client = req.extensions().get::<ClientAddress>().copied().unwrap_or_else(|| ClientAddress(of_request(req)));
+        ready(Ok(ClientAddr(client)))
     }
 }
 
@@ -38,6 +41,7 @@ pub struct ClientSpan;
 impl RootSpanBuilder for ClientSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
         let client = of_request(request.request());
+        request.extensions_mut().insert(ClientAddress(client));
         tracing_actix_web::root_span!(request, client = %client)
     }
 
