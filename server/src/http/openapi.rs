@@ -97,6 +97,30 @@ mod tests {
         op["responses"].as_object().unwrap().keys().cloned().collect()
     }
 
+    /// Written out by hand, independent of the rule's own tables, so that a wrong rule (not
+    /// only a drift between the rule and the tests above) fails here.
+    #[test]
+    fn known_operations_document_exactly_what_they_answer() {
+        let doc = document();
+        let op = |method: &str, path: &str| doc["paths"][path][method].clone();
+        let has = |o: &Value, s: &str| o["responses"].get(s).is_some();
+        let login = op("post", "/api/v1/auth/login");
+        for s in ["200", "400", "401", "413", "415", "422", "429", "503"] {
+            assert!(has(&login, s), "login documents {s}");
+        }
+        assert!(login["responses"]["429"]["headers"].get("Retry-After").is_some());
+        let me = op("patch", "/api/v1/me");
+        for s in ["401", "413", "415", "422"] {
+            assert!(has(&me, s), "PATCH /me documents {s}");
+        }
+        assert!(!has(&me, "429"), "PATCH /me is not rate-limited");
+        let process = op("get", "/api/v1/processes/{key}");
+        assert!(has(&process, "404") && !has(&process, "415") && !has(&process, "429"));
+        assert!(!has(&op("get", "/healthz"), "503"), "liveness answers without the database");
+        let readyz = op("get", "/readyz");
+        assert!(readyz["responses"]["503"]["content"].get("application/problem+json").is_none(), "the probe's 503 is its own object");
+    }
+
     #[test]
     fn every_error_response_is_a_problem_json() {
         let doc = document();
