@@ -124,8 +124,7 @@ async fn the_ledger_holds_only_public_facts_of_public_processes() {
     expect_json(res, 200).await;
     let ledger = expect_json(app.get("/api/v1/ledger").send().await.unwrap(), 200).await;
     let entries = ledger["entries"].as_array().unwrap();
-    assert_eq!(entries.len(), 1, "{ledger}");
-    assert_eq!(entries[0]["kind"], "process.published");
+    assert_eq!(kinds_not_from_the_clock(&ledger), ["process.published"], "{ledger}");
     assert!(entries[0]["payload"].as_str().unwrap().contains("Hushed consultation"), "{ledger}");
     assert!(!ledger.to_string().contains("hush-private") && !ledger.to_string().contains("hush-draft"));
 
@@ -135,12 +134,20 @@ async fn the_ledger_holds_only_public_facts_of_public_processes() {
     let outcome = json!({ "title": { "en": "Revised" }, "sections": [ { "id": "1", "heading": { "en": "H" }, "body": { "en": "B2" } } ], "note": { "en": "Secret revision note" } });
     expect_json(app.post_json("/api/v1/processes/hush-unlisted/outcomes", &outcome).bearer_auth(&admin).send().await.unwrap(), 201).await;
     let ledger = expect_json(app.get("/api/v1/ledger").send().await.unwrap(), 200).await;
-    let kinds: Vec<&str> = ledger["entries"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["process.published", "process.withdrawn"], "{ledger}");
+    assert_eq!(kinds_not_from_the_clock(&ledger), ["process.published", "process.withdrawn"], "{ledger}");
     assert!(!ledger.to_string().contains("Secret revision note"));
 
     // The chain is whole.
+    let all = ledger["entries"].as_array().unwrap().len();
     let out = app.cli(&["ledger", "verify", &app.url("")]).await;
     assert!(out.status.success(), "{}", output(&out));
-    assert!(output(&out).contains("Ledger verified: 2 entries"), "{}", output(&out));
+    assert!(output(&out).contains(&format!("Ledger verified: {all} entries")), "{}", output(&out));
+}
+
+/// The ledger's kinds, leaving out `activity.opened`: the job worker's clock records that an
+/// activity is open on its next round, which may fall after the process became public (a
+/// true public fact) or before (when nothing is recorded), whichever the scheduler decides.
+fn kinds_not_from_the_clock(ledger: &serde_json::Value) -> Vec<String> {
+    let kinds = ledger["entries"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string());
+    kinds.filter(|k| k != "activity.opened").collect()
 }
