@@ -238,15 +238,67 @@ struct RawMetrics {
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawPlugins {
-    /// Wall-clock budget of one plugin call, in milliseconds.
-    deadline_ms: u64,
     /// Linear memory of one plugin instance, in MiB.
     memory_mib: u64,
     /// Plugin instances alive at once across the server.
     max_live_instances: u32,
-    /// Key-value storage per activity, in KiB.
+    /// Calls of one activity type running at once.
+    max_calls_per_type: u32,
+    /// Key-value storage per activity, in KiB, and its number of entries.
     kv_quota_kib: u64,
+    kv_max_entries: u64,
     cache_dir: Option<PathBuf>,
+    /// Budgets of calls someone waits for (describe, configuration and contribution checks,
+    /// forms) and of calls over a whole activity (results, phase changes).
+    interactive: RawBudget,
+    background: RawBudget,
+}
+
+/// One class of plugin calls' budget.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawBudget {
+    /// Wall-clock backstop, in milliseconds.
+    deadline_ms: u64,
+    /// Fuel: about one unit per WebAssembly instruction, and what host calls cost.
+    fuel: u64,
+    /// What the host may read for one call: MiB handed to the plugin, rows, database time.
+    read_mib: u64,
+    read_rows: u64,
+    database_ms: u64,
+}
+
+impl RawBudget {
+    fn from_budget(b: &crate::adapters::plugins::CallBudget) -> RawBudget {
+        RawBudget {
+            deadline_ms: b.deadline.as_millis() as u64,
+            fuel: b.fuel,
+            read_mib: (b.read_bytes >> 20) as u64,
+            read_rows: b.read_rows as u64,
+            database_ms: b.database_time.as_millis() as u64,
+        }
+    }
+
+    fn validate(self, section: &str) -> Result<crate::adapters::plugins::CallBudget, ConfigError> {
+        for (key, value, min, max) in [
+            ("deadline_ms", self.deadline_ms, 5, 600_000),
+            ("fuel", self.fuel, 1_000_000, 1_000_000_000_000),
+            ("read_mib", self.read_mib, 1, 64 << 10),
+            ("read_rows", self.read_rows, 1, 100_000_000),
+            ("database_ms", self.database_ms, 1, 600_000),
+        ] {
+            if !(min..=max).contains(&value) {
+                return Err(bad(&format!("{section}.{key}"), format!("must be between {min} and {max}, not {value}")));
+            }
+        }
+        Ok(crate::adapters::plugins::CallBudget {
+            deadline: std::time::Duration::from_millis(self.deadline_ms),
+            fuel: self.fuel,
+            read_bytes: (self.read_mib << 20) as usize,
+            read_rows: self.read_rows as usize,
+            database_time: std::time::Duration::from_millis(self.database_ms),
+        })
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -327,7 +379,19 @@ impl Default for RawSettings {
                 cookie_secure: None,
             },
             database: RawDatabase { max_connections: 10, connect_timeout_seconds: 3 },
-            plugins: RawPlugins { deadline_ms: 100, memory_mib: 64, max_live_instances: 64, kv_quota_kib: 1024, cache_dir: None },
+            plugins: {
+                let limits = crate::adapters::plugins::Limits::default();
+                RawPlugins {
+                    memory_mib: limits.memory_bytes >> 20,
+                    max_live_instances: limits.max_live_instances,
+                    max_calls_per_type: limits.max_calls_per_type,
+                    kv_quota_kib: (limits.kv_quota_bytes >> 10) as u64,
+                    kv_max_entries: limits.kv_max_entries as u64,
+                    cache_dir: None,
+                    interactive: RawBudget::from_budget(&limits.interactive),
+                    background: RawBudget::from_budget(&limits.background),
+                }
+            },
             http: RawHttp { trusted_proxies: OneOrMany::Many(vec![]) },
             // What a municipality's instance can live with: generous for people (a family
             // sharing one address, a library, a town-hall event on one Wi-Fi), tight for a
@@ -556,20 +620,24 @@ fn validate_instance(raw: RawInstance) -> Result<InstanceSettings, ConfigError> 
 
 fn validate_plugins(raw: RawPlugins, data_dir: &Path) -> Result<PluginSettings, ConfigError> {
     for (key, value, min, max) in [
-        ("plugins.deadline_ms", raw.deadline_ms, 5, 60_000),
         ("plugins.memory_mib", raw.memory_mib, 2, 4_096),
         ("plugins.max_live_instances", raw.max_live_instances as u64, 1, 10_000),
+        ("plugins.max_calls_per_type", raw.max_calls_per_type as u64, 1, 10_000),
         ("plugins.kv_quota_kib", raw.kv_quota_kib, 1, 1 << 20),
+        ("plugins.kv_max_entries", raw.kv_max_entries, 1, 10_000_000),
     ] {
         if !(min..=max).contains(&value) {
             return Err(bad(key, format!("must be between {min} and {max}, not {value}")));
         }
     }
     let limits = crate::adapters::plugins::Limits {
-        deadline: std::time::Duration::from_millis(raw.deadline_ms),
+        interactive: raw.interactive.validate("plugins.interactive")?,
+        background: raw.background.validate("plugins.background")?,
         memory_bytes: raw.memory_mib << 20,
         max_live_instances: raw.max_live_instances,
+        max_calls_per_type: raw.max_calls_per_type,
         kv_quota_bytes: (raw.kv_quota_kib << 10) as usize,
+        kv_max_entries: raw.kv_max_entries as usize,
         ..Default::default()
     };
     let cache_dir = raw.cache_dir.unwrap_or_else(|| data_dir.join("plugin-cache"));

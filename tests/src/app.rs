@@ -375,6 +375,14 @@ impl TestApp {
     }
 
     /// Whether the server process is still running (false after `stop`, or if it died).
+    /// The server process's peak resident memory so far, in KiB (Linux).
+    pub fn server_peak_rss_kib(&self) -> Option<u64> {
+        let pid = self.server.as_ref()?.child.id()?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
     pub fn is_running(&mut self) -> bool {
         self.server.as_mut().is_some_and(|s| matches!(s.child.try_wait(), Ok(None)))
     }

@@ -123,6 +123,21 @@ pub fn component_path(stem: &str) -> std::path::PathBuf {
     path
 }
 
+/// Sends a component from `component_path(stem)` to an admin plugin endpoint (install with
+/// POST to /api/v1/admin/plugins, upgrade with PUT to /api/v1/admin/plugins/{type}), with its
+/// SHA-256 for the server to check.
+pub async fn send_component(app: &TestApp, token: &str, stem: &str, method: reqwest::Method, path: &str) -> reqwest::Response {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(component_path(stem)).unwrap();
+    let path = format!("{path}?sha256={}", hex::encode(Sha256::digest(&bytes)));
+    app.client.request(method, app.url(&path)).bearer_auth(token).header("content-type", "application/wasm").body(bytes).send().await.unwrap()
+}
+
+/// Installs a test plugin component (asserting 201).
+pub async fn install_component(app: &TestApp, token: &str, stem: &str) -> Value {
+    crate::expect_json(send_component(app, token, stem, reqwest::Method::POST, "/api/v1/admin/plugins").await, 201).await
+}
+
 /// Creates and publishes a process as an admin; returns it.
 pub async fn published_process(app: &TestApp, admin: &str, slug: &str) -> Value {
     let process = create_process(app, admin, &process_body(slug)).await;

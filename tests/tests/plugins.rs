@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use convene_e2e::flows::{add_activity, admin_token, component_path, contribute, published_process, user_token};
+use convene_e2e::flows::{add_activity, admin_token, component_path, contribute, published_process, send_component, user_token};
 use convene_e2e::{TestApp, expect_json, problem};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -82,22 +82,13 @@ fn hostile_activity(attack: &str) -> Value {
 }
 
 async fn install(app: &TestApp, token: &str, stem: &str, method: reqwest::Method, path: &str) -> reqwest::Response {
-    let path = format!("{path}?sha256={}", sha256_of(&component_path(stem)));
-    app.client
-        .request(method, app.url(&path))
-        .bearer_auth(token)
-        .header("content-type", "application/wasm")
-        .body(std::fs::read(component_path(stem)).unwrap())
-        .send()
-        .await
-        .unwrap()
+    send_component(app, token, stem, method, path).await
 }
 
 #[tokio::test]
 async fn a_hostile_plugin_costs_one_request_each_time_and_never_the_server() {
-    // The per-instance deadline comes from the configuration.
-    const DEADLINE_MS: u64 = 250;
-    let app = TestApp::builder().env("CONVENE_PLUGINS__DEADLINE_MS", DEADLINE_MS.to_string()).with_metrics().spawn().await;
+    // The budgets come from the configuration: fuel for a few tens of milliseconds of work.
+    let app = TestApp::builder().env("CONVENE_PLUGINS__INTERACTIVE__FUEL", "50000000").with_metrics().spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
     let ana = user_token(&app, "ana@example.org").await;
 
@@ -116,7 +107,7 @@ async fn a_hostile_plugin_costs_one_request_each_time_and_never_the_server() {
 
     published_process(&app, &admin, "under-attack").await;
     let body = json!({ "kind": "x", "body": {} });
-    for (attack, failure) in [("loop", "timeout"), ("memory", "out_of_memory"), ("recursion", "trap"), ("panic", "trap"), ("huge-output", "out_of_memory"), ("big-output", "malformed")] {
+    for (attack, failure) in [("loop", "out_of_fuel"), ("memory", "out_of_memory"), ("recursion", "trap"), ("panic", "trap"), ("huge-output", "out_of_memory"), ("big-output", "malformed")] {
         let activity = add_activity(&app, &admin, "under-attack", &hostile_activity(attack)).await;
         let id = activity["id"].as_str().unwrap().to_string();
 
@@ -141,7 +132,7 @@ async fn a_hostile_plugin_costs_one_request_each_time_and_never_the_server() {
         assert_eq!(status, 502, "{attack}: {p}");
         assert_eq!(p["plugin"], json!({ "id": "test.hostile", "failure": failure }), "{attack}: {p}");
         assert!(p["detail"].as_str().unwrap().contains("test.hostile"), "{p}");
-        assert!(took < Duration::from_millis(2 * DEADLINE_MS + 400), "{attack}: the failure took {took:?}");
+        assert!(took < Duration::from_secs(2), "{attack}: the failure took {took:?}");
         assert!(slowest < Duration::from_millis(500), "{attack}: other requests slowed to {slowest:?}");
     }
     // The kv flood stops at the activity's quota, and the plugin says how far it got.
@@ -154,7 +145,7 @@ async fn a_hostile_plugin_costs_one_request_each_time_and_never_the_server() {
     let counted = |kind: &str| {
         metrics.lines().any(|l| l.starts_with("convene_plugin_failures_total") && l.contains("plugin=\"test.hostile\"") && l.contains(&format!("kind=\"{kind}\"")))
     };
-    for kind in ["timeout", "out_of_memory", "trap", "malformed"] {
+    for kind in ["out_of_fuel", "out_of_memory", "trap", "malformed"] {
         assert!(counted(kind), "no {kind} in /metrics:\n{metrics}");
     }
 

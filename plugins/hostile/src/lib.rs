@@ -14,7 +14,11 @@ convene_sdk::export_activity!(Hostile);
 #[derive(Serialize, Deserialize)]
 pub struct Config {
     /// loop | memory | recursion | panic | huge-output | big-output | kv-flood | none, or
-    /// whoami (echoes what the plugin is told about the submitter)
+    /// whoami (echoes what the plugin is told about the submitter); against the host's
+    /// budgets: reread (reads every contribution again and again), host-spin (calls the
+    /// host in a loop), bad-cursor (hands the host a cursor it never gave out), kv-dust
+    /// (stores empty values until refused). In validate-contribution, a body `{"pad": N}`
+    /// is accepted as N bytes, so that a test can fill an activity.
     pub attack: String,
     /// Only in this export (e.g. `validate-contribution`), so that an activity can be created
     /// with the attack stored; every export when absent.
@@ -55,6 +59,26 @@ fn attack(how: &str) -> Option<String> {
         "panic" => panic!("the hostile plugin panics on purpose"),
         "huge-output" => Some("x".repeat(100 << 20)),
         "big-output" => Some("x".repeat(8 << 20)),
+        "reread" => loop {
+            // Each pass reads the whole activity: only the call's budget stops it.
+            black_box(host::contributions(None).count());
+        },
+        "host-spin" => loop {
+            black_box(host::now());
+        },
+        "bad-cursor" => Some(host::contributions_page(None, Some("made-up-cursor"), 10).items.len().to_string()),
+        "kv-dust" => {
+            let prefix = host::now();
+            for i in 0.. {
+                if host::kv::set(&format!("{prefix}-{i}"), &[]).is_err() {
+                    return Some(format!("refused after {i} empty values"));
+                }
+                if i == 499 {
+                    return Some("stored 500 empty values".into());
+                }
+            }
+            None
+        }
         "kv-flood" => {
             for i in 0.. {
                 match host::kv::set(&format!("key-{i}"), &[0u8; 60 * 1024]) {
@@ -106,7 +130,10 @@ impl Activity for Hostile {
         Ok(())
     }
 
-    fn validate_contribution(config: &Config, _kind: &str, _body: &Value, by: &Submitter) -> Validation {
+    fn validate_contribution(config: &Config, _kind: &str, body: &Value, by: &Submitter) -> Validation {
+        if let Some(n) = body.get("pad").and_then(Value::as_u64) {
+            return Validation::Accepted(Value::String("x".repeat(n as usize)));
+        }
         // Not an attack: shows the host's tests what a plugin learns about a submitter.
         if config.attack == "whoami" {
             return Validation::Accepted(convene_sdk::json!({ "submitter": by.id, "role": by.role, "channel": by.channel }));

@@ -180,6 +180,8 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
         seed: Set(None),
         seed_committed_at: Set(None),
         seed_revealed_at: Set(None),
+        kv_entries: Set(0),
+        kv_bytes: Set(0),
         created_by: Set(viewer.account_id),
         created_at: Set(at),
         updated_at: Set(at),

@@ -139,14 +139,31 @@ pub(super) async fn advance_revision<C: ConnectionTrait>(db: &C, activity_id: Uu
     Ok(update.exec(db).await?.rows_affected == 1)
 }
 
+/// Writes a call's key-value changes and keeps the activity's running totals in step (the
+/// quota reads the totals instead of summing every entry).
 async fn save_kv<C: ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChanges) -> AppResult<()> {
     use sea_orm::{ActiveModelTrait, Set};
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let (mut entries, mut bytes) = (0i64, 0i64);
     for (key, change) in changes {
-        activity_kv::Entity::delete_by_id((activity_id, key.clone())).exec(db).await?;
+        let size = |value: &[u8]| (key.len() + value.len()) as i64;
+        if let Some(old) = activity_kv::Entity::find_by_id((activity_id, key.clone())).one(db).await? {
+            (entries, bytes) = (entries - 1, bytes - size(&old.value));
+            activity_kv::Entity::delete_by_id((activity_id, key.clone())).exec(db).await?;
+        }
         if let Some(value) = change {
+            (entries, bytes) = (entries + 1, bytes + size(&value));
             activity_kv::ActiveModel { activity_id: Set(activity_id), key: Set(key), value: Set(value) }.insert(db).await?;
         }
     }
+    activity::Entity::update_many()
+        .col_expr(activity::Column::KvEntries, Expr::col(activity::Column::KvEntries).add(entries))
+        .col_expr(activity::Column::KvBytes, Expr::col(activity::Column::KvBytes).add(bytes))
+        .filter(activity::Column::Id.eq(activity_id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

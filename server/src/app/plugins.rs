@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::error::AppResult;
 use super::{AppContext, AppError, Viewer, now};
 use crate::adapters::plugins::bindings::Activity;
-use crate::adapters::plugins::{self, CallContext, CallEffects, HostState, LoadedPlugin, PluginError, PluginHost, builtin, view};
+use crate::adapters::plugins::{self, CallClass, CallContext, CallEffects, HostState, LoadedPlugin, PluginError, PluginHost, builtin, view};
 use crate::adapters::store::entities::{activity, plugin};
 use crate::adapters::store::is_unique_violation;
 use crate::config::PluginSettings;
@@ -38,6 +38,8 @@ pub struct PluginRegistry {
     /// One permit per pooled instance slot: past the pool's size, calls wait their turn
     /// instead of failing to instantiate.
     slots: Arc<tokio::sync::Semaphore>,
+    /// Per activity type, the calls it may run at once: one type cannot take every slot.
+    per_type: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>,
 }
 
 /// The built-in components, by SHA-256.
@@ -47,7 +49,7 @@ static BUILTIN_BY_SHA: LazyLock<Vec<(String, &'static [u8])>> =
 impl PluginRegistry {
     pub fn new(settings: PluginSettings) -> PluginRegistry {
         let slots = Arc::new(tokio::sync::Semaphore::new(settings.limits.max_live_instances as usize));
-        PluginRegistry { settings, host: OnceLock::new(), loaded: RwLock::new(HashMap::new()), slots }
+        PluginRegistry { settings, host: OnceLock::new(), loaded: RwLock::new(HashMap::new()), slots, per_type: Default::default() }
     }
 
     fn host(&self) -> Result<Arc<PluginHost>, PluginError> {
@@ -85,6 +87,31 @@ impl PluginRegistry {
         self.slots.clone().acquire_owned().await.map_err(|_| PluginError::Host("the plugin host is shutting down".into()))
     }
 
+    /// A turn among the calls of one activity type, waited for at most as long as a call of
+    /// its class may last; past that the type is too busy and the request is refused (503),
+    /// so that a type whose calls are all slow costs only its own requests.
+    async fn type_turn(&self, plugin: &str, class: CallClass) -> AppResult<tokio::sync::OwnedSemaphorePermit> {
+        let limits = &self.settings.limits;
+        let turns = self
+            .per_type
+            .lock()
+            .expect("per-type lock")
+            .entry(plugin.to_string())
+            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(limits.max_calls_per_type as usize)))
+            .clone();
+        match tokio::time::timeout(limits.budget(class).deadline, turns.acquire_owned()).await {
+            Ok(Ok(turn)) => Ok(turn),
+            Ok(Err(_)) => Err(failure(plugin, PluginError::Host("the plugin host is shutting down".into()))),
+            Err(_) => {
+                metrics::counter!("convene_plugin_failures_total", "plugin" => plugin.to_string(), "kind" => "busy").increment(1);
+                Err(AppError::Unavailable(format!(
+                    "activity type {plugin} already runs {} calls at once; try again in a moment",
+                    limits.max_calls_per_type
+                )))
+            }
+        }
+    }
+
     fn cached(&self, sha: &str) -> Option<Arc<LoadedPlugin>> {
         self.loaded.read().expect("plugin map lock").get(sha).cloned()
     }
@@ -95,11 +122,12 @@ impl PluginRegistry {
         self: &Arc<Self>,
         plugin: &Arc<LoadedPlugin>,
         export: &'static str,
-        call: CallContext,
+        mut call: CallContext,
         f: impl FnOnce(&Activity, &mut wasmtime::Store<HostState>) -> wasmtime::Result<R> + Send + 'static,
     ) -> AppResult<(R, CallEffects)> {
         let p = plugin.clone();
-        self.blocking(plugin, export, move |host| host.call(&p, call, f)).await
+        call.class = CallClass::of_export(export);
+        self.blocking(plugin, export, call.class, move |host| host.call(&p, call, f)).await
     }
 
     /// `validate-contribution`, with the host's checks on what comes back.
@@ -112,33 +140,41 @@ impl PluginRegistry {
         body: String,
     ) -> AppResult<(plugins::bindings::convene::activity::types::Validation, CallEffects)> {
         let p = plugin.clone();
-        self.blocking(plugin, "validate-contribution", move |host| host.validate_contribution(&p, call, &config, &kind, &body)).await
+        let class = CallClass::of_export("validate-contribution");
+        self.blocking(plugin, "validate-contribution", class, move |host| host.validate_contribution(&p, call, &config, &kind, &body)).await
     }
 
     async fn blocking<R: Send + 'static>(
         &self,
         plugin: &LoadedPlugin,
         export: &'static str,
-        f: impl FnOnce(&PluginHost) -> Result<R, PluginError> + Send + 'static,
-    ) -> AppResult<R> {
+        class: CallClass,
+        f: impl FnOnce(&PluginHost) -> Result<(R, CallEffects), PluginError> + Send + 'static,
+    ) -> AppResult<(R, CallEffects)> {
         let host = self.host().map_err(|e| failure(&plugin.id, e))?;
+        let turn = self.type_turn(&plugin.id, class).await?;
         let slot = self.slot().await.map_err(|e| failure(&plugin.id, e))?;
         let started = std::time::Instant::now();
         let outcome = tokio::task::spawn_blocking(move || {
-            let _slot = slot;
+            let (_turn, _slot) = (turn, slot);
             f(&host)
         })
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("plugin call thread: {e}")))?;
-        record(&plugin.id, export, started, outcome.as_ref().err());
+        record(&plugin.id, export, started, outcome.as_ref().map(|(_, effects)| &effects.spent));
         outcome.map_err(|e| failure(&plugin.id, e))
     }
 }
 
-fn record(plugin: &str, export: &'static str, started: std::time::Instant, error: Option<&PluginError>) {
-    let outcome = error.map(PluginError::kind).unwrap_or("ok");
+/// Counts a call in /metrics: its time, its fuel, and its failure if it failed.
+fn record(plugin: &str, export: &'static str, started: std::time::Instant, result: Result<&plugins::Spent, &PluginError>) {
     let labels = [("plugin", plugin.to_string()), ("export", export.to_string())];
     metrics::histogram!("convene_plugin_call_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    if let Ok(spent) = result {
+        metrics::histogram!("convene_plugin_call_fuel", &labels).record(spent.fuel as f64);
+    }
+    let error = result.err();
+    let outcome = error.map(PluginError::kind).unwrap_or("ok");
     metrics::counter!("convene_plugin_calls_total", "plugin" => plugin.to_string(), "export" => export, "outcome" => outcome)
         .increment(1);
     if let Some(e) = error {

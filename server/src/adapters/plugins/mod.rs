@@ -3,9 +3,11 @@
 //! One [`Engine`] for the process. Each plugin is compiled once (and cached on disk, keyed by
 //! the component's SHA-256 and the engine's compatibility hash), pre-linked once into an
 //! `ActivityPre`, then instantiated fresh for every call from the pooling allocator, so no
-//! state survives between calls or participants. Every call has a deadline (epoch
-//! interruption) and a memory cap; a trap, panic, timeout or memory exhaustion becomes a
-//! [`PluginError`] for that one call, and the store is dropped.
+//! state survives between calls or participants. Every call has a budget (see [`limits`]):
+//! fuel for its WebAssembly and its host calls, bytes, rows and database time for what the
+//! host reads for it, a memory cap, and a wall-clock deadline (epoch interruption, checked
+//! again around every host call) as a backstop. A trap, panic, spent budget or memory
+//! exhaustion becomes a [`PluginError`] for that one call, and the store is dropped.
 
 pub mod builtin;
 mod host_impl;
@@ -20,13 +22,20 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
 
-pub use host_impl::{CallContext, CallEffects, ContributionSource, HostState, KvChanges, KvSource, Notification, participant};
-pub use limits::Limits;
+pub use host_impl::{
+    CallContext, CallEffects, ContributionSource, HostState, KvChanges, KvSource, KvUsage, Notification, SourceError, SourcePage, Spent,
+    contribution_bytes, participant, within_bytes,
+};
+pub use limits::{CallBudget, CallClass, Limits};
+
+use host_impl::Stop;
 
 pub mod bindings {
     wasmtime::component::bindgen!({
         path: "../sdk/wit/activity@0.1.0",
         world: "activity",
+        // Host functions may stop the call: a spent budget, the deadline, an invalid argument.
+        imports: { default: trappable },
     });
 }
 
@@ -45,6 +54,11 @@ const EPOCH_TICK: Duration = Duration::from_millis(5);
 pub enum PluginError {
     #[error("plugin {plugin} ran past its {deadline_ms} ms deadline")]
     Timeout { plugin: String, deadline_ms: u64 },
+    #[error("plugin {plugin} used up its fuel ({fuel} units of computation per call)")]
+    OutOfFuel { plugin: String, fuel: u64 },
+    /// A budget of what the host may do for one call ran out: `what` names it.
+    #[error("plugin {plugin} used up its budget of {what} per call ({limit})")]
+    OverBudget { plugin: String, what: &'static str, limit: String },
     #[error("plugin {plugin} ran out of memory (limit {limit_mib} MiB)")]
     OutOfMemory { plugin: String, limit_mib: u64 },
     #[error("plugin {plugin} crashed: {message}")]
@@ -62,6 +76,8 @@ impl PluginError {
     pub fn kind(&self) -> &'static str {
         match self {
             PluginError::Timeout { .. } => "timeout",
+            PluginError::OutOfFuel { .. } => "out_of_fuel",
+            PluginError::OverBudget { .. } => "over_budget",
             PluginError::OutOfMemory { .. } => "out_of_memory",
             PluginError::Trap { .. } => "trap",
             PluginError::Malformed { .. } => "malformed",
@@ -96,6 +112,7 @@ impl PluginHost {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.epoch_interruption(true);
+        config.consume_fuel(true);
         // A deep recursion hits this and traps instead of growing the host's stack.
         config.max_wasm_stack(512 * 1024);
         // Bounds-checked memories without guard regions: nothing is ever mprotect-ed per call.
@@ -202,8 +219,7 @@ impl PluginHost {
         ctx: CallContext,
         f: impl FnOnce(&Activity, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<(R, CallEffects), PluginError> {
-        let mut store = self.new_store(ctx);
-        store.set_epoch_deadline(self.limits.deadline_ticks(EPOCH_TICK));
+        let mut store = self.new_store(ctx)?;
         let started = std::time::Instant::now();
         let result = pre
             .instantiate(&mut store)
@@ -211,31 +227,49 @@ impl PluginHost {
         let elapsed = started.elapsed();
         match result {
             Ok(value) => {
-                let state = store.into_data();
-                if let Some(problem) = state.host_failure {
-                    return Err(PluginError::Host(problem));
-                }
-                if let Some(problem) = state.violation {
-                    return Err(PluginError::Malformed { plugin: name.into(), message: problem });
-                }
-                Ok((value, state.effects()))
+                let fuel = fuel_spent(&store);
+                Ok((value, store.into_data().effects(fuel)))
             }
             Err(e) => Err(self.classify(name, e, &store, elapsed)),
         }
     }
 
-    /// A store with the memory cap, set to trap when its epoch deadline passes.
-    fn new_store(&self, ctx: CallContext) -> Store<HostState> {
+    /// A store with the call's budget: the memory cap, its fuel, its epoch deadline, and a
+    /// hook on every entry into and return from the host that checks the deadline (a host
+    /// call is not interrupted by the epoch) and takes the fuel the host's work cost.
+    fn new_store(&self, ctx: CallContext) -> Result<Store<HostState>, PluginError> {
         let mut store = Store::new(&self.engine, HostState::new(ctx, &self.limits));
         store.limiter(|s| &mut s.store_limits);
         store.epoch_deadline_trap();
-        store
+        let budget = store.data().budget().clone();
+        store.set_epoch_deadline(budget.deadline_ticks(EPOCH_TICK));
+        store.set_fuel(budget.fuel).map_err(|e| PluginError::Host(format!("fuel: {e:#}")))?;
+        store.call_hook(|mut s, hook| {
+            use wasmtime::CallHook;
+            if !matches!(hook, CallHook::CallingHost | CallHook::ReturningFromHost) {
+                return Ok(());
+            }
+            if std::time::Instant::now() >= s.data().deadline_at {
+                return Err(wasmtime::Error::new(Stop::Deadline));
+            }
+            let debt = std::mem::take(&mut s.data_mut().fuel_debt);
+            if debt > 0 {
+                let fuel = s.get_fuel()?;
+                s.set_fuel(fuel.saturating_sub(debt))?;
+                if debt > fuel {
+                    return Err(Trap::OutOfFuel.into());
+                }
+            }
+            Ok(())
+        });
+        Ok(store)
     }
 
     /// An instance kept alive (for measuring memory per instance); normal calls never keep one.
     pub fn live_instance(&self, plugin: &LoadedPlugin) -> Result<(Store<HostState>, Activity), PluginError> {
-        let mut store = self.new_store(CallContext::empty());
+        let mut store = self.new_store(CallContext::empty())?;
         store.set_epoch_deadline(u64::MAX / 2);
+        store.set_fuel(u64::MAX).map_err(|e| PluginError::Host(format!("fuel: {e:#}")))?;
         let activity = plugin.pre.instantiate(&mut store).map_err(|e| PluginError::Host(format!("{e:#}")))?;
         Ok((store, activity))
     }
@@ -270,15 +304,32 @@ impl PluginHost {
     fn classify(&self, plugin: &str, e: wasmtime::Error, store: &Store<HostState>, elapsed: Duration) -> PluginError {
         let trap = e.downcast_ref::<Trap>().copied();
         let limit_mib = self.limits.memory_bytes >> 20;
+        let budget = store.data().budget();
+        let plugin = plugin.to_string();
+        match e.downcast_ref::<Stop>() {
+            Some(Stop::Deadline) => return PluginError::Timeout { plugin, deadline_ms: budget.deadline.as_millis() as u64 },
+            Some(Stop::OverBudget { what, limit }) => return PluginError::OverBudget { plugin, what, limit: limit.clone() },
+            Some(stop @ Stop::InvalidArgument { .. }) => return PluginError::Malformed { plugin, message: stop.to_string() },
+            Some(Stop::HostFailed(problem)) => return PluginError::Host(problem.clone()),
+            None => {}
+        }
         if trap == Some(Trap::Interrupt) {
-            return PluginError::Timeout { plugin: plugin.into(), deadline_ms: self.limits.deadline.as_millis() as u64 };
+            return PluginError::Timeout { plugin, deadline_ms: budget.deadline.as_millis() as u64 };
+        }
+        if trap == Some(Trap::OutOfFuel) {
+            return PluginError::OutOfFuel { plugin, fuel: budget.fuel };
         }
         if store.data().memory_refused() || trap == Some(Trap::AllocationTooLarge) {
-            return PluginError::OutOfMemory { plugin: plugin.into(), limit_mib };
+            return PluginError::OutOfMemory { plugin, limit_mib };
         }
-        tracing::debug!(plugin, ?elapsed, "plugin call failed");
-        PluginError::Trap { plugin: plugin.into(), message: format!("{}", e.root_cause()) }
+        tracing::debug!(%plugin, ?elapsed, "plugin call failed");
+        PluginError::Trap { plugin, message: format!("{}", e.root_cause()) }
     }
+}
+
+/// The fuel a call has burnt so far: its budget minus what is left.
+fn fuel_spent(store: &Store<HostState>) -> u64 {
+    store.data().budget().fuel.saturating_sub(store.get_fuel().unwrap_or(0))
 }
 
 /// Deadlines are counted in ticks of this thread. It holds only a weak reference, so it ends

@@ -22,6 +22,10 @@ pub struct Model {
     pub seed: Option<Vec<u8>>,
     pub seed_committed_at: Option<DateTimeUtc>,
     pub seed_revealed_at: Option<DateTimeUtc>,
+    /// Running totals of the plugin's key-value data, for its quota: entries, and bytes of
+    /// keys and values.
+    pub kv_entries: i64,
+    pub kv_bytes: i64,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
