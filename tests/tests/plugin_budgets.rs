@@ -25,7 +25,7 @@ fn server() -> TestAppBuilder {
 async fn ready(app: &TestApp) -> String {
     let admin = admin_token(app, "admin@example.org").await;
     install_component(app, &admin, "hostile").await;
-    published_process(app, &admin, "p").await;
+    published_process(app, &admin, "budgets").await;
     admin
 }
 
@@ -43,7 +43,7 @@ async fn attack(app: &TestApp, token: &str, activity: &Value, body: &Value) -> (
 async fn reading_an_activity_again_and_again_stops_at_the_calls_budget_and_starves_nobody() {
     let app = server().env("CONVENE_PLUGINS__INTERACTIVE__READ_MIB", "8").env("CONVENE_DATABASE__MAX_CONNECTIONS", "4").spawn().await;
     let admin = ready(&app).await;
-    let reread = add_activity(&app, &admin, "p", &hostile("reread")).await;
+    let reread = add_activity(&app, &admin, "budgets", &hostile("reread")).await;
     // 40 contributions of 60 kB: 2.4 MB per pass over the activity.
     for _ in 0..40 {
         let (status, body) = attack(&app, &admin, &reread, &json!({ "kind": "x", "body": { "pad": 60_000 } })).await;
@@ -78,7 +78,7 @@ async fn fuel_bounds_computation_and_host_calls_and_bad_arguments_are_the_plugin
     let app = server().env("CONVENE_PLUGINS__INTERACTIVE__FUEL", "50000000").with_metrics().spawn().await;
     let admin = ready(&app).await;
     for (how, failure) in [("loop", "out_of_fuel"), ("host-spin", "out_of_fuel"), ("bad-cursor", "malformed")] {
-        let activity = add_activity(&app, &admin, "p", &hostile(how)).await;
+        let activity = add_activity(&app, &admin, "budgets", &hostile(how)).await;
         let started = Instant::now();
         let (status, p) = attack(&app, &admin, &activity, &json!({ "kind": "x", "body": {} })).await;
         assert_eq!(status, 502, "{how}: {p}");
@@ -99,7 +99,7 @@ async fn fuel_bounds_computation_and_host_calls_and_bad_arguments_are_the_plugin
 /// Stores empty values, 500 per contribution, until the plugin is refused; returns how many
 /// it stored in all.
 async fn store_empty_values_until_refused(app: &TestApp, admin: &str) -> usize {
-    let dust = add_activity(app, admin, "p", &hostile("kv-dust")).await;
+    let dust = add_activity(app, admin, "budgets", &hostile("kv-dust")).await;
     let mut stored = 0;
     for _ in 0..100 {
         let (status, c) = attack(app, admin, &dust, &json!({ "kind": "x", "body": {} })).await;
@@ -142,13 +142,17 @@ async fn one_activity_type_cannot_take_every_plugin_slot() {
         .spawn()
         .await;
     let admin = ready(&app).await;
-    let slow = add_activity(&app, &admin, "p", &hostile("loop")).await;
+    // Contributions to one activity take turns anyway: six activities of the slow type.
+    let mut slow = Vec::new();
+    for _ in 0..6 {
+        slow.push(add_activity(&app, &admin, "budgets", &hostile("loop")).await);
+    }
     let consultation = json!({ "type": "org.convene.consultation", "title": { "en": "Views" },
         "config": { "questions": [ { "id": "q", "type": "free_text", "text": { "en": "Your view?" } } ] } });
-    let honest = add_activity(&app, &admin, "p", &consultation).await;
+    let honest = add_activity(&app, &admin, "budgets", &consultation).await;
 
     let empty = json!({ "kind": "x", "body": {} });
-    let attacks = futures::future::join_all((0..6).map(|_| attack(&app, &admin, &slow, &empty)));
+    let attacks = futures::future::join_all(slow.iter().map(|activity| attack(&app, &admin, activity, &empty)));
     let meanwhile = async {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let started = Instant::now();

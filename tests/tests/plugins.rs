@@ -87,8 +87,9 @@ async fn install(app: &TestApp, token: &str, stem: &str, method: reqwest::Method
 
 #[tokio::test]
 async fn a_hostile_plugin_costs_one_request_each_time_and_never_the_server() {
-    // The budgets come from the configuration: fuel for a few tens of milliseconds of work.
-    let app = TestApp::builder().env("CONVENE_PLUGINS__INTERACTIVE__FUEL", "50000000").with_metrics().spawn().await;
+    // The budgets come from the configuration: fuel for a few hundred milliseconds of work,
+    // more than the memory attacks need to reach the memory cap.
+    let app = TestApp::builder().env("CONVENE_PLUGINS__INTERACTIVE__FUEL", "500000000").with_metrics().spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
     let ana = user_token(&app, "ana@example.org").await;
 
