@@ -105,7 +105,7 @@ impl StoredContributions {
     async fn fetch(&self, db: &DatabaseConnection, kind: Option<&str>, after: Option<Uuid>, limit: u64, max_bytes: usize) -> Result<(Vec<contribution::Model>, bool), sea_orm::DbErr> {
         let size = match db.get_database_backend() {
             // The stored size, read from the value's header without reading the value.
-            DbBackend::Postgres => "octet_length(body)",
+            DbBackend::Postgres => "CAST(octet_length(body) AS BIGINT)",
             _ => "length(CAST(body AS BLOB))",
         };
         // One more than asked tells whether another page follows.
