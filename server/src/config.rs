@@ -38,6 +38,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub auth: AuthSettings,
     pub plugins: PluginSettings,
+    pub results: ResultsSettings,
     pub metrics: MetricsSettings,
     pub http: HttpSettings,
     pub limits: LimitSettings,
@@ -96,6 +97,18 @@ pub struct PluginSettings {
     pub limits: crate::adapters::plugins::Limits,
     /// Where compiled plugins are cached, keyed by content hash and engine version.
     pub cache_dir: PathBuf,
+}
+
+/// How activity results are kept (see `app::results`): computed once per change of the
+/// activity, and served from the copy.
+#[derive(Clone, Debug)]
+pub struct ResultsSettings {
+    /// Results whose last computation took at least this long are recomputed in the job
+    /// queue; the previous copy is served meanwhile, marked as being recomputed.
+    pub background_after: std::time::Duration,
+    /// Results that depend on the time (their plugin read the clock) are recomputed once they
+    /// are older than this.
+    pub clock_max_age: std::time::Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -184,6 +197,7 @@ struct RawSettings {
     auth: RawAuth,
     database: RawDatabase,
     plugins: RawPlugins,
+    results: RawResults,
     metrics: RawMetrics,
     http: RawHttp,
     limits: RawLimits,
@@ -247,6 +261,15 @@ struct RawPlugins {
     /// Key-value storage per activity, in KiB.
     kv_quota_kib: u64,
     cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawResults {
+    /// Compute time, in milliseconds, from which results are recomputed in the job queue.
+    background_ms: u64,
+    /// Age, in seconds, after which results that read the clock are recomputed.
+    clock_max_age_seconds: u64,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -328,6 +351,7 @@ impl Default for RawSettings {
             },
             database: RawDatabase { max_connections: 10, connect_timeout_seconds: 3 },
             plugins: RawPlugins { deadline_ms: 100, memory_mib: 64, max_live_instances: 64, kv_quota_kib: 1024, cache_dir: None },
+            results: RawResults { background_ms: 25, clock_max_age_seconds: 60 },
             http: RawHttp { trusted_proxies: OneOrMany::Many(vec![]) },
             // What a municipality's instance can live with: generous for people (a family
             // sharing one address, a library, a town-hall event on one Wi-Fi), tight for a
@@ -378,7 +402,7 @@ fn bad(key: &str, problem: impl Into<String>) -> ConfigError {
 const ENV_KEYS: &[&str] = &[
     "bind", "public_url", "database_url", "data_dir", "jwt_secret", "log_format",
 ];
-const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins.", "http.", "limits.", "metrics."];
+const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins.", "results.", "http.", "limits.", "metrics."];
 
 impl Settings {
     /// Reads `config_file` (if given, it must exist; otherwise `./convene.toml` if present),
@@ -475,6 +499,7 @@ impl Settings {
         };
 
         let plugins = validate_plugins(raw.plugins, &data_dir)?;
+        let results = validate_results(raw.results)?;
         let http = validate_http(raw.http)?;
         let limits = validate_limits(raw.limits)?;
         let metrics = validate_metrics(raw.metrics)?;
@@ -495,6 +520,7 @@ impl Settings {
             mail,
             auth,
             plugins,
+            results,
             http,
             limits,
             metrics,
@@ -552,6 +578,18 @@ fn validate_instance(raw: RawInstance) -> Result<InstanceSettings, ConfigError> 
         ));
     }
     Ok(InstanceSettings { name, languages, default_language })
+}
+
+fn validate_results(raw: RawResults) -> Result<ResultsSettings, ConfigError> {
+    for (key, value, min, max) in [("results.background_ms", raw.background_ms, 0, 60_000), ("results.clock_max_age_seconds", raw.clock_max_age_seconds, 1, 86_400)] {
+        if !(min..=max).contains(&value) {
+            return Err(bad(key, format!("must be between {min} and {max}, not {value}")));
+        }
+    }
+    Ok(ResultsSettings {
+        background_after: std::time::Duration::from_millis(raw.background_ms),
+        clock_max_age: std::time::Duration::from_secs(raw.clock_max_age_seconds),
+    })
 }
 
 fn validate_plugins(raw: RawPlugins, data_dir: &Path) -> Result<PluginSettings, ConfigError> {

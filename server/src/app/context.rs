@@ -27,6 +27,8 @@ pub struct AppContext {
     pub jobs_notify: Arc<tokio::sync::Notify>,
     /// Contributions to one activity are checked and committed in turn on this server.
     pub activity_locks: Arc<crate::app::activity_writes::ActivityLocks>,
+    /// Results of one activity are computed by one request at a time on this server.
+    pub results_locks: Arc<crate::app::activity_writes::ActivityLocks>,
 }
 
 impl AppContext {
@@ -35,7 +37,7 @@ impl AppContext {
         let plugins = Arc::new(PluginRegistry::new(settings.plugins.clone()));
         let seed: [u8; 32] = settings.ledger_secret.expose()[..32].try_into().expect("secrets are at least 32 bytes");
         let ledger_key = Arc::new(ed25519_dalek::SigningKey::from_bytes(&seed));
-        Self { db, settings, public_url, mailer, tokens, plugins, ledger_key, jobs_notify: Arc::new(tokio::sync::Notify::new()), activity_locks: Default::default() }
+        Self { db, settings, public_url, mailer, tokens, plugins, ledger_key, jobs_notify: Arc::new(tokio::sync::Notify::new()), activity_locks: Default::default(), results_locks: Default::default() }
     }
 
     /// Tells the job worker there is new work (it also polls, so this only saves time).

@@ -93,6 +93,8 @@ pub struct CallEffects {
     pub read_shared: bool,
     /// Sent only if the caller commits what the call decided.
     pub notifications: Vec<Notification>,
+    /// Whether the plugin asked the time: its answer may change without any stored change.
+    pub read_clock: bool,
 }
 
 /// Caps linear memory and tables, and remembers a refusal so the error can say "out of memory".
@@ -133,6 +135,7 @@ pub struct HostState {
     logged: usize,
     notifications: Vec<Notification>,
     read_shared: bool,
+    read_clock: bool,
     /// Set when the plugin broke a rule that does not trap (e.g. an over-long key).
     pub violation: Option<String>,
     /// Set when the host could not serve a request (its database failed).
@@ -153,6 +156,7 @@ impl HostState {
             logged: 0,
             notifications: Vec::new(),
             read_shared: false,
+            read_clock: false,
             violation: None,
             host_failure: None,
         }
@@ -163,7 +167,7 @@ impl HostState {
     }
 
     pub fn effects(self) -> CallEffects {
-        CallEffects { kv: self.kv_overlay, read_shared: self.read_shared, notifications: self.notifications }
+        CallEffects { kv: self.kv_overlay, read_shared: self.read_shared, notifications: self.notifications, read_clock: self.read_clock }
     }
 
     /// A failure of the host's own storage fails the call (as the host's fault); the plugin
@@ -261,6 +265,7 @@ impl host::Host for HostState {
     }
 
     fn now(&mut self) -> String {
+        self.read_clock = true;
         self.ctx.now.clone()
     }
 
