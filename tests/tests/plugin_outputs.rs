@@ -26,20 +26,20 @@ async fn install_hostile(app: &TestApp, admin: &str) {
     expect_json(res, 201).await;
 }
 
-/// An app with the hostile plugin installed, a published process `p`, an admin and a
+/// An app with the hostile plugin installed, a published process `outputs`, an admin and a
 /// participant.
 async fn under_attack(builder: convene_e2e::TestAppBuilder) -> (TestApp, String, String) {
     let app = builder.with_metrics().spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
     install_hostile(&app, &admin).await;
-    published_process(&app, &admin, "p").await;
+    published_process(&app, &admin, "outputs").await;
     let ana = user_token(&app, "ana@example.org").await;
     (app, admin, ana)
 }
 
 async fn hostile(app: &TestApp, admin: &str, attack: &str) -> String {
     let body = json!({ "type": "test.hostile", "title": { "en": attack }, "config": { "attack": attack } });
-    add_activity(app, admin, "p", &body).await["id"].as_str().unwrap().to_string()
+    add_activity(app, admin, "outputs", &body).await["id"].as_str().unwrap().to_string()
 }
 
 fn nested(levels: usize) -> Value {
