@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use convene_e2e::flows::{add_activity, admin_token, component_path, contribute, published_process, user_token};
 use convene_e2e::{TestApp, expect_json, problem};
+use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{Value, json};
 
 /// How long a test waits for the job queue to recompute results.
@@ -40,6 +41,23 @@ async fn under_attack(builder: convene_e2e::TestAppBuilder) -> (TestApp, String,
 async fn hostile(app: &TestApp, admin: &str, attack: &str) -> String {
     let body = json!({ "type": "test.hostile", "title": { "en": attack }, "config": { "attack": attack } });
     add_activity(app, admin, "outputs", &body).await["id"].as_str().unwrap().to_string()
+}
+
+/// Waits until the job worker has told every activity's plugin that it opened: a change of
+/// the activity, after which results are computed again.
+async fn opened(app: &TestApp) {
+    let db = Database::connect(app.db.url()).await.unwrap();
+    let sql = "SELECT (SELECT COUNT(*) FROM activities WHERE announced_state IS NULL) \
+               + (SELECT COUNT(*) FROM jobs WHERE kind = 'phase_change' AND status <> 'done') AS pending";
+    let started = Instant::now();
+    loop {
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+        if row.try_get::<i64>("", "pending").unwrap() == 0 {
+            return;
+        }
+        assert!(started.elapsed() < JOB_WAIT, "the activities were not told they opened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 fn nested(levels: usize) -> Value {
@@ -117,6 +135,7 @@ async fn a_plugin_cannot_store_a_body_the_api_would_refuse_or_could_not_read_bac
 async fn results_over_the_limit_are_the_plugins_failure_kept_until_the_activity_changes() {
     let (app, admin, ana) = under_attack(TestApp::builder()).await;
     let huge = hostile(&app, &admin, "huge-results").await;
+    opened(&app).await;
     for _ in 0..3 {
         let res = results(&app, &huge).await;
         assert_eq!(res.status(), 502);
@@ -148,6 +167,7 @@ async fn results_are_computed_once_per_change_however_many_ask_at_once() {
     let builder = TestApp::builder().env("CONVENE_RESULTS__BACKGROUND_MS", "60000");
     let (mut app, admin, ana) = under_attack(builder).await;
     let id = hostile(&app, &admin, "tally").await;
+    opened(&app).await;
 
     let first = expect_json(results(&app, &id).await, 200).await;
     assert_eq!(text_of(&first), "0 contributions");
@@ -185,6 +205,7 @@ async fn slow_results_are_recomputed_in_the_job_queue_while_the_previous_copy_is
     // Every computation counts as slow.
     let (app, admin, ana) = under_attack(TestApp::builder().env("CONVENE_RESULTS__BACKGROUND_MS", "0")).await;
     let id = hostile(&app, &admin, "tally").await;
+    opened(&app).await;
     let first = expect_json(results(&app, &id).await, 200).await;
     assert_eq!((text_of(&first), first["recomputing"].as_bool()), ("0 contributions", Some(false)), "nothing to serve instead: computed now");
 
@@ -211,6 +232,7 @@ async fn slow_results_are_recomputed_in_the_job_queue_while_the_previous_copy_is
 async fn results_that_read_the_clock_expire_and_say_when() {
     let (app, admin, _) = under_attack(TestApp::builder().env("CONVENE_RESULTS__CLOCK_MAX_AGE_SECONDS", "1")).await;
     let id = hostile(&app, &admin, "clock").await;
+    opened(&app).await;
     let first = expect_json(results(&app, &id).await, 200).await;
     let computed_at = chrono::DateTime::parse_from_rfc3339(first["computed_at"].as_str().unwrap()).unwrap();
     let expires_at = chrono::DateTime::parse_from_rfc3339(first["expires_at"].as_str().expect("results that read the clock expire")).unwrap();
@@ -227,6 +249,7 @@ async fn results_that_read_the_clock_expire_and_say_when() {
 async fn two_servers_on_one_database_compute_results_once() {
     let (app, admin, _) = under_attack(TestApp::builder().env("CONVENE_RESULTS__BACKGROUND_MS", "60000")).await;
     let id = hostile(&app, &admin, "tally").await;
+    opened(&app).await;
     let replica = TestApp::builder()
         .env("CONVENE_DATABASE_URL", app.env()["CONVENE_DATABASE_URL"].clone())
         .env("CONVENE_RESULTS__BACKGROUND_MS", "60000")

@@ -23,7 +23,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Condition, Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
@@ -113,6 +113,12 @@ async fn current(ctx: &AppContext, a: &activity::Model, plugin: &Arc<LoadedPlugi
             return Ok(counted(Copy { row: row.clone(), recomputing: true }, "previous"));
         }
         if claim(ctx, a.id, COMPUTE_LEASE).await? {
+            // Another server may have kept current results and released its claim since the
+            // row was read: those are served, not computed again.
+            if let Some(row) = read(ctx, a.id).await?.filter(|row| is_current(ctx, row, a, plugin)) {
+                release(ctx, a.id).await?;
+                return Ok(counted(Copy { row, recomputing: false }, "kept"));
+            }
             let row = compute(ctx, a.id, plugin).await?;
             return Ok(counted(Copy { row, recomputing: false }, "computed"));
         }
@@ -210,7 +216,8 @@ async fn run(ctx: &AppContext, activity_id: Uuid, plugin: &Arc<LoadedPlugin>) ->
     // Read now, before the plugin reads anything: a change committed during the computation
     // leaves the copy stale, never the reverse.
     let a = activity::Entity::find_by_id(activity_id).one(&ctx.db).await?.ok_or(AppError::NotFound("activity"))?;
-    let computed_at = now();
+    // In the precision both databases keep, so the time the plugin is told is `computed_at`.
+    let computed_at = now().trunc_subsecs(6);
     let call = crate::adapters::plugins::CallContext { now: computed_at.to_rfc3339(), ..call_context(ctx, &a) };
     let config = a.config.clone();
     let max_bytes = ctx.settings.plugins.limits.max_output_bytes;
