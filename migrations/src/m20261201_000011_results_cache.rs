@@ -31,7 +31,8 @@ enum ActivityResults {
     ReadsClock,
     /// Null until first computed.
     ComputedAt,
-    /// How long the computation took: long ones are redone in the job queue.
+    /// The CPU time the computation took, in milliseconds: long ones are redone in the job
+    /// queue.
     ComputeMs,
     /// A server is computing new results until then.
     ClaimedUntil,

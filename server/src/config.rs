@@ -351,6 +351,9 @@ impl Default for RawSettings {
             },
             database: RawDatabase { max_connections: 10, connect_timeout_seconds: 3 },
             plugins: RawPlugins { deadline_ms: 100, memory_mib: 64, max_live_instances: 64, kv_quota_kib: 1024, cache_dir: None },
+            // The consultation's compute-results took 0.8 ms of CPU over 100 responses, 7 ms
+            // over 1,000 and 70 ms over 10,000 (debug build): activities of a few thousand
+            // contributions are recomputed at once, larger ones in the job queue.
             results: RawResults { background_ms: 25, clock_max_age_seconds: 60 },
             http: RawHttp { trusted_proxies: OneOrMany::Many(vec![]) },
             // What a municipality's instance can live with: generous for people (a family
@@ -826,5 +829,13 @@ mod tests {
         assert_eq!(validate_metrics(RawMetrics { bind: None, token: Some("with a space in the middle of it".into()) }).unwrap_err().key, "metrics.token");
         let ok = validate_metrics(RawMetrics { bind: Some("127.0.0.1:9090".into()), token: Some("x".repeat(32)) }).unwrap();
         assert_eq!(ok.bind.unwrap().port(), 9090);
+    }
+
+    #[test]
+    fn results_settings_are_checked() {
+        let ok = validate_results(RawResults { background_ms: 0, clock_max_age_seconds: 1 }).unwrap();
+        assert_eq!((ok.background_after, ok.clock_max_age), (std::time::Duration::ZERO, std::time::Duration::from_secs(1)));
+        assert_eq!(validate_results(RawResults { background_ms: 60_001, clock_max_age_seconds: 60 }).unwrap_err().key, "results.background_ms");
+        assert_eq!(validate_results(RawResults { background_ms: 25, clock_max_age_seconds: 0 }).unwrap_err().key, "results.clock_max_age_seconds");
     }
 }

@@ -187,6 +187,8 @@ async fn results_are_computed_once_per_change_however_many_ask_at_once() {
         assert!(view["revision"].as_i64() > first["revision"].as_i64(), "{view}");
     }
     assert_eq!(computed(&app).await, 2, "50 concurrent views after one change ran compute-results once");
+    let as_author = app.get(&format!("/api/v1/activities/{id}/results")).bearer_auth(&ana).send().await.unwrap();
+    assert_eq!(expect_json(as_author, 200).await, views[0], "the same copy for every viewer: the plugin is not told who asks");
 
     // Every change that alters results is a change: moderation hides the contribution.
     let hide = app.post_json(&format!("/api/v1/contributions/{}/hide", made["id"].as_str().unwrap()), &json!({ "reason": "Off topic." }));

@@ -18,6 +18,7 @@ pub struct Model {
     pub failure: Option<String>,
     pub reads_clock: bool,
     pub computed_at: Option<DateTimeUtc>,
+    /// CPU milliseconds the computation took (a failure counts as the longest).
     pub compute_ms: i64,
     pub claimed_until: Option<DateTimeUtc>,
 }
