@@ -105,24 +105,25 @@ async fn current(ctx: &AppContext, a: &activity::Model, plugin: &Arc<LoadedPlugi
         }
         let previous = row.filter(|row| row.computed_at.is_some());
         let slow = previous.as_ref().is_some_and(|row| row.compute_ms as u128 >= ctx.settings.results.background_after.as_millis());
-        if let (Some(row), true) = (&previous, slow) {
-            if claim(ctx, a.id, JOB_LEASE).await? {
-                jobs::enqueue(&ctx.db, Job::ComputeResults { activity_id: a.id }).await?;
-                ctx.jobs_wake();
-            }
-            return Ok(counted(Copy { row: row.clone(), recomputing: true }, "previous"));
-        }
-        if claim(ctx, a.id, COMPUTE_LEASE).await? {
+        if claim(ctx, a.id, if slow { JOB_LEASE } else { COMPUTE_LEASE }).await? {
             // Another server may have kept current results and released its claim since the
             // row was read: those are served, not computed again.
             if let Some(row) = read(ctx, a.id).await?.filter(|row| is_current(ctx, row, a, plugin)) {
                 release(ctx, a.id).await?;
                 return Ok(counted(Copy { row, recomputing: false }, "kept"));
             }
+            if let (Some(row), true) = (previous, slow) {
+                if let Err(e) = jobs::enqueue(&ctx.db, Job::ComputeResults { activity_id: a.id }).await {
+                    release(ctx, a.id).await?;
+                    return Err(e);
+                }
+                ctx.jobs_wake();
+                return Ok(counted(Copy { row, recomputing: true }, "previous"));
+            }
             let row = compute(ctx, a.id, plugin).await?;
             return Ok(counted(Copy { row, recomputing: false }, "computed"));
         }
-        // Another server is computing them.
+        // Another server (or the job queue) is computing them.
         if let Some(row) = previous {
             return Ok(counted(Copy { row, recomputing: true }, "previous"));
         }
