@@ -123,6 +123,10 @@ async fn a_plugin_cannot_store_a_body_the_api_would_refuse_or_could_not_read_bac
     let p = problem(res).await;
     assert_eq!(p["errors"][0]["field"], "body", "{p}");
     assert!(p["errors"][0]["problem"].as_str().unwrap().contains("more than 64 levels deep"), "{p}");
+    let deep = json!({ "type": "test.hostile", "title": { "en": "Deep" }, "config": { "attack": "none", "deep": nested(100) } });
+    let res = app.post_json("/api/v1/processes/outputs/activities", &deep).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(problem(res).await["errors"][0]["field"], "config");
 
     let metrics = app.metrics().await;
     assert!(

@@ -145,8 +145,9 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
         errors.push("config", "must be a JSON object");
     }
     let config = input.config.to_string();
-    if config.len() > MAX_CONFIG_BYTES {
-        errors.push("config", format!("is {} bytes; the limit is {MAX_CONFIG_BYTES}", config.len()));
+    // The rule the plugin's normalised configuration is held to (`plugin_output`).
+    if let Err(problem) = crate::domain::stored_json::check(&config, MAX_CONFIG_BYTES) {
+        errors.push("config", problem.to_string());
     }
     errors.finish()?;
 
