@@ -13,6 +13,7 @@ mod m20261123_000007_announced_phase;
 mod m20261123_000008_activity_revision_and_seed;
 mod m20261201_000009_idempotency_scope;
 mod m20261201_000010_rate_limits;
+mod m20261201_000011_results_cache;
 mod m20261201_000012_kv_usage;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_activity_revision_and_seed::Migration),
             Box::new(m20261201_000009_idempotency_scope::Migration),
             Box::new(m20261201_000010_rate_limits::Migration),
+            Box::new(m20261201_000011_results_cache::Migration),
             Box::new(m20261201_000012_kv_usage::Migration),
         ]
     }

@@ -38,6 +38,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub auth: AuthSettings,
     pub plugins: PluginSettings,
+    pub results: ResultsSettings,
     pub metrics: MetricsSettings,
     pub http: HttpSettings,
     pub limits: LimitSettings,
@@ -96,6 +97,18 @@ pub struct PluginSettings {
     pub limits: crate::adapters::plugins::Limits,
     /// Where compiled plugins are cached, keyed by content hash and engine version.
     pub cache_dir: PathBuf,
+}
+
+/// How activity results are kept (see `app::results`): computed once per change of the
+/// activity, and served from the copy.
+#[derive(Clone, Debug)]
+pub struct ResultsSettings {
+    /// Results whose last computation took at least this much fuel are recomputed in the job
+    /// queue; the previous copy is served meanwhile, marked as being recomputed.
+    pub background_fuel: u64,
+    /// Results that depend on the time (their plugin read the clock) are recomputed once they
+    /// are older than this.
+    pub clock_max_age: std::time::Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -184,6 +197,7 @@ struct RawSettings {
     auth: RawAuth,
     database: RawDatabase,
     plugins: RawPlugins,
+    results: RawResults,
     metrics: RawMetrics,
     http: RawHttp,
     limits: RawLimits,
@@ -303,6 +317,15 @@ impl RawBudget {
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+struct RawResults {
+    /// Fuel from which results are recomputed in the job queue.
+    background_fuel: u64,
+    /// Age, in seconds, after which results that read the clock are recomputed.
+    clock_max_age_seconds: u64,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 struct RawInstance {
     name: String,
     languages: Vec<String>,
@@ -392,6 +415,11 @@ impl Default for RawSettings {
                     background: RawBudget::from_budget(&limits.background),
                 }
             },
+            // The consultation's compute-results takes about 11.5 million fuel per 1,000
+            // responses (BENCHMARKS.md, "Plugin fuel"; 25 ms of CPU for about 2,000 in a debug
+            // build): activities of a few thousand contributions are recomputed at once,
+            // larger ones in the job queue.
+            results: RawResults { background_fuel: 50_000_000, clock_max_age_seconds: 60 },
             http: RawHttp { trusted_proxies: OneOrMany::Many(vec![]) },
             // What a municipality's instance can live with: generous for people (a family
             // sharing one address, a library, a town-hall event on one Wi-Fi), tight for a
@@ -442,7 +470,7 @@ fn bad(key: &str, problem: impl Into<String>) -> ConfigError {
 const ENV_KEYS: &[&str] = &[
     "bind", "public_url", "database_url", "data_dir", "jwt_secret", "log_format",
 ];
-const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins.", "http.", "limits.", "metrics."];
+const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins.", "results.", "http.", "limits.", "metrics."];
 
 impl Settings {
     /// Reads `config_file` (if given, it must exist; otherwise `./convene.toml` if present),
@@ -539,6 +567,7 @@ impl Settings {
         };
 
         let plugins = validate_plugins(raw.plugins, &data_dir)?;
+        let results = validate_results(raw.results)?;
         let http = validate_http(raw.http)?;
         let limits = validate_limits(raw.limits)?;
         let metrics = validate_metrics(raw.metrics)?;
@@ -559,6 +588,7 @@ impl Settings {
             mail,
             auth,
             plugins,
+            results,
             http,
             limits,
             metrics,
@@ -616,6 +646,18 @@ fn validate_instance(raw: RawInstance) -> Result<InstanceSettings, ConfigError> 
         ));
     }
     Ok(InstanceSettings { name, languages, default_language })
+}
+
+fn validate_results(raw: RawResults) -> Result<ResultsSettings, ConfigError> {
+    for (key, value, min, max) in [("results.background_fuel", raw.background_fuel, 0, 1_000_000_000_000), ("results.clock_max_age_seconds", raw.clock_max_age_seconds, 1, 86_400)] {
+        if !(min..=max).contains(&value) {
+            return Err(bad(key, format!("must be between {min} and {max}, not {value}")));
+        }
+    }
+    Ok(ResultsSettings {
+        background_fuel: raw.background_fuel,
+        clock_max_age: std::time::Duration::from_secs(raw.clock_max_age_seconds),
+    })
 }
 
 fn validate_plugins(raw: RawPlugins, data_dir: &Path) -> Result<PluginSettings, ConfigError> {
@@ -856,5 +898,13 @@ mod tests {
         assert_eq!(validate_metrics(RawMetrics { bind: None, token: Some("with a space in the middle of it".into()) }).unwrap_err().key, "metrics.token");
         let ok = validate_metrics(RawMetrics { bind: Some("127.0.0.1:9090".into()), token: Some("x".repeat(32)) }).unwrap();
         assert_eq!(ok.bind.unwrap().port(), 9090);
+    }
+
+    #[test]
+    fn results_settings_are_checked() {
+        let ok = validate_results(RawResults { background_fuel: 0, clock_max_age_seconds: 1 }).unwrap();
+        assert_eq!((ok.background_fuel, ok.clock_max_age), (0, std::time::Duration::from_secs(1)));
+        assert_eq!(validate_results(RawResults { background_fuel: 1_000_000_000_001, clock_max_age_seconds: 60 }).unwrap_err().key, "results.background_fuel");
+        assert_eq!(validate_results(RawResults { background_fuel: 25, clock_max_age_seconds: 0 }).unwrap_err().key, "results.clock_max_age_seconds");
     }
 }

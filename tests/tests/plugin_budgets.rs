@@ -96,19 +96,19 @@ async fn fuel_bounds_computation_and_host_calls_and_bad_arguments_are_the_plugin
     assert!(metrics.contains("convene_plugin_call_fuel"), "fuel is measured: {metrics}");
 }
 
-/// Stores empty values, 500 per contribution, until the plugin is refused; returns how many
+/// Stores empty values, 100 per contribution, until the plugin is refused; returns how many
 /// it stored in all.
 async fn store_empty_values_until_refused(app: &TestApp, admin: &str) -> usize {
     let dust = add_activity(app, admin, "budgets", &hostile("kv-dust")).await;
     let mut stored = 0;
-    for _ in 0..100 {
+    for _ in 0..200 {
         let (status, c) = attack(app, admin, &dust, &json!({ "kind": "x", "body": {} })).await;
         assert_eq!(status, 201, "{c}");
         let said = c["body"].as_str().unwrap();
         if let Some(n) = said.strip_prefix("refused after ").and_then(|s| s.strip_suffix(" empty values")) {
             return stored + n.parse::<usize>().unwrap();
         }
-        stored += 500;
+        stored += 100;
     }
     panic!("never refused after {stored} values");
 }

@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, KvError, Localized, Results, Submitter, SubmitterRole, Validation, Value, host};
+use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, KvError, Localized, Results, Section, Submitter, SubmitterRole, Validation, Value, host};
 use serde::{Deserialize, Serialize};
 
 pub struct Hostile;
@@ -18,7 +18,9 @@ pub struct Config {
     /// budgets: reread (reads every contribution again and again), host-spin (calls the
     /// host in a loop), bad-cursor (hands the host a cursor it never gave out), kv-dust
     /// (stores empty values until refused). In validate-contribution, a body `{"pad": N}`
-    /// is accepted as N bytes, so that a test can fill an activity.
+    /// is accepted as N bytes, so that a test can fill an activity. Output the host must
+    /// bound: grow-body | nest-N (bodies), huge-results | deep-results (results). Results the
+    /// host must cache: tally | clock.
     pub attack: String,
     /// Only in this export (e.g. `validate-contribution`), so that an activity can be created
     /// with the attack stored; every export when absent.
@@ -73,8 +75,8 @@ fn attack(how: &str) -> Option<String> {
                 if host::kv::set(&format!("{prefix}-{i}"), &[]).is_err() {
                     return Some(format!("refused after {i} empty values"));
                 }
-                if i == 499 {
-                    return Some("stored 500 empty values".into());
+                if i == 99 {
+                    return Some("stored 100 empty values".into());
                 }
             }
             None
@@ -91,6 +93,40 @@ fn attack(how: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The largest body the host accepts from people, as JSON text (`MAX_BODY_BYTES`).
+const BODY_LIMIT: usize = 64 << 10;
+
+/// `n` arrays nested in each other around a number, built without recursion.
+fn nested(n: usize) -> Value {
+    (0..n).fold(Value::from(1), |inner, _| Value::Array(vec![inner]))
+}
+
+/// A body the host must refuse to store, or store so that it reads back equal.
+fn body_attack(how: &str) -> Option<Value> {
+    match how {
+        // A tiny request normalised into a body one byte over the limit (65,535 x in quotes).
+        "grow-body" => Some(Value::String("x".repeat(BODY_LIMIT - 1))),
+        _ => how.strip_prefix("nest-").and_then(|n| n.parse().ok()).map(nested),
+    }
+}
+
+/// Results the host must refuse, serve as they are, or compute only when the activity changes.
+fn results_attack(how: &str) -> Option<Results> {
+    let text = |title: &str, body: String| Section::Text { title: Localized::one("en", title), body: Localized(vec![("en".into(), body)]) };
+    let sections = match how {
+        // Ten rows of 1 MiB: 10 MiB of results.
+        "huge-results" => vec![Section::Table { title: Localized::one("en", "Huge"), columns: vec![], rows: vec![vec!["x".repeat(1 << 20)]; 10] }],
+        // Results are typed sections; the nearest thing to nesting is text that looks nested.
+        "deep-results" => vec![text("Deep", nested(1000).to_string())],
+        // What the host must recompute when a contribution arrives, and only then.
+        "tally" => vec![text("Contributions", format!("{} contributions", host::contributions(None).count()))],
+        // Depends on the time, not on the activity.
+        "clock" => vec![text("Now", host::now())],
+        _ => return None,
+    };
+    Some(Results { sections })
 }
 
 impl Activity for Hostile {
@@ -138,6 +174,9 @@ impl Activity for Hostile {
         if config.attack == "whoami" {
             return Validation::Accepted(convene_sdk::json!({ "submitter": by.id, "role": by.role, "channel": by.channel }));
         }
+        if let Some(body) = body_attack(&config.attack) {
+            return Validation::Accepted(body);
+        }
         match config.attack_in("validate-contribution") {
             Some(text) => Validation::Accepted(Value::String(text)),
             None => Validation::Accepted(Value::Null),
@@ -150,6 +189,9 @@ impl Activity for Hostile {
     }
 
     fn compute_results(config: &Config) -> Result<Results, String> {
+        if let Some(results) = results_attack(&config.attack) {
+            return Ok(results);
+        }
         config.attack_in("compute-results");
         Ok(Results::default())
     }

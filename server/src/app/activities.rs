@@ -13,7 +13,7 @@ use super::error::AppResult;
 use super::processes::{self, Visible};
 use super::{AppContext, AppError, Viewer, now, plugins};
 use crate::adapters::plugins::bindings::convene::activity::types as wit;
-use crate::adapters::plugins::{CallContext, LoadedPlugin, view};
+use crate::adapters::plugins::{CallContext, LoadedPlugin};
 use crate::adapters::store::entities::activity;
 use crate::domain::account::attribute_name;
 use crate::domain::errors::{FieldError, FieldErrors};
@@ -145,21 +145,18 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
         errors.push("config", "must be a JSON object");
     }
     let config = input.config.to_string();
-    if config.len() > MAX_CONFIG_BYTES {
-        errors.push("config", format!("is {} bytes; the limit is {MAX_CONFIG_BYTES}", config.len()));
+    // The rule the plugin's normalised configuration is held to (`plugin_output`).
+    if let Err(problem) = crate::domain::stored_json::check(&config, MAX_CONFIG_BYTES) {
+        errors.push("config", problem.to_string());
     }
     errors.finish()?;
 
     let plugin = plugins::runnable(ctx, &input.type_id, "type").await?;
-    let (verdict, _) = ctx.plugins.run(&plugin, "validate-config", CallContext::empty(), move |a, s| a.call_validate_config(s, &config)).await?;
+    let (verdict, _) = ctx
+        .plugins
+        .run_checked(&plugin, "validate-config", CallContext::empty(), move |a, s| a.call_validate_config(s, &config), super::plugin_output::normalised_config)
+        .await?;
     let normalised = verdict.map_err(|e| AppError::Invalid(prefixed("config", e)))?;
-    if serde_json::from_str::<serde_json::Value>(&normalised).map(|v| !v.is_object()).unwrap_or(true) {
-        return Err(AppError::Plugin {
-            plugin: plugin.id.clone(),
-            kind: "malformed",
-            detail: format!("plugin {} returned a configuration that is not a JSON object", plugin.id),
-        });
-    }
 
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     let position = activity::Entity::find().filter(activity::Column::ProcessId.eq(process.id)).count(&txn).await? as i32;
@@ -233,9 +230,10 @@ pub async fn form(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid, kind: &st
     let kind = kind.to_string();
     let call = super::activity_writes::call_context(ctx, &a);
     let config = a.config.clone();
-    let (form, _) = ctx.plugins.run(&plugin, "contribution-form", call, move |p, s| p.call_contribution_form(s, &config, &kind)).await?;
-    let fields = form.map_err(|e| AppError::Invalid(prefixed("kind", e)))?;
-    Ok(view::form(&fields))
+    let max_bytes = ctx.settings.plugins.limits.max_output_bytes;
+    let keep = move |form| super::plugin_output::form(form, max_bytes);
+    let (form, _) = ctx.plugins.run_checked(&plugin, "contribution-form", call, move |p, s| p.call_contribution_form(s, &config, &kind), keep).await?;
+    form.map_err(|e| AppError::Invalid(prefixed("kind", e)))
 }
 
 pub(super) fn check_kind(plugin: &LoadedPlugin, kind: &str) -> AppResult<()> {
@@ -245,19 +243,4 @@ pub(super) fn check_kind(plugin: &LoadedPlugin, kind: &str) -> AppResult<()> {
     } else {
         Err(AppError::invalid("kind", format!("`{kind}` is not a contribution kind of {}; it takes: {}", plugin.id, kinds.join(", "))))
     }
-}
-
-/// The activity's results, computed now by its plugin from its visible contributions.
-pub async fn results(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<serde_json::Value> {
-    let (a, _) = load(ctx, viewer, id).await?;
-    let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
-    let call = super::activity_writes::call_context(ctx, &a);
-    let config = a.config.clone();
-    let (computed, _) = ctx.plugins.run(&plugin, "compute-results", call, move |p, s| p.call_compute_results(s, &config)).await?;
-    let computed = computed.map_err(|message| AppError::Plugin {
-        plugin: plugin.id.clone(),
-        kind: "refused",
-        detail: format!("plugin {} could not compute results: {message}", plugin.id),
-    })?;
-    Ok(view::results(&computed))
 }

@@ -29,6 +29,8 @@ pub struct AppContext {
     pub activity_locks: Arc<crate::app::activity_writes::ActivityLocks>,
     /// Database reads made for plugin calls take one of these: at most half the pool.
     pub plugin_reads: Arc<tokio::sync::Semaphore>,
+    /// Results of one activity are computed by one request at a time on this server.
+    pub results_locks: Arc<crate::app::activity_writes::ActivityLocks>,
 }
 
 impl AppContext {
@@ -49,6 +51,7 @@ impl AppContext {
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
             activity_locks: Default::default(),
             plugin_reads,
+            results_locks: Default::default(),
         }
     }
 

@@ -22,12 +22,13 @@ use crate::adapters::store::entities::{account, account_attribute, activity, con
 use crate::adapters::store::is_unique_violation;
 use crate::domain::account::ProcessRole;
 use crate::domain::errors::FieldError;
+use crate::domain::stored_json::{self, JsonProblem};
 use crate::domain::language::Language;
 use crate::domain::participation::{Channel, ContributionStatus, generate_reference};
 use crate::domain::process::ProcessStatus;
 use crate::domain::text::bounded;
 
-/// The largest contribution body, as JSON text.
+/// The largest contribution body, as JSON text: as people send it and as plugins normalise it.
 pub const MAX_BODY_BYTES: usize = 64 << 10;
 const MAX_IDEMPOTENCY_KEY: usize = 128;
 const MAX_REFERENCE: usize = 64;
@@ -138,12 +139,14 @@ fn language_of(ctx: &AppContext, tag: Option<&str>) -> AppResult<Language> {
     }
 }
 
+/// A body as people send it, held to the rule plugins' normalised bodies are held to.
 fn body_text(body: &serde_json::Value) -> AppResult<String> {
     let text = body.to_string();
-    if text.len() > MAX_BODY_BYTES {
-        return Err(AppError::TooLarge(FieldError::new("body", format!("is {} bytes; the limit is {MAX_BODY_BYTES}", text.len()))));
+    match stored_json::check(&text, MAX_BODY_BYTES) {
+        Ok(_) => Ok(text),
+        Err(p @ JsonProblem::TooLarge { .. }) => Err(AppError::TooLarge(FieldError::new("body", p.to_string()))),
+        Err(p) => Err(AppError::invalid("body", p.to_string())),
     }
-    Ok(text)
 }
 
 /// The activity must be open and its process published.

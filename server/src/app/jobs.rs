@@ -51,6 +51,8 @@ pub enum Job {
     SignInRequest { email: String },
     /// Someone signed up: make the account (or tell the owner of an existing one).
     Signup(super::accounts::Signup),
+    /// Recompute an activity's results, which take long to compute (see `results`).
+    ComputeResults { activity_id: Uuid },
 }
 
 impl Job {
@@ -71,6 +73,7 @@ impl Job {
             Job::AccountEmail { .. } => "account_email",
             Job::SignInRequest { .. } => "sign_in_request",
             Job::Signup(_) => "signup",
+            Job::ComputeResults { .. } => "compute_results",
         }
     }
 }
@@ -263,6 +266,7 @@ async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
         Job::Signup(signup) => super::accounts::complete_signup(ctx, id, signup).await.map_err(|e| e.to_string()),
         Job::NotifyResponse { batch_id } => notify_response(ctx, batch_id).await.map_err(|e| e.to_string()),
         Job::PhaseChange { activity_id, phase } => phase_change(ctx, activity_id, phase).await.map_err(|e| e.to_string()),
+        Job::ComputeResults { activity_id } => super::results::recompute(ctx, activity_id).await.map_err(|e| e.to_string()),
     }
 }
 

@@ -130,7 +130,28 @@ impl PluginRegistry {
         self.blocking(plugin, export, call.class, move |host| host.call(&p, call, f)).await
     }
 
-    /// `validate-contribution`, with the host's checks on what comes back.
+    /// Runs an export whose answer is stored or served: `keep` checks what came back (see
+    /// `plugin_output`) and makes it what the caller keeps. A refusal is the plugin's
+    /// malformed output, failed and counted against it like any other failure.
+    pub async fn run_checked<R, T: Send + 'static>(
+        self: &Arc<Self>,
+        plugin: &Arc<LoadedPlugin>,
+        export: &'static str,
+        mut call: CallContext,
+        f: impl FnOnce(&Activity, &mut wasmtime::Store<HostState>) -> wasmtime::Result<R> + Send + 'static,
+        keep: impl FnOnce(R) -> Result<T, String> + Send + 'static,
+    ) -> AppResult<(T, CallEffects)> {
+        let p = plugin.clone();
+        call.class = CallClass::of_export(export);
+        self.blocking(plugin, export, call.class, move |host| {
+            let (answer, effects) = host.call(&p, call, f)?;
+            Ok((keep(answer).map_err(|message| malformed(&p, message))?, effects))
+        })
+        .await
+    }
+
+    /// `validate-contribution`, with the host's checks on what comes back: an accepted body is
+    /// held to the rule of the bodies people send.
     pub async fn validate_contribution(
         self: &Arc<Self>,
         plugin: &Arc<LoadedPlugin>,
@@ -141,7 +162,11 @@ impl PluginRegistry {
     ) -> AppResult<(plugins::bindings::convene::activity::types::Validation, CallEffects)> {
         let p = plugin.clone();
         let class = CallClass::of_export("validate-contribution");
-        self.blocking(plugin, "validate-contribution", class, move |host| host.validate_contribution(&p, call, &config, &kind, &body)).await
+        self.blocking(plugin, "validate-contribution", class, move |host| {
+            let (verdict, effects) = host.validate_contribution(&p, call, &config, &kind, &body)?;
+            Ok((super::plugin_output::accepted_body(verdict).map_err(|message| malformed(&p, message))?, effects))
+        })
+        .await
     }
 
     async fn blocking<R: Send + 'static>(
@@ -181,6 +206,10 @@ fn record(plugin: &str, export: &'static str, started: std::time::Instant, resul
         metrics::counter!("convene_plugin_failures_total", "plugin" => plugin.to_string(), "kind" => e.kind()).increment(1);
         tracing::warn!(plugin, export, error = %e, "plugin call failed");
     }
+}
+
+fn malformed(plugin: &LoadedPlugin, message: String) -> PluginError {
+    PluginError::Malformed { plugin: plugin.id.clone(), message }
 }
 
 /// A plugin failure at run time, in the API's terms.

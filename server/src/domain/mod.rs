@@ -13,4 +13,5 @@ pub mod markdown;
 pub mod process;
 pub mod rate;
 pub mod slug;
+pub mod stored_json;
 pub mod text;

@@ -168,6 +168,8 @@ pub struct CallEffects {
     pub notifications: Vec<Notification>,
     /// What the call spent.
     pub spent: Spent,
+    /// Whether the plugin asked the time: its answer may change without any stored change.
+    pub read_clock: bool,
 }
 
 /// What a call spent of its budget.
@@ -247,6 +249,7 @@ pub struct HostState {
     logged: usize,
     notifications: Vec<Notification>,
     read_shared: bool,
+    read_clock: bool,
 }
 
 impl HostState {
@@ -271,6 +274,7 @@ impl HostState {
             logged: 0,
             notifications: Vec::new(),
             read_shared: false,
+            read_clock: false,
         }
     }
 
@@ -288,6 +292,7 @@ impl HostState {
             read_shared: self.read_shared,
             notifications: self.notifications,
             spent: Spent { fuel, ..self.spent },
+            read_clock: self.read_clock,
         }
     }
 
@@ -466,6 +471,7 @@ impl host::Host for HostState {
 
     fn now(&mut self) -> wasmtime::Result<String> {
         self.host_call();
+        self.read_clock = true;
         Ok(self.ctx.now.clone())
     }
 

@@ -274,8 +274,8 @@ impl PluginHost {
         Ok((store, activity))
     }
 
-    /// `validate-contribution` with the host's checks on what comes back: an accepted body
-    /// must be JSON and no larger than the output limit.
+    /// `validate-contribution`, with the submitter the call context names. What comes back
+    /// is checked by the caller (`app::plugin_output`), like every output that is stored.
     pub fn validate_contribution(
         &self,
         plugin: &LoadedPlugin,
@@ -284,21 +284,8 @@ impl PluginHost {
         kind: &str,
         body: &str,
     ) -> Result<(bindings::convene::activity::types::Validation, CallEffects), PluginError> {
-        use bindings::convene::activity::types::Validation;
         let by = ctx.submitter.clone();
-        let (verdict, kv) = self.call(plugin, ctx, |a, s| a.call_validate_contribution(s, config, kind, body, &by))?;
-        if let Validation::Accepted(normalised) = &verdict {
-            if normalised.len() > self.limits.max_output_bytes {
-                return Err(PluginError::Malformed {
-                    plugin: plugin.id.clone(),
-                    message: format!("the accepted body is {} bytes; the limit is {}", normalised.len(), self.limits.max_output_bytes),
-                });
-            }
-            if serde_json::from_str::<serde::de::IgnoredAny>(normalised).is_err() {
-                return Err(PluginError::Malformed { plugin: plugin.id.clone(), message: "the accepted body is not JSON".into() });
-            }
-        }
-        Ok((verdict, kv))
+        self.call(plugin, ctx, |a, s| a.call_validate_contribution(s, config, kind, body, &by))
     }
 
     fn classify(&self, plugin: &str, e: wasmtime::Error, store: &Store<HostState>, elapsed: Duration) -> PluginError {

@@ -151,7 +151,6 @@ fn memory_recursion_panics_and_huge_outputs_cost_one_call() {
         ("recursion", "trap"),
         ("panic", "trap"),
         ("huge-output", "out_of_memory"),
-        ("big-output", "malformed"),
     ] {
         let (h, p2) = (host.clone(), p.clone());
         let (result, slowest, _) = while_others_run(&host, move || {

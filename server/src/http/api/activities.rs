@@ -9,6 +9,7 @@ use super::Ctx;
 use crate::app::AppError;
 use crate::app::activities::{self, ActivityView, NewActivity};
 use crate::app::draw_seeds::{self, SeedView};
+use crate::app::results::{self, ResultsView};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
 
@@ -71,13 +72,15 @@ pub async fn form(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid
     Ok(HttpResponse::Ok().json(activities::form(&ctx, viewer.as_ref(), *id, &p.kind).await?))
 }
 
-/// The activity's results, computed by its plugin from the visible contributions.
+/// The activity's results, computed by its plugin from the visible contributions once per
+/// change of the activity, and served from that copy: `revision` and `computed_at` say which.
 #[utoipa::path(get, path = "/api/v1/activities/{id}/results", tag = "activities", params(("id" = Uuid, Path)), security((), ("bearer" = [])),
-    responses((status = 200, body = Object, description = "{sections: [text | table | chart]}"),
+    responses((status = 200, body = ResultsView),
               (status = 409, description = "the activity type is disabled"),
-              (status = 502, description = "the activity type's plugin failed; `plugin` names it")))]
+              (status = 502, description = "the activity type's plugin failed; `plugin` names it"),
+              (status = 503, description = "another server is computing the first results of this activity; ask again shortly")))]
 pub async fn results(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(activities::results(&ctx, viewer.as_ref(), *id).await?))
+    Ok(HttpResponse::Ok().json(results::get(&ctx, viewer.as_ref(), *id).await?))
 }
 
 /// Commits a random seed for this activity's draw (organisers; once): the server chooses it,

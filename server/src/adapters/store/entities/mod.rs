@@ -4,6 +4,7 @@ pub mod account;
 pub mod account_attribute;
 pub mod activity;
 pub mod activity_kv;
+pub mod activity_result;
 pub mod census_entry;
 pub mod commitment;
 pub mod contribution;
