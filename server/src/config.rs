@@ -96,6 +96,9 @@ pub struct PluginSettings {
     pub limits: crate::adapters::plugins::Limits,
     /// Where compiled plugins are cached, keyed by content hash and engine version.
     pub cache_dir: PathBuf,
+    /// What the key authenticating cached compiled plugins is derived from: `jwt_secret`
+    /// unless `plugins.cache_secret` is set (servers sharing one cache folder share it).
+    pub cache_secret: Secret,
 }
 
 #[derive(Clone, Debug)]
@@ -247,6 +250,8 @@ struct RawPlugins {
     /// Key-value storage per activity, in KiB.
     kv_quota_kib: u64,
     cache_dir: Option<PathBuf>,
+    /// The secret the cache's MAC key is derived from; default: jwt_secret.
+    cache_secret: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -327,7 +332,7 @@ impl Default for RawSettings {
                 cookie_secure: None,
             },
             database: RawDatabase { max_connections: 10, connect_timeout_seconds: 3 },
-            plugins: RawPlugins { deadline_ms: 100, memory_mib: 64, max_live_instances: 64, kv_quota_kib: 1024, cache_dir: None },
+            plugins: RawPlugins { deadline_ms: 100, memory_mib: 64, max_live_instances: 64, kv_quota_kib: 1024, cache_dir: None, cache_secret: None },
             http: RawHttp { trusted_proxies: OneOrMany::Many(vec![]) },
             // What a municipality's instance can live with: generous for people (a family
             // sharing one address, a library, a town-hall event on one Wi-Fi), tight for a
@@ -474,7 +479,7 @@ impl Settings {
             cookie_secure: a.cookie_secure,
         };
 
-        let plugins = validate_plugins(raw.plugins, &data_dir)?;
+        let plugins = validate_plugins(raw.plugins, &data_dir, &jwt_secret)?;
         let http = validate_http(raw.http)?;
         let limits = validate_limits(raw.limits)?;
         let metrics = validate_metrics(raw.metrics)?;
@@ -554,7 +559,7 @@ fn validate_instance(raw: RawInstance) -> Result<InstanceSettings, ConfigError> 
     Ok(InstanceSettings { name, languages, default_language })
 }
 
-fn validate_plugins(raw: RawPlugins, data_dir: &Path) -> Result<PluginSettings, ConfigError> {
+fn validate_plugins(raw: RawPlugins, data_dir: &Path, jwt_secret: &Secret) -> Result<PluginSettings, ConfigError> {
     for (key, value, min, max) in [
         ("plugins.deadline_ms", raw.deadline_ms, 5, 60_000),
         ("plugins.memory_mib", raw.memory_mib, 2, 4_096),
@@ -573,9 +578,16 @@ fn validate_plugins(raw: RawPlugins, data_dir: &Path) -> Result<PluginSettings, 
         ..Default::default()
     };
     let cache_dir = raw.cache_dir.unwrap_or_else(|| data_dir.join("plugin-cache"));
-    std::fs::create_dir_all(&cache_dir)
+    // Owner-only from the start: the server runs the code it finds there (its ownership and
+    // mode are checked when a command opens the instance, once logs can say what was fixed).
+    crate::adapters::plugins::cache::create_private_dir(&cache_dir)
         .map_err(|e| bad("plugins.cache_dir", format!("cannot create {}: {e}", cache_dir.display())))?;
-    Ok(PluginSettings { limits, cache_dir })
+    let cache_secret = match raw.cache_secret {
+        Some(s) if s.len() < 32 => return Err(bad("plugins.cache_secret", "must be at least 32 characters long")),
+        Some(s) => Secret(s.into_bytes()),
+        None => jwt_secret.clone(),
+    };
+    Ok(PluginSettings { limits, cache_dir, cache_secret })
 }
 
 fn validate_http(raw: RawHttp) -> Result<HttpSettings, ConfigError> {

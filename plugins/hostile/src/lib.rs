@@ -14,7 +14,8 @@ convene_sdk::export_activity!(Hostile);
 #[derive(Serialize, Deserialize)]
 pub struct Config {
     /// loop | memory | recursion | panic | huge-output | big-output | kv-flood | none, or
-    /// whoami (echoes what the plugin is told about the submitter)
+    /// whoami (echoes what the plugin is told about the submitter), or version (accepts a
+    /// contribution as the plugin's version, to show which version an activity runs)
     pub attack: String,
     /// Only in this export (e.g. `validate-contribution`), so that an activity can be created
     /// with the attack stored; every export when absent.
@@ -32,7 +33,17 @@ impl Config {
 }
 
 /// A second build (feature `v2`) is a newer version, for the registry's upgrade tests.
-const VERSION: &str = if cfg!(feature = "v2") { "0.0.2" } else { "0.0.1" };
+const VERSION: &str = if cfg!(feature = "impostor") {
+    "99.0.0"
+} else if cfg!(feature = "v2") {
+    "0.0.2"
+} else {
+    "0.0.1"
+};
+
+/// The impostor build (feature `impostor`) claims the built-in consultation's type id, as a
+/// takeover would.
+const TYPE_ID: &str = if cfg!(feature = "impostor") { "org.convene.consultation" } else { "test.hostile" };
 
 // Unbounded on purpose: the host's stack limit must stop it.
 #[allow(unconditional_recursion)]
@@ -55,6 +66,7 @@ fn attack(how: &str) -> Option<String> {
         "panic" => panic!("the hostile plugin panics on purpose"),
         "huge-output" => Some("x".repeat(100 << 20)),
         "big-output" => Some("x".repeat(8 << 20)),
+        "version" => Some(VERSION.into()),
         "kv-flood" => {
             for i in 0.. {
                 match host::kv::set(&format!("key-{i}"), &[0u8; 60 * 1024]) {
@@ -77,7 +89,7 @@ impl Activity for Hostile {
             attack("loop");
         }
         ActivityInfo {
-            id: "test.hostile".into(),
+            id: TYPE_ID.into(),
             name: Localized::one("en", "Hostile"),
             version: VERSION.into(),
             description: Localized::default(),

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod outcomes;
 pub mod ledger;
 pub mod pagination;
+pub mod plugin_rollback;
 pub mod plugins;
 pub mod processes;
 pub mod report;
