@@ -429,8 +429,11 @@ async fn author_commands_need_no_instance_and_admin_create_links_to_the_running_
     // Every option of `plugin upgrade` is described.
     let help = cli_ok(&app, &["plugin", "upgrade", "--help"]).await;
     for option in ["--sha256 <HEX>", "--signature <SIGFILE>", "--replace-publisher"] {
-        // Long help puts each option's description on the lines under it.
-        let under = help.lines().skip_while(|l| !l.trim_start().starts_with(option)).nth(1).unwrap_or_default().trim();
-        assert!(!under.is_empty() && !under.starts_with('-'), "{option} is not described:\n{help}");
+        // The description follows on the option's line, or (when long) on the next one.
+        let mut lines = help.lines().skip_while(|l| !l.trim_start().starts_with(option));
+        let line = lines.next().unwrap_or_else(|| panic!("{option} is missing:\n{help}"));
+        let rest = line.trim_start()[option.len()..].trim();
+        let described = if rest.is_empty() { lines.next().unwrap_or_default().trim() } else { rest };
+        assert!(described.len() > 10 && !described.starts_with('-'), "{option} is not described:\n{help}");
     }
 }

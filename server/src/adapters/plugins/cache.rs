@@ -257,11 +257,15 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_cache_folder_owned_by_another_user_is_refused() {
-        // `/` belongs to root; run as root, there is nothing to show.
-        if unsafe { libc::geteuid() } == 0 {
-            return;
-        }
-        let err = secure_dir(Path::new("/")).unwrap_err();
-        assert!(err.contains("belongs to user id 0") && err.contains("chown"), "{err}");
+        // Root gives a folder away to `nobody`; anyone else meets `/`, which root owns.
+        let root = tempfile::tempdir().unwrap();
+        let (dir, owner) = if unsafe { libc::geteuid() } == 0 {
+            std::os::unix::fs::chown(root.path(), Some(65534), None).unwrap();
+            (root.path(), 65534)
+        } else {
+            (Path::new("/"), 0)
+        };
+        let err = secure_dir(dir).unwrap_err();
+        assert!(err.contains(&format!("belongs to user id {owner}")) && err.contains("chown"), "{err}");
     }
 }
