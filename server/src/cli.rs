@@ -325,14 +325,14 @@ async fn plugin_command(ctx: &AppContext, command: PluginCommand) -> anyhow::Res
             let signature = read_signature(&signature)?;
             let options = InstallOptions { sha256: sha256.as_deref(), signature: signature.as_deref(), replace_publisher: false };
             let view = plugins::install(ctx, Installer::Operator, read(&file)?, options, InstallMode::Install, None).await.map_err(fail)?;
-            println!("Installed {} {} (sha256 {}, contract {}, publisher {}).", view.type_id, view.version, view.sha256, view.contract_version, view.publisher);
+            println!("Installed {} {} (sha256 {}, contract {}).\nPublisher: {}.", view.type_id, view.version, view.sha256, view.contract_version, view.publisher);
             print_warning(&view);
         }
         PluginCommand::Upgrade { file, sha256, signature, replace_publisher } => {
             let signature = read_signature(&signature)?;
             let options = InstallOptions { sha256: sha256.as_deref(), signature: signature.as_deref(), replace_publisher };
             let view = plugins::install(ctx, Installer::Operator, read(&file)?, options, InstallMode::Upgrade, None).await.map_err(fail)?;
-            println!("Upgraded {} to {} (sha256 {}, contract {}, publisher {}).", view.type_id, view.version, view.sha256, view.contract_version, view.publisher);
+            println!("Upgraded {} to {} (sha256 {}, contract {}).\nPublisher: {}.", view.type_id, view.version, view.sha256, view.contract_version, view.publisher);
             print_warning(&view);
         }
         PluginCommand::Rollback { type_id } => {

@@ -214,7 +214,7 @@ async fn a_signed_type_takes_upgrades_from_its_key_only_and_the_cli_can_replace_
 
     // Installed signed with the CLI: bound to alice's key, no warning.
     let out = cli_ok(&app, &["plugin", "install", &path_of("hostile"), "--signature", &alice_v1_file]).await;
-    assert!(out.contains(&format!("publisher {alice}")) && !out.contains("Warning"), "{out}");
+    assert!(out.contains(&format!("Publisher: {alice}.")) && !out.contains("Warning"), "{out}");
     assert!(cli_ok(&app, &["plugin", "list"]).await.lines().any(|l| l.starts_with("test.hostile") && l.contains(&alice)));
     let activity = version_activity(&app, &admin).await;
 
@@ -229,7 +229,7 @@ async fn a_signed_type_takes_upgrades_from_its_key_only_and_the_cli_can_replace_
 
     // --replace-publisher: accepted, with a warning that says what it did.
     let out = cli_ok(&app, &["plugin", "upgrade", &path_of("hostile-v2"), "--signature", &mallory_v2_file, "--replace-publisher"]).await;
-    assert!(out.contains("Upgraded test.hostile to 0.0.2") && out.contains(&format!("publisher {mallory}")), "{out}");
+    assert!(out.contains("Upgraded test.hostile to 0.0.2") && out.contains(&format!("Publisher: {mallory}.")), "{out}");
     assert!(out.contains(&format!("Warning: publisher replaced: activity type test.hostile was bound to {alice} and is now bound to {mallory}")), "{out}");
     assert!(out.contains("convene plugin rollback test.hostile"), "{out}");
     assert_eq!(running_version(&app, &admin, &activity).await, "0.0.2");
