@@ -130,6 +130,32 @@ async fn the_built_in_namespace_cannot_be_taken_over_by_install_or_upgrade() {
 }
 
 #[tokio::test]
+async fn a_built_in_type_taken_over_before_the_namespace_was_reserved_is_taken_back_at_start() {
+    use sea_orm::{ConnectionTrait, Database};
+    let mut app = TestApp::spawn().await;
+    // The state an earlier release left after `plugin upgrade` of an impostor: the current
+    // consultation is an installed 99.0.0, which every later built-in release stayed behind.
+    let db = Database::connect(app.env()["CONVENE_DATABASE_URL"].as_str()).await.unwrap();
+    let zeros = "0".repeat(64);
+    db.execute_unprepared(&format!(
+        "UPDATE plugins SET source = 'installed', publisher = 'unsigned', version = '99.0.0', sha256 = '{zeros}' WHERE type_id = 'org.convene.consultation'"
+    ))
+    .await
+    .unwrap();
+    app.restart().await;
+
+    let admin = admin_token(&app, "admin@example.org").await;
+    let consultations = versions(&app, &admin, "org.convene.consultation").await;
+    let active: Vec<_> = consultations.iter().filter(|p| p["status"] == "active").collect();
+    assert_eq!(active.len(), 1, "{consultations:?}");
+    assert_eq!((active[0]["source"].as_str(), active[0]["version"].as_str()), (Some("builtin"), Some("0.1.0")));
+    assert_eq!(status_of(&consultations, "99.0.0"), "superseded");
+    let changes = ledger_payloads(&app, "plugin.publisher_replaced").await;
+    assert_eq!(changes, [json!({ "type": "org.convene.consultation", "version": "0.1.0", "previous_publisher": "unsigned", "publisher": "builtin" })]);
+    assert!(app.logs().contains("the built-in takes it back"), "a warning says so");
+}
+
+#[tokio::test]
 async fn an_upgrade_from_another_publisher_needs_replace_publisher_and_a_rollback_undoes_it() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
