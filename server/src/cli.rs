@@ -214,10 +214,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Ledger { command: LedgerCommand::Verify { source, public_key } } = &cli.command {
         return ledger_verify::run(source, public_key.as_deref()).await;
     }
-    if let Command::Plugin { command } = &cli.command {
-        if let Some(done) = plugin_author_command(command) {
-            return done;
-        }
+    if let Command::Plugin { command } = &cli.command
+        && let Some(done) = plugin_author_command(command)
+    {
+        return done;
     }
     let bind = match &cli.command {
         Command::Serve { bind, .. } => bind.clone(),
