@@ -51,14 +51,22 @@ fn main() {
         std::fs::write(components.join(format!("{stem}.wasm")), &component).expect("target/plugins is writable");
     }
 
-    // A newer version of the hostile plugin, for the registry's upgrade tests (its own target
-    // directory, since the same crate is built with other features).
-    let v2_dir = root.join("target").join("plugins-v2");
-    let mut cmd = wasm_cargo(&root, &v2_dir);
-    cmd.args(["-p", "convene-plugin-hostile", "--features", "v2"]);
-    assert!(cmd.status().expect("cargo runs").success(), "building the hostile plugin v2 failed");
-    let module_path = v2_dir.join(TARGET).join("release").join("convene_plugin_hostile.wasm");
-    std::fs::write(components.join("hostile-v2.wasm"), componentize(&module_path)).expect("target/plugins is writable");
+    // A newer version of the hostile plugin, for the registry's upgrade tests, and one that
+    // claims a built-in type id, for the reserved namespace's.
+    hostile_variant(&root, &components, "v2");
+    hostile_variant(&root, &components, "impostor");
+}
+
+/// The hostile plugin built with one feature, left as `components/hostile-FEATURE.wasm`. Each
+/// variant has its own target directory: the same crate built with other features would
+/// overwrite the other's module.
+fn hostile_variant(root: &Path, components: &Path, feature: &str) {
+    let dir = root.join("target").join(format!("plugins-{feature}"));
+    let mut cmd = wasm_cargo(root, &dir);
+    cmd.args(["-p", "convene-plugin-hostile", "--features", feature]);
+    assert!(cmd.status().expect("cargo runs").success(), "building the hostile plugin {feature} failed");
+    let module_path = dir.join(TARGET).join("release").join("convene_plugin_hostile.wasm");
+    std::fs::write(components.join(format!("hostile-{feature}.wasm")), componentize(&module_path)).expect("target/plugins is writable");
 }
 
 /// `cargo build --release --target wasm32-unknown-unknown --target-dir DIR`, without the outer

@@ -196,7 +196,7 @@ pub fn compute_results<A: Activity>(config: &str) -> Result<w::ActivityResults, 
 
 /// The real host, through the component's imports.
 pub mod host_impl {
-    use super::{raw_host, w};
+    use super::raw_host;
     use crate::types::*;
 
     pub fn log(level: LogLevel, message: &str) {

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use convene::adapters::plugins::{CallContext, Limits, PluginHost, builtin, participant};
+use convene::adapters::plugins::{CallContext, CompiledCache, Limits, PluginHost, builtin, participant};
 
 const CONFIG: &str = r#"{"questions":[{"id":"p","type":"single_choice","required":true,"text":{"en":"Priority?"},
     "choices":[{"value":"health","label":{"en":"Health"}},{"value":"transport","label":{"en":"Transport"}}]},
@@ -47,7 +47,8 @@ fn report(label: &str, mut samples: Vec<Duration>) {
 fn main() {
     let bytes = builtin::BUILTIN[0].1;
     println!("consultation component: {} KiB", bytes.len() / 1024);
-    let cache = std::env::temp_dir().join(format!("convene-bench-cache-{}", std::process::id()));
+    let cache_dir = std::env::temp_dir().join(format!("convene-bench-cache-{}", std::process::id()));
+    let cache = CompiledCache::new(cache_dir.clone(), b"the benchmark's cache secret");
 
     let host = PluginHost::new(Limits::default(), Some(cache.clone())).unwrap();
     let t = Instant::now();
@@ -119,5 +120,5 @@ fn main() {
     let per = |kib: u64| kib.saturating_sub(before) / live.len() as u64;
     println!("memory per live instance (RSS delta over {}): {} KiB instantiated, {} KiB after a call", live.len(), per(instantiated), per(called));
     drop(live);
-    let _ = std::fs::remove_dir_all(cache);
+    let _ = std::fs::remove_dir_all(cache_dir);
 }

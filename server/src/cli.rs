@@ -9,10 +9,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::adapters::mail::Mailer;
 use crate::adapters::store;
-use crate::app::plugins::{self, InstallMode, Installer};
-use crate::app::{AppContext, accounts};
+use crate::app::plugins::{self, InstallMode, InstallOptions, Installer};
+use crate::app::{AppContext, accounts, plugin_rollback};
 use crate::config::{CliOverrides, Settings};
-use crate::{adapters, demo, http, ledger_verify, telemetry};
+use crate::{adapters, demo, http, ledger_verify, publisher_keys, served_url, telemetry};
 
 /// Convene: a self-hostable, federated participation server.
 #[derive(Parser)]
@@ -109,20 +109,36 @@ enum LedgerCommand {
 
 #[derive(Subcommand)]
 enum PluginCommand {
-    /// Install a new activity type from a component (.wasm).
+    /// Install a new activity type from a component (.wasm). Signed (--signature), the type is
+    /// bound to its publisher's key; unsigned, to `unsigned`.
     Install {
         file: PathBuf,
         /// Refuse the file unless its SHA-256 is this (hex), e.g. the one its author published.
         #[arg(long, value_name = "HEX")]
         sha256: Option<String>,
+        /// The publisher's detached signature of the file (from `convene plugin sign`).
+        #[arg(long, value_name = "SIGFILE")]
+        signature: Option<PathBuf>,
     },
     /// Upgrade an installed activity type to a newer version; its activities keep their data.
+    /// The new version must come from the publisher the type is bound to.
     Upgrade {
         file: PathBuf,
+        /// Refuse the file unless its SHA-256 is this (hex), e.g. the one its author published.
         #[arg(long, value_name = "HEX")]
         sha256: Option<String>,
+        /// The publisher's detached signature of the file (from `convene plugin sign`).
+        #[arg(long, value_name = "SIGFILE")]
+        signature: Option<PathBuf>,
+        /// Accept a component from another publisher (another key, or unsigned) than the one
+        /// the type is bound to: that publisher's code then runs every activity of the type,
+        /// reads their contributions and may notify their participants. Recorded in the ledger.
+        #[arg(long)]
+        replace_publisher: bool,
     },
-    /// List installed activity types: id, version, SHA-256, contract version, status.
+    /// Go back to the version of an activity type that ran before the current one.
+    Rollback { type_id: String },
+    /// List installed activity types: id, version, status, source, publisher, contract, SHA-256.
     List,
     /// Stop an activity type from taking contributions (until enabled again).
     Disable { type_id: String },
@@ -136,6 +152,33 @@ enum PluginCommand {
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
     },
+    /// For plugin authors: make a publisher key (Ed25519) to sign your releases with. Keep the
+    /// file secret; publish the public key it prints.
+    Keygen {
+        /// Where to write the secret key (refused if the file exists).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// For plugin authors: sign a component with your publisher key; writes a detached
+    /// signature that administrators give to `plugin install --signature`.
+    Sign {
+        file: PathBuf,
+        /// Your secret key file (from `convene plugin keygen`).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Where to write the signature (default: FILE.sig).
+        #[arg(short, long, value_name = "SIGFILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+impl PluginCommand {
+    /// Only these read the registry as a whole, so only they need the built-in types
+    /// registered (which compiles them the first time); installing or upgrading another type
+    /// does not, and the server registers them at start anyway.
+    fn needs_builtins(&self) -> bool {
+        matches!(self, PluginCommand::List | PluginCommand::Disable { .. } | PluginCommand::Enable { .. } | PluginCommand::Rollback { .. })
+    }
 }
 
 pub fn main() {
@@ -166,9 +209,15 @@ fn one_line(error: &anyhow::Error) -> String {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    // Verifying someone's ledger needs no settings and no database.
+    // Verifying someone's ledger, and a plugin author's tools, need no settings and no
+    // database (and must not create either in the author's folder).
     if let Command::Ledger { command: LedgerCommand::Verify { source, public_key } } = &cli.command {
         return ledger_verify::run(source, public_key.as_deref()).await;
+    }
+    if let Command::Plugin { command } = &cli.command
+        && let Some(done) = plugin_author_command(command)
+    {
+        return done;
     }
     let bind = match &cli.command {
         Command::Serve { bind, .. } => bind.clone(),
@@ -181,7 +230,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         data_dir: cli.common.data_dir,
     };
     let settings = Arc::new(Settings::load(cli.config.as_deref(), overrides)?);
-    telemetry::init_logs(settings.log_format);
+    // A one-off command says what it did on stdout; its progress logs are for when asked
+    // (RUST_LOG=info).
+    let quiet = !matches!(cli.command, Command::Serve { .. });
+    telemetry::init_logs(settings.log_format, if quiet { "warn" } else { "info" });
 
     let db = store::connect(&settings.database_url, settings.database_max_connections, settings.database_connect_timeout).await?;
 
@@ -205,25 +257,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ledger { .. } => unreachable!("handled before the database is opened"),
         Command::Plugin { command } => {
             store::migrate(&db).await?;
-            let ctx = context(settings.clone(), db, settings.public_url_or(settings.bind))?;
+            let ctx = context(settings.clone(), db, served_url::for_links(&settings).0)?;
             plugin_command(&ctx, command).await
         }
         Command::Demo => {
             store::migrate(&db).await?;
-            let ctx = context(settings.clone(), db, settings.public_url_or(settings.bind))?;
+            let ctx = context(settings.clone(), db, served_url::for_links(&settings).0)?;
             plugins::register_builtins(&ctx).await.map_err(|e| anyhow::anyhow!("registering the built-in activity types: {e}"))?;
             report_demo(demo::load(&ctx).await?);
             Ok(())
         }
         Command::Admin { command: AdminCommand::Create { email } } => {
             store::migrate(&db).await?;
-            let ctx = context(settings.clone(), db, settings.public_url_or(settings.bind))?;
+            let (public_url, from) = served_url::for_links(&settings);
+            let ctx = context(settings.clone(), db, public_url)?;
             let (account, link, created) = accounts::create_admin(&ctx, &email).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
-                "{} instance administrator {}.\nOne-time sign-in link (valid {} hours):\n{link}\nAn invitation email with a link of its own is queued; the server sends it.",
+                "{} instance administrator {}.\nOne-time sign-in link (valid {} hours):\n{link}\nLinks point to {}, taken from {from}.\nAn invitation email with a link of its own is queued; the server sends it.",
                 if created { "Created" } else { "Promoted" },
                 account.email,
-                settings.auth.admin_link_hours
+                settings.auth.admin_link_hours,
+                ctx.public_url,
             );
             Ok(())
         }
@@ -232,32 +286,64 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn context(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, public_url: url::Url) -> anyhow::Result<AppContext> {
     let mailer = Mailer::new(&settings.mail).context("mail settings")?;
+    // Compiled plugins are run from this folder: nobody else may write there.
+    if let Some(fixed) = adapters::plugins::cache::secure_dir(&settings.plugins.cache_dir).map_err(|e| anyhow::anyhow!("plugins.cache_dir: {e}"))? {
+        tracing::warn!(dir = %settings.plugins.cache_dir.display(), "{fixed}");
+    }
     Ok(AppContext::new(db, settings, public_url, mailer))
+}
+
+/// The plugin commands for plugin authors, which touch no instance: None for the others.
+fn plugin_author_command(command: &PluginCommand) -> Option<anyhow::Result<()>> {
+    match command {
+        PluginCommand::Pack { module, output } => Some(pack(module, output)),
+        PluginCommand::Keygen { output } => Some(publisher_keys::keygen(output)),
+        PluginCommand::Sign { file, key, output } => Some(publisher_keys::sign(file, key, output.as_deref())),
+        _ => None,
+    }
+}
+
+fn pack(module: &std::path::Path, output: &std::path::Path) -> anyhow::Result<()> {
+    let module = std::fs::read(module).with_context(|| format!("cannot read {}", module.display()))?;
+    let component = adapters::plugins::pack(&module).map_err(|e| anyhow::anyhow!("{e}"))?;
+    std::fs::write(output, &component).with_context(|| format!("cannot write {}", output.display()))?;
+    println!("Wrote {} ({} bytes, sha256 {})", output.display(), component.len(), adapters::plugins::sha256_hex(&component));
+    Ok(())
 }
 
 async fn plugin_command(ctx: &AppContext, command: PluginCommand) -> anyhow::Result<()> {
     let fail = |e: crate::app::AppError| anyhow::anyhow!("{e}");
     let read = |file: &PathBuf| std::fs::read(file).with_context(|| format!("cannot read {}", file.display()));
-    if let PluginCommand::Pack { module, output } = &command {
-        let component = adapters::plugins::pack(&read(module)?).map_err(|e| anyhow::anyhow!("{e}"))?;
-        std::fs::write(output, &component).with_context(|| format!("cannot write {}", output.display()))?;
-        println!("Wrote {} ({} bytes, sha256 {})", output.display(), component.len(), adapters::plugins::sha256_hex(&component));
-        return Ok(());
+    let read_signature = |file: &Option<PathBuf>| -> anyhow::Result<Option<String>> {
+        file.as_ref().map(|f| std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))).transpose()
+    };
+    if command.needs_builtins() {
+        plugins::register_builtins(ctx).await.map_err(fail)?;
     }
-    plugins::register_builtins(ctx).await.map_err(fail)?;
     match command {
-        PluginCommand::Install { file, sha256 } => {
-            let view = plugins::install(ctx, Installer::Operator, read(&file)?, sha256.as_deref(), InstallMode::Install, None).await.map_err(fail)?;
-            println!("Installed {} {} (sha256 {}, contract {}).", view.type_id, view.version, view.sha256, view.contract_version);
+        PluginCommand::Install { file, sha256, signature } => {
+            let signature = read_signature(&signature)?;
+            let options = InstallOptions { sha256: sha256.as_deref(), signature: signature.as_deref(), replace_publisher: false };
+            let view = plugins::install(ctx, Installer::Operator, read(&file)?, options, InstallMode::Install, None).await.map_err(fail)?;
+            println!("Installed {} {} (sha256 {}, contract {}).\nPublisher: {}.", view.type_id, view.version, view.sha256, view.contract_version, view.publisher);
+            print_warning(&view);
         }
-        PluginCommand::Upgrade { file, sha256 } => {
-            let view = plugins::install(ctx, Installer::Operator, read(&file)?, sha256.as_deref(), InstallMode::Upgrade, None).await.map_err(fail)?;
-            println!("Upgraded {} to {} (sha256 {}, contract {}).", view.type_id, view.version, view.sha256, view.contract_version);
+        PluginCommand::Upgrade { file, sha256, signature, replace_publisher } => {
+            let signature = read_signature(&signature)?;
+            let options = InstallOptions { sha256: sha256.as_deref(), signature: signature.as_deref(), replace_publisher };
+            let view = plugins::install(ctx, Installer::Operator, read(&file)?, options, InstallMode::Upgrade, None).await.map_err(fail)?;
+            println!("Upgraded {} to {} (sha256 {}, contract {}).\nPublisher: {}.", view.type_id, view.version, view.sha256, view.contract_version, view.publisher);
+            print_warning(&view);
+        }
+        PluginCommand::Rollback { type_id } => {
+            let view = plugin_rollback::rollback(ctx, None, &type_id).await.map_err(fail)?;
+            println!("Rolled {} back to {} (sha256 {}, publisher {}); its activities run that version now.", view.type_id, view.version, view.sha256, view.publisher);
+            print_warning(&view);
         }
         PluginCommand::List => {
-            println!("{:<36} {:<10} {:<12} {:<9} {:<9} SHA-256", "ID", "VERSION", "STATUS", "SOURCE", "CONTRACT");
+            println!("{:<36} {:<10} {:<12} {:<9} {:<9} {:<53} SHA-256", "ID", "VERSION", "STATUS", "SOURCE", "CONTRACT", "PUBLISHER");
             for p in plugins::list(ctx, None).await.map_err(fail)? {
-                println!("{:<36} {:<10} {:<12} {:<9} {:<9} {}", p.type_id, p.version, p.status, p.source, p.contract_version, p.sha256);
+                println!("{:<36} {:<10} {:<12} {:<9} {:<9} {:<53} {}", p.type_id, p.version, p.status, p.source, p.contract_version, p.publisher, p.sha256);
             }
         }
         PluginCommand::Disable { type_id } => {
@@ -268,9 +354,15 @@ async fn plugin_command(ctx: &AppContext, command: PluginCommand) -> anyhow::Res
             let view = plugins::set_enabled(ctx, None, &type_id, true).await.map_err(fail)?;
             println!("Enabled {} {}.", view.type_id, view.version);
         }
-        PluginCommand::Pack { .. } => unreachable!("handled above"),
+        PluginCommand::Pack { .. } | PluginCommand::Keygen { .. } | PluginCommand::Sign { .. } => unreachable!("handled before the database is opened"),
     }
     Ok(())
+}
+
+fn print_warning(view: &plugins::PluginView) {
+    if let Some(warning) = &view.warning {
+        println!("Warning: {warning}");
+    }
 }
 
 fn report_demo(outcome: demo::Outcome) {
@@ -285,6 +377,7 @@ async fn serve(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, load_de
     let listener = TcpListener::bind(settings.bind).with_context(|| format!("cannot listen on {} (bind)", settings.bind))?;
     let bound = listener.local_addr()?;
     let public_url = settings.public_url_or(bound);
+    served_url::record(&settings, &public_url);
     let ctx = context(settings.clone(), db, public_url.clone())?;
     plugins::register_builtins(&ctx).await.map_err(|e| anyhow::anyhow!("registering the built-in activity types: {e}"))?;
     if load_demo {

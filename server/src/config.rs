@@ -97,6 +97,9 @@ pub struct PluginSettings {
     pub limits: crate::adapters::plugins::Limits,
     /// Where compiled plugins are cached, keyed by content hash and engine version.
     pub cache_dir: PathBuf,
+    /// What the key authenticating cached compiled plugins is derived from: `jwt_secret`
+    /// unless `plugins.cache_secret` is set (servers sharing one cache folder share it).
+    pub cache_secret: Secret,
 }
 
 /// How activity results are kept (see `app::results`): computed once per change of the
@@ -262,6 +265,8 @@ struct RawPlugins {
     kv_quota_kib: u64,
     kv_max_entries: u64,
     cache_dir: Option<PathBuf>,
+    /// The secret the cache's MAC key is derived from; default: jwt_secret.
+    cache_secret: Option<String>,
     /// Budgets of calls someone waits for (describe, configuration and contribution checks,
     /// forms) and of calls over a whole activity (results, phase changes).
     interactive: RawBudget,
@@ -411,6 +416,7 @@ impl Default for RawSettings {
                     kv_quota_kib: (limits.kv_quota_bytes >> 10) as u64,
                     kv_max_entries: limits.kv_max_entries as u64,
                     cache_dir: None,
+                    cache_secret: None,
                     interactive: RawBudget::from_budget(&limits.interactive),
                     background: RawBudget::from_budget(&limits.background),
                 }
@@ -566,7 +572,7 @@ impl Settings {
             cookie_secure: a.cookie_secure,
         };
 
-        let plugins = validate_plugins(raw.plugins, &data_dir)?;
+        let plugins = validate_plugins(raw.plugins, &data_dir, &jwt_secret)?;
         let results = validate_results(raw.results)?;
         let http = validate_http(raw.http)?;
         let limits = validate_limits(raw.limits)?;
@@ -660,7 +666,7 @@ fn validate_results(raw: RawResults) -> Result<ResultsSettings, ConfigError> {
     })
 }
 
-fn validate_plugins(raw: RawPlugins, data_dir: &Path) -> Result<PluginSettings, ConfigError> {
+fn validate_plugins(raw: RawPlugins, data_dir: &Path, jwt_secret: &Secret) -> Result<PluginSettings, ConfigError> {
     for (key, value, min, max) in [
         ("plugins.memory_mib", raw.memory_mib, 2, 4_096),
         ("plugins.max_live_instances", raw.max_live_instances as u64, 1, 10_000),
@@ -683,9 +689,16 @@ fn validate_plugins(raw: RawPlugins, data_dir: &Path) -> Result<PluginSettings, 
         ..Default::default()
     };
     let cache_dir = raw.cache_dir.unwrap_or_else(|| data_dir.join("plugin-cache"));
-    std::fs::create_dir_all(&cache_dir)
+    // Owner-only from the start: the server runs the code it finds there (its ownership and
+    // mode are checked when a command opens the instance, once logs can say what was fixed).
+    crate::adapters::plugins::cache::create_private_dir(&cache_dir)
         .map_err(|e| bad("plugins.cache_dir", format!("cannot create {}: {e}", cache_dir.display())))?;
-    Ok(PluginSettings { limits, cache_dir })
+    let cache_secret = match raw.cache_secret {
+        Some(s) if s.len() < 32 => return Err(bad("plugins.cache_secret", "must be at least 32 characters long")),
+        Some(s) => Secret(s.into_bytes()),
+        None => jwt_secret.clone(),
+    };
+    Ok(PluginSettings { limits, cache_dir, cache_secret })
 }
 
 fn validate_http(raw: RawHttp) -> Result<HttpSettings, ConfigError> {

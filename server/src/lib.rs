@@ -11,4 +11,6 @@ pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod ledger_verify;
+pub mod publisher_keys;
+pub mod served_url;
 pub mod telemetry;

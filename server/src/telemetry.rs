@@ -6,8 +6,11 @@ use tracing_subscriber::EnvFilter;
 use crate::config::LogFormat;
 
 /// Logs go to stderr so that stdout carries only what commands print for people and scripts.
-pub fn init_logs(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+/// `level` (`info` for the server, `warn` for one-off commands) applies unless RUST_LOG says
+/// otherwise.
+pub fn init_logs(format: LogFormat, level: &str) {
+    let default = format!("{level},sqlx=warn,sea_orm=warn,sea_orm_migration=warn");
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),

@@ -38,6 +38,9 @@ pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789abcdef";
 /// Where the `convene` binary is: `CONVENE_BIN` if set, else next to the test binary's
 /// directory (`target/<profile>/deps/<test>` → `target/<profile>/convene`), which is where
 /// `cargo build -p convene` puts it for the same profile.
+/// The secret of the shared plugin cache's MACs: any fixed value; tests are not its threat.
+const SHARED_PLUGIN_CACHE_SECRET: &str = "convene-tests-shared-plugin-cache-secret";
+
 /// `target/test-plugin-cache`, beside the binaries under test.
 fn shared_plugin_cache() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-plugin-cache")
@@ -143,6 +146,9 @@ impl TestAppBuilder {
         // atomically: every test server shares one cache instead of compiling the built-in
         // plugins again at each start.
         set("CONVENE_PLUGINS__CACHE_DIR", shared_plugin_cache().display().to_string());
+        // Cached artifacts are authenticated with a key derived from this secret (by default
+        // the JWT secret, which differs per test): servers sharing a cache share it.
+        set("CONVENE_PLUGINS__CACHE_SECRET", SHARED_PLUGIN_CACHE_SECRET.into());
         set("RUST_LOG", "info".into());
         // Plain log lines: the output is read by people in failure messages, not terminals.
         set("NO_COLOR", "1".into());

@@ -20,7 +20,8 @@ pub struct Config {
     /// (stores empty values until refused). In validate-contribution, a body `{"pad": N}`
     /// is accepted as N bytes, so that a test can fill an activity. Output the host must
     /// bound: grow-body | nest-N (bodies), huge-results | deep-results (results). Results the
-    /// host must cache: tally | clock.
+    /// host must cache: tally | clock. And version: accepts a contribution as the plugin's
+    /// version, to show which version an activity runs.
     pub attack: String,
     /// Only in this export (e.g. `validate-contribution`), so that an activity can be created
     /// with the attack stored; every export when absent.
@@ -38,7 +39,17 @@ impl Config {
 }
 
 /// A second build (feature `v2`) is a newer version, for the registry's upgrade tests.
-const VERSION: &str = if cfg!(feature = "v2") { "0.0.2" } else { "0.0.1" };
+const VERSION: &str = if cfg!(feature = "impostor") {
+    "99.0.0"
+} else if cfg!(feature = "v2") {
+    "0.0.2"
+} else {
+    "0.0.1"
+};
+
+/// The impostor build (feature `impostor`) claims the built-in consultation's type id, as a
+/// takeover would.
+const TYPE_ID: &str = if cfg!(feature = "impostor") { "org.convene.consultation" } else { "test.hostile" };
 
 // Unbounded on purpose: the host's stack limit must stop it.
 #[allow(unconditional_recursion)]
@@ -81,6 +92,7 @@ fn attack(how: &str) -> Option<String> {
             }
             None
         }
+        "version" => Some(VERSION.into()),
         "kv-flood" => {
             for i in 0.. {
                 match host::kv::set(&format!("key-{i}"), &[0u8; 60 * 1024]) {
@@ -137,7 +149,7 @@ impl Activity for Hostile {
             attack("loop");
         }
         ActivityInfo {
-            id: "test.hostile".into(),
+            id: TYPE_ID.into(),
             name: Localized::one("en", "Hostile"),
             version: VERSION.into(),
             description: Localized::default(),

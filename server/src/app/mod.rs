@@ -16,6 +16,7 @@ pub mod outcomes;
 pub mod ledger;
 pub mod pagination;
 pub mod plugin_output;
+pub mod plugin_rollback;
 pub mod plugins;
 pub mod processes;
 pub mod report;

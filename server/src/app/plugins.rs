@@ -22,13 +22,17 @@ use crate::adapters::store::entities::{activity, plugin};
 use crate::adapters::store::is_unique_violation;
 use crate::config::PluginSettings;
 use crate::domain::errors::FieldError;
+use crate::domain::publisher::{self, ComponentSignature, Publisher};
 
 /// The largest component accepted at install.
 pub const MAX_COMPONENT_BYTES: usize = 32 << 20;
 
-const ACTIVE: &str = "active";
-const DISABLED: &str = "disabled";
-const SUPERSEDED: &str = "superseded";
+pub(super) const ACTIVE: &str = "active";
+pub(super) const DISABLED: &str = "disabled";
+pub(super) const SUPERSEDED: &str = "superseded";
+/// A version an administrator rolled back from: kept for the record, never chosen again by a
+/// rollback.
+pub(super) const ROLLED_BACK: &str = "rolled_back";
 
 /// The plugin host, created on first use, and every plugin version compiled so far.
 pub struct PluginRegistry {
@@ -43,7 +47,7 @@ pub struct PluginRegistry {
 }
 
 /// The built-in components, by SHA-256.
-static BUILTIN_BY_SHA: LazyLock<Vec<(String, &'static [u8])>> =
+pub(super) static BUILTIN_BY_SHA: LazyLock<Vec<(String, &'static [u8])>> =
     LazyLock::new(|| builtin::BUILTIN.iter().map(|(_, bytes)| (plugins::sha256_hex(bytes), *bytes)).collect());
 
 impl PluginRegistry {
@@ -55,7 +59,8 @@ impl PluginRegistry {
     fn host(&self) -> Result<Arc<PluginHost>, PluginError> {
         self.host
             .get_or_init(|| {
-                PluginHost::new(self.settings.limits.clone(), Some(self.settings.cache_dir.clone())).map_err(|e| e.to_string())
+                let cache = plugins::CompiledCache::new(self.settings.cache_dir.clone(), self.settings.cache_secret.expose());
+                PluginHost::new(self.settings.limits.clone(), Some(cache)).map_err(|e| e.to_string())
             })
             .clone()
             .map_err(PluginError::Host)
@@ -72,7 +77,7 @@ impl PluginRegistry {
         Ok(loaded)
     }
 
-    async fn load(self: &Arc<Self>, bytes: Vec<u8>) -> Result<Arc<LoadedPlugin>, PluginError> {
+    pub(super) async fn load(self: &Arc<Self>, bytes: Vec<u8>) -> Result<Arc<LoadedPlugin>, PluginError> {
         let this = self.clone();
         let slot = self.slot().await?;
         tokio::task::spawn_blocking(move || {
@@ -221,7 +226,7 @@ fn failure(plugin: &str, e: PluginError) -> AppError {
 }
 
 /// A problem with a component offered for install, naming the field the component came in.
-fn refused(e: PluginError) -> AppError {
+pub(super) fn refused(e: PluginError) -> AppError {
     match e {
         PluginError::Host(message) => AppError::Internal(anyhow::anyhow!("plugin host: {message}")),
         other => AppError::invalid("component", other.to_string()),
@@ -240,27 +245,45 @@ pub struct PluginView {
     pub contract_version: String,
     /// `builtin` (shipped in the binary) or `installed`.
     pub source: String,
-    /// `active`, `disabled` or `superseded` (an older version, kept for the record).
+    /// Who published this version: `builtin`, `unsigned`, or `ed25519:<public key>` when it
+    /// was installed with a signature by that key. A type only takes upgrades from the
+    /// publisher of its current version, unless the administrator replaces the publisher.
+    pub publisher: String,
+    /// `active`, `disabled`, `superseded` (an older version, kept for the record) or
+    /// `rolled_back` (a version an administrator rolled back from).
     pub status: String,
     #[schema(value_type = Object)]
     pub name: serde_json::Value,
     pub installed_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// What the administrator must know about the install just made (an unsigned component,
+    /// a publisher replaced); only in the answer to an install, upgrade or rollback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 /// The registry's columns without the component bytes.
 #[derive(Debug, Clone, sea_orm::FromQueryResult)]
-struct PluginRow {
-    id: Uuid,
-    type_id: String,
-    version: String,
-    sha256: String,
+pub(super) struct PluginRow {
+    pub(super) id: Uuid,
+    pub(super) type_id: String,
+    pub(super) version: String,
+    pub(super) sha256: String,
     contract_version: String,
-    source: String,
-    status: String,
+    pub(super) source: String,
+    pub(super) publisher: String,
+    pub(super) status: String,
     info: serde_json::Value,
     installed_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+}
+
+impl PluginRow {
+    /// The recorded publisher; a value this server cannot read counts as unsigned, which
+    /// matches no key.
+    pub(super) fn publisher(&self) -> Publisher {
+        Publisher::parse(&self.publisher).unwrap_or(Publisher::Unsigned)
+    }
 }
 
 impl From<PluginRow> for PluginView {
@@ -272,14 +295,16 @@ impl From<PluginRow> for PluginView {
             sha256: r.sha256,
             contract_version: r.contract_version,
             source: r.source,
+            publisher: r.publisher,
             status: r.status,
             installed_at: r.installed_at,
             updated_at: r.updated_at,
+            warning: None,
         }
     }
 }
 
-fn rows() -> sea_orm::Select<plugin::Entity> {
+pub(super) fn rows() -> sea_orm::Select<plugin::Entity> {
     use plugin::Column as C;
     plugin::Entity::find().select_only().columns([
         C::Id,
@@ -288,6 +313,7 @@ fn rows() -> sea_orm::Select<plugin::Entity> {
         C::Sha256,
         C::ContractVersion,
         C::Source,
+        C::Publisher,
         C::Status,
         C::Info,
         C::InstalledAt,
@@ -296,7 +322,7 @@ fn rows() -> sea_orm::Select<plugin::Entity> {
 }
 
 /// The current (active or disabled) version of a type.
-async fn current<C: sea_orm::ConnectionTrait>(db: &C, type_id: &str) -> AppResult<Option<PluginRow>> {
+pub(super) async fn current<C: sea_orm::ConnectionTrait>(db: &C, type_id: &str) -> AppResult<Option<PluginRow>> {
     Ok(rows()
         .filter(plugin::Column::TypeId.eq(type_id))
         .filter(plugin::Column::Status.is_in([ACTIVE, DISABLED]))
@@ -307,7 +333,9 @@ async fn current<C: sea_orm::ConnectionTrait>(db: &C, type_id: &str) -> AppResul
 
 /// Registers the plugins built into this binary: a new build's version supersedes the
 /// previous built-in one (keeping its enabled/disabled status); a type an administrator has
-/// replaced with an installed version stays as the administrator left it.
+/// replaced with an installed version stays as the administrator left it, except in the
+/// reserved `org.convene.` namespace, which the built-in takes back (an instance may hold
+/// such a version from before the namespace was reserved).
 pub async fn register_builtins(ctx: &AppContext) -> AppResult<()> {
     for (sha, bytes) in BUILTIN_BY_SHA.iter() {
         let known = plugin::Entity::find().filter(plugin::Column::Sha256.eq(sha.as_str())).select_only().column(plugin::Column::Id);
@@ -316,16 +344,18 @@ pub async fn register_builtins(ctx: &AppContext) -> AppResult<()> {
         }
         let loaded = ctx.plugins.load(bytes.to_vec()).await.map_err(|e| AppError::Internal(anyhow::anyhow!("built-in plugin: {e}")))?;
         let txn = crate::adapters::store::begin_write(&ctx.db).await?;
-        let status = match current(&txn, &loaded.id).await? {
+        let previous = current(&txn, &loaded.id).await?;
+        let taken_back = previous.as_ref().filter(|p| p.source != "builtin" && publisher::is_reserved(&loaded.id));
+        let status = match &previous {
             None => ACTIVE,
-            Some(previous) if previous.source == "builtin" => {
-                set_status(&txn, previous.id, SUPERSEDED).await?;
-                if previous.status == DISABLED { DISABLED } else { ACTIVE }
+            Some(p) if p.source == "builtin" || taken_back.is_some() => {
+                set_status(&txn, p.id, SUPERSEDED).await?;
+                if p.status == DISABLED { DISABLED } else { ACTIVE }
             }
             Some(_) => SUPERSEDED,
         };
-        match insert(&txn, &loaded, "builtin", status, Vec::new(), None).await {
-            Ok(_) => txn.commit().await?,
+        match insert(&txn, &loaded, &Provenance::builtin(), status, Vec::new(), None).await {
+            Ok(_) => {}
             // Another replica starting at the same moment registered it first: nothing to do.
             Err(AppError::Conflict(_)) => {
                 txn.rollback().await?;
@@ -333,20 +363,50 @@ pub async fn register_builtins(ctx: &AppContext) -> AppResult<()> {
             }
             Err(e) => return Err(e),
         }
-        tracing::info!(plugin = %loaded.id, version = %loaded.version, status, "registered built-in activity type");
+        if let Some(p) = taken_back {
+            tracing::warn!(plugin = %loaded.id, replaced = %p.version, publisher = %p.publisher, "an installed version held a built-in activity type; the built-in takes it back");
+            record_publisher_change(ctx, &txn, &loaded.id, &p.publisher(), &Publisher::Builtin, &loaded.version).await?;
+        }
+        txn.commit().await?;
+        tracing::debug!(plugin = %loaded.id, version = %loaded.version, status, "registered built-in activity type");
     }
     Ok(())
 }
 
-async fn set_status<C: sea_orm::ConnectionTrait>(db: &C, id: Uuid, status: &str) -> AppResult<()> {
+pub(super) async fn set_status<C: sea_orm::ConnectionTrait>(db: &C, id: Uuid, status: &str) -> AppResult<()> {
     plugin::ActiveModel { id: Set(id), status: Set(status.into()), updated_at: Set(now()), ..Default::default() }.update(db).await?;
     Ok(())
+}
+
+/// Where a version comes from and who vouches for it.
+struct Provenance {
+    /// `builtin` or `installed`.
+    source: &'static str,
+    publisher: Publisher,
+    /// The detached signature that proved the publisher, as given.
+    signature: Option<ComponentSignature>,
+}
+
+impl Provenance {
+    fn builtin() -> Provenance {
+        Provenance { source: "builtin", publisher: Publisher::Builtin, signature: None }
+    }
+
+    /// An installed component's: verified against its signature when it has one.
+    fn installed(sha256: &str, signature: Option<&str>) -> AppResult<Provenance> {
+        let Some(text) = signature else {
+            return Ok(Provenance { source: "installed", publisher: Publisher::Unsigned, signature: None });
+        };
+        let signature = ComponentSignature::parse(text).map_err(|problem| AppError::bad_request("signature", problem))?;
+        let publisher = signature.verify(sha256).map_err(|problem| AppError::invalid("signature", problem))?;
+        Ok(Provenance { source: "installed", publisher, signature: Some(signature) })
+    }
 }
 
 async fn insert<C: sea_orm::ConnectionTrait>(
     db: &C,
     loaded: &LoadedPlugin,
-    source: &str,
+    provenance: &Provenance,
     status: &str,
     component: Vec<u8>,
     installed_by: Option<Uuid>,
@@ -358,8 +418,10 @@ async fn insert<C: sea_orm::ConnectionTrait>(
         version: Set(loaded.version.clone()),
         sha256: Set(loaded.sha256.clone()),
         contract_version: Set(loaded.contract_version.to_string()),
-        source: Set(source.into()),
+        source: Set(provenance.source.into()),
         status: Set(status.into()),
+        publisher: Set(provenance.publisher.to_text()),
+        signature: Set(provenance.signature.as_ref().map(ComponentSignature::to_text)),
         info: Set(view::activity_type(&loaded.info)),
         component: Set(component),
         installed_by: Set(installed_by),
@@ -381,11 +443,28 @@ async fn insert<C: sea_orm::ConnectionTrait>(
         sha256: model.sha256,
         contract_version: model.contract_version,
         source: model.source,
+        publisher: model.publisher,
         status: model.status,
         name: view::localized(&loaded.info.name),
         installed_at: model.installed_at,
         updated_at: model.updated_at,
+        warning: None,
     })
+}
+
+/// Records in the ledger that a type is now bound to another publisher: whose code runs an
+/// instance's activities is public.
+pub(super) async fn record_publisher_change<C: sea_orm::ConnectionTrait>(
+    ctx: &AppContext,
+    db: &C,
+    type_id: &str,
+    previous: &Publisher,
+    publisher: &Publisher,
+    version: &str,
+) -> AppResult<()> {
+    let payload = serde_json::json!({ "type": type_id, "version": version, "previous_publisher": previous.to_text(), "publisher": publisher.to_text() });
+    super::ledger::append(db, &ctx.ledger_key, super::ledger::Subject::Instance, "plugin.publisher_replaced", payload).await?;
+    Ok(())
 }
 
 /// Install a new type, or upgrade an installed one.
@@ -401,19 +480,32 @@ pub enum Installer<'a> {
     Operator,
 }
 
+/// What comes with a component besides its bytes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InstallOptions<'a> {
+    /// The SHA-256 the installer expects (hex): the install is refused if it differs.
+    pub sha256: Option<&'a str>,
+    /// The publisher's detached signature (`ed25519:<key>:<signature>`, as `convene plugin
+    /// sign` writes it); none installs the component as unsigned.
+    pub signature: Option<&'a str>,
+    /// Accept, for an upgrade, a publisher other than the one the type is bound to.
+    pub replace_publisher: bool,
+}
+
 /// Whether `viewer` may install or upgrade plugins: asked before a component is received.
 pub fn may_install(viewer: &Viewer) -> AppResult<()> {
     super::accounts::require_admin(viewer)
 }
 
-/// Installs (or upgrades to) a component: verifies its SHA-256 when one is given, refuses
-/// anything outside the contract, and for an upgrade checks that the new version accepts the
+/// Installs (or upgrades to) a component: verifies its SHA-256 and signature when given,
+/// refuses anything outside the contract and the reserved `org.convene.` namespace, keeps a
+/// type bound to its publisher, and for an upgrade checks that the new version accepts the
 /// configuration of every existing activity of its type.
 pub async fn install(
     ctx: &AppContext,
     by: Installer<'_>,
     component: Vec<u8>,
-    expected_sha256: Option<&str>,
+    options: InstallOptions<'_>,
     mode: InstallMode,
     expected_type: Option<&str>,
 ) -> AppResult<PluginView> {
@@ -434,7 +526,7 @@ pub async fn install(
         )));
     }
     let sha = plugins::sha256_hex(&component);
-    if let Some(expected) = expected_sha256 {
+    if let Some(expected) = options.sha256 {
         let expected = expected.trim().to_ascii_lowercase();
         if expected.len() != 64 || !expected.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(AppError::bad_request("sha256", "must be 64 hexadecimal digits"));
@@ -443,7 +535,18 @@ pub async fn install(
             return Err(AppError::invalid("sha256", format!("the component's SHA-256 is {sha}, not {expected}; the file is not the one you meant")));
         }
     }
+    let provenance = Provenance::installed(&sha, options.signature)?;
     let loaded = ctx.plugins.load(component.clone()).await.map_err(refused)?;
+    if publisher::is_reserved(&loaded.id) {
+        return Err(AppError::invalid(
+            "component",
+            format!(
+                "this component declares activity type {}, but type ids under {} are reserved for the types built into Convene; give the plugin an id under a domain its author controls (e.g. org.example.poll)",
+                loaded.id,
+                publisher::RESERVED_PREFIX
+            ),
+        ));
+    }
     if let Some(expected) = expected_type.filter(|t| *t != loaded.id) {
         return Err(AppError::invalid("component", format!("this component is activity type {}, not {expected}", loaded.id)));
     }
@@ -451,6 +554,11 @@ pub async fn install(
         .map_err(|e| AppError::invalid("component", format!("the plugin's version `{}` is not a semantic version: {e}", loaded.version)))?;
 
     if mode == InstallMode::Upgrade {
+        // The publisher first: another publisher's code is not even asked about the
+        // configurations without the administrator's say-so.
+        if let Some(p) = current(&ctx.db, &loaded.id).await? {
+            check_publisher(&p, &provenance.publisher, options.replace_publisher)?;
+        }
         check_existing_configs(ctx, &loaded).await?;
     }
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
@@ -474,23 +582,64 @@ pub async fn install(
                     format!("version {} of {} is not newer than the installed {}", loaded.version, loaded.id, p.version),
                 ));
             }
+            // Again in the transaction: the type may have changed hands meanwhile.
+            check_publisher(p, &provenance.publisher, options.replace_publisher)?;
             set_status(&txn, p.id, SUPERSEDED).await?;
             p.status.as_str()
         }
     };
-    let view = insert(&txn, &loaded, "installed", if status == DISABLED { DISABLED } else { ACTIVE }, component, installed_by).await?;
+    let mut view = insert(&txn, &loaded, &provenance, if status == DISABLED { DISABLED } else { ACTIVE }, component, installed_by).await?;
     // What code runs on an instance is public: every install and upgrade is in the ledger.
     let kind = if mode == InstallMode::Upgrade { "plugin.upgraded" } else { "plugin.installed" };
-    let payload = serde_json::json!({ "type": view.type_id, "version": view.version, "sha256": view.sha256, "contract": view.contract_version });
+    let payload = serde_json::json!({ "type": view.type_id, "version": view.version, "sha256": view.sha256, "contract": view.contract_version, "publisher": view.publisher });
     super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Instance, kind, payload).await?;
+    let replaced = previous.filter(|p| p.publisher() != provenance.publisher);
+    if let Some(p) = &replaced {
+        record_publisher_change(ctx, &txn, &view.type_id, &p.publisher(), &provenance.publisher, &view.version).await?;
+    }
     txn.commit().await?;
-    tracing::info!(plugin = %view.type_id, version = %view.version, sha256 = %view.sha256, "installed activity type");
+    view.warning = match (&replaced, &provenance.publisher) {
+        (Some(p), publisher) => Some(publisher_replaced(p, publisher)),
+        (None, Publisher::Unsigned) => Some(format!(
+            "{} {} is unsigned: nobody can prove who published it, so the type is bound to `unsigned` and will take any unsigned upgrade. Ask its author to sign their releases (convene plugin sign) and install them with their signature.",
+            view.type_id, view.version
+        )),
+        (None, _) => None,
+    };
+    tracing::info!(plugin = %view.type_id, version = %view.version, sha256 = %view.sha256, publisher = %view.publisher, "installed activity type");
     Ok(view)
+}
+
+/// A type takes upgrades from the publisher it is bound to, or from another when the
+/// administrator says so; otherwise the refusal says why and how to accept it.
+fn check_publisher(current: &PluginRow, offered: &Publisher, replace_publisher: bool) -> AppResult<()> {
+    if current.publisher() == *offered || replace_publisher {
+        return Ok(());
+    }
+    let offered = match offered {
+        Publisher::Unsigned => "this component is unsigned".to_string(),
+        other => format!("this component is signed by {other}"),
+    };
+    Err(AppError::conflict(
+        "publisher",
+        format!(
+            "activity type {} is bound to publisher {} (its version {}), and {offered}. Upgrading would let another publisher's code run every activity of this type, read their contributions and notify their participants. If you mean it (the author changed keys, or you take the type over), repeat with --replace-publisher (API: ?replace_publisher=true)",
+            current.type_id, current.publisher, current.version
+        ),
+    ))
+}
+
+/// What replacing a type's publisher did.
+fn publisher_replaced(previous: &PluginRow, publisher: &Publisher) -> String {
+    format!(
+        "publisher replaced: activity type {} was bound to {} and is now bound to {publisher}. Code from {publisher} now runs every activity of this type, reads their contributions and may notify their participants, and later upgrades must come from it. `convene plugin rollback {}` returns to version {}.",
+        previous.type_id, previous.publisher, previous.type_id, previous.version
+    )
 }
 
 /// An upgrade must keep every existing activity working: the new version has to accept each
 /// stored configuration.
-async fn check_existing_configs(ctx: &AppContext, loaded: &Arc<LoadedPlugin>) -> AppResult<()> {
+pub(super) async fn check_existing_configs(ctx: &AppContext, loaded: &Arc<LoadedPlugin>) -> AppResult<()> {
     let configs: Vec<(Uuid, String)> = activity::Entity::find()
         .filter(activity::Column::TypeId.eq(loaded.id.as_str()))
         .select_only()
@@ -561,6 +710,21 @@ pub async fn runnable(ctx: &AppContext, type_id: &str, field: &str) -> AppResult
     if let Some(p) = ctx.plugins.cached(&row.sha256) {
         return Ok(p);
     }
+    // The stored bytes must still be what was verified at install.
+    let Some(bytes) = component_of(ctx, &row).await? else {
+        return Err(AppError::Plugin {
+            plugin: type_id.into(),
+            kind: "integrity",
+            detail: format!("the stored component of {type_id} does not match its recorded SHA-256; reinstall it"),
+        });
+    };
+    ctx.plugins.load(bytes).await.map_err(|e| failure(type_id, e))
+}
+
+/// A version's component: from the binary for a built-in one, else from the database; None
+/// when it is not there or no longer has the recorded SHA-256 (a built-in version of an older
+/// release, or a changed row).
+pub(super) async fn component_of(ctx: &AppContext, row: &PluginRow) -> AppResult<Option<Vec<u8>>> {
     let bytes = match BUILTIN_BY_SHA.iter().find(|(sha, _)| *sha == row.sha256) {
         Some((_, bytes)) => bytes.to_vec(),
         None => plugin::Entity::find_by_id(row.id)
@@ -571,13 +735,5 @@ pub async fn runnable(ctx: &AppContext, type_id: &str, field: &str) -> AppResult
             .await?
             .unwrap_or_default(),
     };
-    // The stored bytes must still be what was verified at install.
-    if plugins::sha256_hex(&bytes) != row.sha256 {
-        return Err(AppError::Plugin {
-            plugin: type_id.into(),
-            kind: "integrity",
-            detail: format!("the stored component of {type_id} does not match its recorded SHA-256; reinstall it"),
-        });
-    }
-    ctx.plugins.load(bytes).await.map_err(|e| failure(type_id, e))
+    Ok((plugins::sha256_hex(&bytes) == row.sha256).then_some(bytes))
 }

@@ -11,6 +11,7 @@ pub mod localized;
 pub mod participation;
 pub mod markdown;
 pub mod process;
+pub mod publisher;
 pub mod rate;
 pub mod slug;
 pub mod stored_json;

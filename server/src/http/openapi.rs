@@ -29,7 +29,7 @@ use problems::ProblemResponses;
         api::contributions::history, api::contributions::moderation_log, api::contributions::reports,
         api::contributions::respond, api::contributions::my_input,
         api::plugins::activity_types, api::plugins::list, api::plugins::install, api::plugins::upgrade,
-        api::plugins::disable, api::plugins::enable,
+        api::plugins::disable, api::plugins::enable, api::plugins::rollback,
         api::ledger::page,
         api::outcomes::publish, api::outcomes::versions, api::outcomes::current, api::outcomes::version, api::outcomes::diff, api::outcomes::report,
         api::exports::contributions_csv, api::exports::process_jsonl,

@@ -10,11 +10,11 @@
 //! exhaustion becomes a [`PluginError`] for that one call, and the store is dropped.
 
 pub mod builtin;
+pub mod cache;
 mod host_impl;
 pub mod limits;
 pub mod view;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,6 +26,7 @@ pub use host_impl::{
     CallContext, CallEffects, ContributionSource, HostState, KvChanges, KvSource, KvUsage, Notification, SourceError, SourcePage, Spent,
     contribution_bytes, participant, within_bytes,
 };
+pub use cache::CompiledCache;
 pub use limits::{CallBudget, CallClass, Limits};
 
 use host_impl::Stop;
@@ -104,11 +105,11 @@ pub struct PluginHost {
     engine: Engine,
     linker: Linker<HostState>,
     limits: Limits,
-    cache_dir: Option<PathBuf>,
+    cache: Option<CompiledCache>,
 }
 
 impl PluginHost {
-    pub fn new(limits: Limits, cache_dir: Option<PathBuf>) -> Result<Arc<PluginHost>, PluginError> {
+    pub fn new(limits: Limits, cache: Option<CompiledCache>) -> Result<Arc<PluginHost>, PluginError> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.epoch_interruption(true);
@@ -141,10 +142,7 @@ impl PluginHost {
         let mut linker = Linker::<HostState>::new(&engine);
         Activity::add_to_linker::<_, HasSelf<_>>(&mut linker, |s| s).map_err(|e| PluginError::Host(format!("linker: {e:#}")))?;
 
-        if let Some(dir) = &cache_dir {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let host = Arc::new(PluginHost { engine, linker, limits, cache_dir });
+        let host = Arc::new(PluginHost { engine, linker, limits, cache });
         start_epoch_ticker(&host)?;
         Ok(host)
     }
@@ -157,7 +155,7 @@ impl PluginHost {
     /// imports the Convene host interface, and asks it to describe itself.
     pub fn load(&self, bytes: &[u8]) -> Result<LoadedPlugin, PluginError> {
         let sha256 = sha256_hex(bytes);
-        let component = self.compile_cached(bytes, &sha256)?;
+        let component = cache::compile(&self.engine, self.cache.as_ref(), bytes, &sha256)?;
         check_imports(&self.engine, &component)?;
         let pre = self
             .linker
@@ -169,36 +167,6 @@ impl PluginHost {
             return Err(PluginError::Malformed { plugin: LOADING.into(), message: "describe returned an empty or over-long id".into() });
         }
         Ok(LoadedPlugin { id: info.id.clone(), version: info.version.clone(), sha256, contract_version: CONTRACT_VERSION, info, pre })
-    }
-
-    fn compile_cached(&self, bytes: &[u8], sha256: &str) -> Result<Component, PluginError> {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.engine.precompile_compatibility_hash().hash(&mut h);
-        let path = self.cache_dir.as_ref().map(|d| d.join(format!("{sha256}-{:016x}.cwasm", h.finish())));
-        if let Some(path) = &path {
-            if path.exists() {
-                // SAFETY: the file was written by `precompile_component` of an engine with the
-                // same compatibility hash, into our own data directory.
-                match unsafe { Component::deserialize_file(&self.engine, path) } {
-                    Ok(c) => return Ok(c),
-                    Err(e) => tracing::warn!(error = %e, path = %path.display(), "discarding a stale plugin cache entry"),
-                }
-            }
-        }
-        let compiled = self
-            .engine
-            .precompile_component(bytes)
-            .map_err(|e| PluginError::Refused(format!("this is not a valid WebAssembly component: {e:#}")))?;
-        if let Some(path) = &path {
-            // Unique per writer: several servers (or test processes) may share one cache.
-            let tmp = path.with_extension(format!("{}.{}.tmp", std::process::id(), uuid::Uuid::new_v4().simple()));
-            if std::fs::write(&tmp, &compiled).and_then(|_| std::fs::rename(&tmp, path)).is_err() {
-                tracing::warn!(path = %path.display(), "could not write the plugin cache");
-            }
-        }
-        // SAFETY: produced just now by this engine.
-        unsafe { Component::deserialize(&self.engine, &compiled) }.map_err(|e| PluginError::Host(format!("{e:#}")))
     }
 
     /// Runs one export in a fresh instance with the deadline and memory cap. Blocking: call it
@@ -357,14 +325,15 @@ pub fn pack(module: &[u8]) -> Result<Vec<u8>, PluginError> {
 }
 
 /// Refuses components that import anything but the Convene host interface (WASI, say),
-/// naming the import, before anything runs.
+/// naming every such import (an author fixes them all at once, not one per try), before
+/// anything runs.
 fn check_imports(engine: &Engine, component: &Component) -> Result<(), PluginError> {
     let ty = component.component_type();
+    let mut outside = Vec::new();
     for (name, _) in ty.imports(engine) {
         let Some(version) = name.strip_prefix("convene:activity/host@").or_else(|| name.strip_prefix("convene:activity/types@")) else {
-            return Err(PluginError::Refused(format!(
-                "the plugin imports `{name}`, which is outside the Convene activity world; plugins may import only convene:activity/host (build for wasm32-unknown-unknown with convene-sdk, not for a WASI target)"
-            )));
+            outside.push(format!("`{name}`"));
+            continue;
         };
         if version != CONTRACT_VERSION {
             return Err(PluginError::Refused(format!(
@@ -372,7 +341,14 @@ fn check_imports(engine: &Engine, component: &Component) -> Result<(), PluginErr
             )));
         }
     }
-    Ok(())
+    if outside.is_empty() {
+        return Ok(());
+    }
+    let which = if outside.len() == 1 { "is" } else { "are" };
+    Err(PluginError::Refused(format!(
+        "the plugin imports {}, which {which} outside the Convene activity world; plugins may import only convene:activity/host (build for wasm32-unknown-unknown with convene-sdk, not for a WASI target)",
+        outside.join(", ")
+    )))
 }
 
 #[cfg(test)]

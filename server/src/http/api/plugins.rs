@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::Ctx;
 use crate::app::AppError;
-use crate::app::plugins::{self, InstallMode, Installer, MAX_COMPONENT_BYTES, PluginView};
+use crate::app::plugins::{self, InstallMode, InstallOptions, Installer, MAX_COMPONENT_BYTES, PluginView};
 use crate::http::auth::Authenticated;
 use crate::http::extract::ApiQuery;
 use crate::http::upload;
@@ -17,7 +17,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("", web::post().to(install))
             .route("/{type_id}", web::put().to(upgrade))
             .route("/{type_id}/disable", web::post().to(disable))
-            .route("/{type_id}/enable", web::post().to(enable)),
+            .route("/{type_id}/enable", web::post().to(enable))
+            .route("/{type_id}/rollback", web::post().to(rollback)),
     );
 }
 
@@ -41,6 +42,24 @@ pub async fn list(ctx: Ctx, Authenticated(viewer): Authenticated) -> Result<Http
 pub struct InstallParams {
     /// The SHA-256 you expect the component to have (hex); the install is refused if it differs.
     pub sha256: Option<String>,
+    /// For an upgrade: accept a component from a publisher other than the one the type is
+    /// bound to (another signing key, or unsigned). That publisher's code then runs every
+    /// activity of the type; the ledger records the change.
+    pub replace_publisher: Option<bool>,
+}
+
+/// The header that carries the publisher's detached signature of the component,
+/// `ed25519:<public key>:<signature>` as `convene plugin sign` writes it.
+pub const SIGNATURE_HEADER: &str = "convene-signature";
+
+impl InstallParams {
+    fn options<'a>(&'a self, req: &'a HttpRequest) -> Result<InstallOptions<'a>, AppError> {
+        let signature = match req.headers().get(SIGNATURE_HEADER) {
+            None => None,
+            Some(v) => Some(v.to_str().map_err(|_| AppError::bad_request("signature", "the Convene-Signature header is not text"))?),
+        };
+        Ok(InstallOptions { sha256: self.sha256.as_deref(), signature, replace_publisher: self.replace_publisher.unwrap_or(false) })
+    }
 }
 
 fn check_wasm(req: &HttpRequest) -> Result<(), AppError> {
@@ -54,11 +73,11 @@ fn check_wasm(req: &HttpRequest) -> Result<(), AppError> {
 }
 
 /// Installs a new activity type from a WebAssembly component (instance admins).
-#[utoipa::path(post, path = "/api/v1/admin/plugins", tag = "plugins", params(InstallParams), security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/admin/plugins", tag = "plugins", params(InstallParams, ("Convene-Signature" = Option<String>, Header, description = "the publisher's detached signature; without it the type is installed unsigned")), security(("bearer" = [])),
     request_body(description = "the component (.wasm)", content((String = "application/wasm"), (String = "application/octet-stream"))),
     responses((status = 201, body = PluginView), (status = 403, description = "not an instance administrator"),
               (status = 409, description = "this type is already installed (upgrade it instead)"),
-              (status = 422, description = "not a Convene component, the wrong contract, or a SHA-256 other than `sha256`")))]
+              (status = 422, description = "not a Convene component, the wrong contract, a reserved org.convene. type id, a SHA-256 other than `sha256`, or a signature that does not sign it")))]
 pub async fn install(
     ctx: Ctx,
     req: HttpRequest,
@@ -67,7 +86,7 @@ pub async fn install(
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let component = receive_component(&ctx, &req, &viewer, body).await?;
-    let view = plugins::install(&ctx, Installer::Admin(&viewer), component, p.sha256.as_deref(), InstallMode::Install, None).await?;
+    let view = plugins::install(&ctx, Installer::Admin(&viewer), component, p.options(&req)?, InstallMode::Install, None).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -81,11 +100,12 @@ async fn receive_component(ctx: &Ctx, req: &HttpRequest, viewer: &crate::app::Vi
 
 /// Upgrades an installed activity type to the component sent (a newer version of the same
 /// type). Its activities keep their configuration and data.
-#[utoipa::path(put, path = "/api/v1/admin/plugins/{type_id}", tag = "plugins", params(("type_id" = String, Path), InstallParams),
+#[utoipa::path(put, path = "/api/v1/admin/plugins/{type_id}", tag = "plugins",
+    params(("type_id" = String, Path), InstallParams, ("Convene-Signature" = Option<String>, Header, description = "the publisher's detached signature")),
     security(("bearer" = [])), request_body(description = "the component (.wasm)", content((String = "application/wasm"), (String = "application/octet-stream"))),
     responses((status = 200, body = PluginView), (status = 403, description = "not an instance administrator"),
-              (status = 409, description = "not a newer version of this type"),
-              (status = 422, description = "not a Convene component, the wrong contract, or a SHA-256 other than `sha256`")))]
+              (status = 409, description = "not a newer version of this type, or from another publisher without `replace_publisher`"),
+              (status = 422, description = "not a Convene component, the wrong contract, a reserved org.convene. type id, a SHA-256 other than `sha256`, or a signature that does not sign it")))]
 pub async fn upgrade(
     ctx: Ctx,
     req: HttpRequest,
@@ -95,7 +115,7 @@ pub async fn upgrade(
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let component = receive_component(&ctx, &req, &viewer, body).await?;
-    let view = plugins::install(&ctx, Installer::Admin(&viewer), component, p.sha256.as_deref(), InstallMode::Upgrade, Some(&type_id)).await?;
+    let view = plugins::install(&ctx, Installer::Admin(&viewer), component, p.options(&req)?, InstallMode::Upgrade, Some(&type_id)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -110,4 +130,14 @@ pub async fn disable(ctx: Ctx, Authenticated(viewer): Authenticated, type_id: we
     security(("bearer" = [])), responses((status = 200, body = PluginView), (status = 403, description = "not an instance administrator")))]
 pub async fn enable(ctx: Ctx, Authenticated(viewer): Authenticated, type_id: web::Path<String>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(plugins::set_enabled(&ctx, Some(&viewer), &type_id, true).await?))
+}
+
+/// Rolls an activity type back to the version it ran before the current one (instance
+/// admins). The version rolled back from is kept as `rolled_back`; the ledger records it.
+#[utoipa::path(post, path = "/api/v1/admin/plugins/{type_id}/rollback", tag = "plugins", params(("type_id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = PluginView, description = "the version restored"),
+              (status = 403, description = "not an instance administrator"), (status = 404, description = "no such activity type"),
+              (status = 409, description = "no earlier version, or one that is not available or refuses an existing activity's configuration")))]
+pub async fn rollback(ctx: Ctx, Authenticated(viewer): Authenticated, type_id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(crate::app::plugin_rollback::rollback(&ctx, Some(&viewer), &type_id).await?))
 }

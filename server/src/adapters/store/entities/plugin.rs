@@ -12,6 +12,10 @@ pub struct Model {
     pub contract_version: String,
     pub source: String,
     pub status: String,
+    /// `builtin`, `unsigned` or `ed25519:<public key>` (domain::publisher).
+    pub publisher: String,
+    /// The detached signature given at install, if any.
+    pub signature: Option<String>,
     pub info: Json,
     pub component: Vec<u8>,
     pub installed_by: Option<Uuid>,
