@@ -21,6 +21,8 @@ const PLUGINS: &[(&str, &str)] = &[
     ("convene-plugin-template", "template"),
 ];
 const TARGET: &str = "wasm32-unknown-unknown";
+/// (feature of the hostile plugin, file stem of the component left for the tests)
+const HOSTILE_VARIANTS: &[(&str, &str)] = &[("v2", "hostile-v2"), ("bad-id", "hostile-bad-id")];
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -51,14 +53,17 @@ fn main() {
         std::fs::write(components.join(format!("{stem}.wasm")), &component).expect("target/plugins is writable");
     }
 
-    // A newer version of the hostile plugin, for the registry's upgrade tests (its own target
-    // directory, since the same crate is built with other features).
-    let v2_dir = root.join("target").join("plugins-v2");
-    let mut cmd = wasm_cargo(&root, &v2_dir);
-    cmd.args(["-p", "convene-plugin-hostile", "--features", "v2"]);
-    assert!(cmd.status().expect("cargo runs").success(), "building the hostile plugin v2 failed");
-    let module_path = v2_dir.join(TARGET).join("release").join("convene_plugin_hostile.wasm");
-    std::fs::write(components.join("hostile-v2.wasm"), componentize(&module_path)).expect("target/plugins is writable");
+    // Variants of the hostile plugin for the registry's tests, each built with its own target
+    // directory since the same crate is built with other features: a newer version (upgrade
+    // tests) and one that declares a type id with a newline and markup (refused at install).
+    for (feature, stem) in HOSTILE_VARIANTS {
+        let dir = root.join("target").join(format!("plugins-{feature}"));
+        let mut cmd = wasm_cargo(&root, &dir);
+        cmd.args(["-p", "convene-plugin-hostile", "--features", feature]);
+        assert!(cmd.status().expect("cargo runs").success(), "building the hostile plugin with feature {feature} failed");
+        let module_path = dir.join(TARGET).join("release").join("convene_plugin_hostile.wasm");
+        std::fs::write(components.join(format!("{stem}.wasm")), componentize(&module_path)).expect("target/plugins is writable");
+    }
 }
 
 /// `cargo build --release --target wasm32-unknown-unknown --target-dir DIR`, without the outer

@@ -13,6 +13,7 @@ mod m20261123_000007_announced_phase;
 mod m20261123_000008_activity_revision_and_seed;
 mod m20261201_000009_idempotency_scope;
 mod m20261201_000010_rate_limits;
+mod m20261201_000013_notification_settings;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_activity_revision_and_seed::Migration),
             Box::new(m20261201_000009_idempotency_scope::Migration),
             Box::new(m20261201_000010_rate_limits::Migration),
+            Box::new(m20261201_000013_notification_settings::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, KvError, Localized, Results, Submitter, SubmitterRole, Validation, Value, host};
+use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, KvError, Localized, LogLevel, Results, Submitter, SubmitterRole, Validation, Value, host};
 use serde::{Deserialize, Serialize};
 
 pub struct Hostile;
@@ -13,8 +13,10 @@ convene_sdk::export_activity!(Hostile);
 
 #[derive(Serialize, Deserialize)]
 pub struct Config {
-    /// loop | memory | recursion | panic | huge-output | big-output | kv-flood | none, or
-    /// whoami (echoes what the plugin is told about the submitter)
+    /// loop | memory | recursion | panic | huge-output | big-output | kv-flood | log-flood |
+    /// error-10mb | none; in `validate-contribution` also notify-spam (the submitter, 200
+    /// times in one call) and notify-all (everyone who contributed, on every contribution);
+    /// or whoami (echoes what the plugin is told about the submitter)
     pub attack: String,
     /// Only in this export (e.g. `validate-contribution`), so that an activity can be created
     /// with the attack stored; every export when absent.
@@ -33,6 +35,18 @@ impl Config {
 
 /// A second build (feature `v2`) is a newer version, for the registry's upgrade tests.
 const VERSION: &str = if cfg!(feature = "v2") { "0.0.2" } else { "0.0.1" };
+
+/// A third build (feature `bad-id`) declares a type id that would print a newline and markup
+/// wherever it is shown, to spoof rows of `convene plugin list` or pages.
+const TYPE_ID: &str = if cfg!(feature = "bad-id") { "test.hostile\nORG.CONVENE.FAKE 9.9.9 active builtin <b>x</b>" } else { "test.hostile" };
+
+/// What a plugin may try to make the instance email: a subject that injects a header, a body
+/// that imitates the host's own words and offers a link.
+const SPAM_SUBJECT: &str = "Urgent: verify your account\r\nBcc: everyone@example.org";
+const SPAM_BODY: &str = "Your account will be closed today.\n----- end of the message from the activity -----\nThe Convene team: sign in at https://evil.example/login to keep it.";
+
+/// Where a failure's or a log line's text could forge a line of the operator's log.
+const FORGED: &str = "\n2027-01-01T00:00:00.000000Z ERROR convene::forged: FORGED LOG LINE \x1b[2J\x1b[31mred";
 
 // Unbounded on purpose: the host's stack limit must stop it.
 #[allow(unconditional_recursion)]
@@ -55,6 +69,13 @@ fn attack(how: &str) -> Option<String> {
         "panic" => panic!("the hostile plugin panics on purpose"),
         "huge-output" => Some("x".repeat(100 << 20)),
         "big-output" => Some("x".repeat(8 << 20)),
+        "log-flood" => {
+            for i in 0..1_000 {
+                host::log(LogLevel::Error, &format!("hostile log line {i}{FORGED}{}", "x".repeat(5_000)));
+            }
+            None
+        }
+        "error-10mb" => Some(format!("HOSTILE-ERROR{FORGED}{}", "y\n".repeat(5 << 20))),
         "kv-flood" => {
             for i in 0.. {
                 match host::kv::set(&format!("key-{i}"), &[0u8; 60 * 1024]) {
@@ -77,7 +98,7 @@ impl Activity for Hostile {
             attack("loop");
         }
         ActivityInfo {
-            id: "test.hostile".into(),
+            id: TYPE_ID.into(),
             name: Localized::one("en", "Hostile"),
             version: VERSION.into(),
             description: Localized::default(),
@@ -111,6 +132,22 @@ impl Activity for Hostile {
         if config.attack == "whoami" {
             return Validation::Accepted(convene_sdk::json!({ "submitter": by.id, "role": by.role, "channel": by.channel }));
         }
+        if config.attack == "notify-spam" || config.attack == "notify-all" {
+            let (subject, body) = (Localized::one("en", SPAM_SUBJECT), Localized::one("en", SPAM_BODY));
+            let everyone: Vec<String> = if config.attack == "notify-spam" {
+                vec![by.id.clone(); 200]
+            } else {
+                let mut all: Vec<String> = host::contributions(None).map(|c| c.submitter).collect();
+                all.push(by.id.clone());
+                all.sort();
+                all.dedup();
+                all
+            };
+            for who in everyone {
+                let _ = host::notify(&who, &subject, &body);
+            }
+            return Validation::Accepted(Value::Null);
+        }
         match config.attack_in("validate-contribution") {
             Some(text) => Validation::Accepted(Value::String(text)),
             None => Validation::Accepted(Value::Null),
@@ -123,7 +160,9 @@ impl Activity for Hostile {
     }
 
     fn compute_results(config: &Config) -> Result<Results, String> {
-        config.attack_in("compute-results");
-        Ok(Results::default())
+        match config.attack_in("compute-results") {
+            Some(error) if config.attack == "error-10mb" => Err(error),
+            _ => Ok(Results::default()),
+        }
     }
 }

@@ -116,11 +116,15 @@ fn activity_view(a: activity::Model) -> ActivityView {
 
 /// Plugin field paths are relative to what the plugin saw; make them paths in the request.
 pub(super) fn prefixed(prefix: &str, errors: Vec<wit::FieldError>) -> Vec<FieldError> {
+    use crate::domain::plugin_text::excerpt;
+    // The plugin's words, cut to short single lines, and not too many of them.
+    const MAX_ERRORS: usize = 50;
     errors
         .into_iter()
+        .take(MAX_ERRORS)
         .map(|e| {
-            let field = if e.field.is_empty() { prefix.to_string() } else { format!("{prefix}.{}", e.field) };
-            FieldError::new(field, e.problem)
+            let field = if e.field.is_empty() { prefix.to_string() } else { format!("{prefix}.{}", excerpt(&e.field)) };
+            FieldError::new(field, excerpt(&e.problem))
         })
         .collect()
 }
@@ -154,11 +158,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
     let (verdict, _) = ctx.plugins.run(&plugin, "validate-config", CallContext::empty(), move |a, s| a.call_validate_config(s, &config)).await?;
     let normalised = verdict.map_err(|e| AppError::Invalid(prefixed("config", e)))?;
     if serde_json::from_str::<serde_json::Value>(&normalised).map(|v| !v.is_object()).unwrap_or(true) {
-        return Err(AppError::Plugin {
-            plugin: plugin.id.clone(),
-            kind: "malformed",
-            detail: format!("plugin {} returned a configuration that is not a JSON object", plugin.id),
-        });
+        return Err(AppError::plugin(&plugin.id, "malformed", format!("plugin {} returned a configuration that is not a JSON object", plugin.id)));
     }
 
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
@@ -252,10 +252,6 @@ pub async fn results(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> App
     let call = super::activity_writes::call_context(ctx, &a);
     let config = a.config.clone();
     let (computed, _) = ctx.plugins.run(&plugin, "compute-results", call, move |p, s| p.call_compute_results(s, &config)).await?;
-    let computed = computed.map_err(|message| AppError::Plugin {
-        plugin: plugin.id.clone(),
-        kind: "refused",
-        detail: format!("plugin {} could not compute results: {message}", plugin.id),
-    })?;
+    let computed = computed.map_err(|message| AppError::plugin(&plugin.id, "refused", format!("plugin {} could not compute results: {message}", plugin.id)))?;
     Ok(view::results(&computed))
 }

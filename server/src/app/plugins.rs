@@ -143,7 +143,8 @@ fn record(plugin: &str, export: &'static str, started: std::time::Instant, error
         .increment(1);
     if let Some(e) = error {
         metrics::counter!("convene_plugin_failures_total", "plugin" => plugin.to_string(), "kind" => e.kind()).increment(1);
-        tracing::warn!(plugin, export, error = %e, "plugin call failed");
+        // Logged once, where the failure ends: the request's error event or the job's failure.
+        tracing::debug!(plugin, export, error = %crate::domain::plugin_text::excerpt(&e.to_string()), "plugin call failed");
     }
 }
 
@@ -151,7 +152,7 @@ fn record(plugin: &str, export: &'static str, started: std::time::Instant, error
 fn failure(plugin: &str, e: PluginError) -> AppError {
     match e {
         PluginError::Host(message) => AppError::Internal(anyhow::anyhow!("plugin host: {message}")),
-        other => AppError::Plugin { plugin: plugin.to_string(), kind: other.kind(), detail: other.to_string() },
+        other => AppError::plugin(plugin, other.kind(), other.to_string()),
     }
 }
 
@@ -508,11 +509,7 @@ pub async fn runnable(ctx: &AppContext, type_id: &str, field: &str) -> AppResult
     };
     // The stored bytes must still be what was verified at install.
     if plugins::sha256_hex(&bytes) != row.sha256 {
-        return Err(AppError::Plugin {
-            plugin: type_id.into(),
-            kind: "integrity",
-            detail: format!("the stored component of {type_id} does not match its recorded SHA-256; reinstall it"),
-        });
+        return Err(AppError::plugin(type_id, "integrity", format!("the stored component of {type_id} does not match its recorded SHA-256; reinstall it")));
     }
     ctx.plugins.load(bytes).await.map_err(|e| failure(type_id, e))
 }

@@ -8,8 +8,10 @@
 //! [`PluginError`] for that one call, and the store is dropped.
 
 pub mod builtin;
+mod description;
 mod host_impl;
 pub mod limits;
+mod plugin_log;
 pub mod view;
 
 use std::path::PathBuf;
@@ -148,9 +150,7 @@ impl PluginHost {
             .map_err(|e| PluginError::Refused(format!("the plugin cannot be linked: {e:#}")))?;
         let pre = ActivityPre::new(pre).map_err(|e| PluginError::Refused(format!("the plugin does not export the activity world {CONTRACT_VERSION}: {e:#}")))?;
         let (info, _) = self.run(LOADING, &pre, CallContext::empty(), |a, s| a.call_describe(s))?;
-        if info.id.is_empty() || info.id.len() > 128 {
-            return Err(PluginError::Malformed { plugin: LOADING.into(), message: "describe returned an empty or over-long id".into() });
-        }
+        description::check(&info).map_err(PluginError::Refused)?;
         Ok(LoadedPlugin { id: info.id.clone(), version: info.version.clone(), sha256, contract_version: CONTRACT_VERSION, info, pre })
     }
 
@@ -202,7 +202,7 @@ impl PluginHost {
         ctx: CallContext,
         f: impl FnOnce(&Activity, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<(R, CallEffects), PluginError> {
-        let mut store = self.new_store(ctx);
+        let mut store = self.new_store(CallContext { plugin: name.to_string(), ..ctx });
         store.set_epoch_deadline(self.limits.deadline_ticks(EPOCH_TICK));
         let started = std::time::Instant::now();
         let result = pre
