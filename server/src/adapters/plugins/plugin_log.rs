@@ -2,8 +2,9 @@
 //! anyone can make calls (each contribution, each results view), so a per-call cap alone lets
 //! many requests flood the operator's log. Each type gets a bucket of lines shared by all its
 //! calls on this server: a burst, then a steady rate. Lines over the budget are dropped and
-//! counted, and the log says how many, at most once per [`REPORT_EVERY`] while they keep
-//! coming and again with the next line that gets through. Each line is an
+//! counted, and the log says how many: at the first, then every [`REPORT_EVERY`] or
+//! [`REPORT_BATCH`] lines while they keep coming, and with the next line that gets through.
+//! Each line is an
 //! [`excerpt`](crate::domain::plugin_text::excerpt): one line, escaped, a few hundred bytes.
 
 use std::collections::HashMap;
@@ -19,6 +20,8 @@ pub const BURST: f64 = 60.0;
 pub const PER_SECOND: f64 = 1.0;
 /// How often, at most, the log says that lines are being dropped.
 pub const REPORT_EVERY: Duration = Duration::from_secs(10);
+/// How many dropped lines, at most, before the log says so.
+pub const REPORT_BATCH: u64 = 1_000;
 
 /// One type's budget.
 #[derive(Debug)]
@@ -55,7 +58,7 @@ impl Bucket {
         } else {
             self.dropped += 1;
         }
-        let due = write || self.reported.is_none_or(|at| now.saturating_duration_since(at) >= REPORT_EVERY);
+        let due = write || self.dropped >= REPORT_BATCH || self.reported.is_none_or(|at| now.saturating_duration_since(at) >= REPORT_EVERY);
         let report_dropped = (self.dropped > 0 && due).then(|| {
             self.reported = Some(now);
             std::mem::take(&mut self.dropped)
@@ -107,12 +110,16 @@ mod tests {
         }
         // The first dropped line is reported at once, the next ones only every REPORT_EVERY.
         assert_eq!(b.take(start), Decision { write: false, report_dropped: Some(1) });
-        for _ in 0..1_000 {
+        for _ in 1..REPORT_BATCH {
+            assert_eq!(b.take(start), Decision { write: false, report_dropped: None });
+        }
+        assert_eq!(b.take(start), Decision { write: false, report_dropped: Some(REPORT_BATCH) }, "a batch is reported at once");
+        for _ in 0..10 {
             assert_eq!(b.take(start), Decision { write: false, report_dropped: None });
         }
         let later = start + REPORT_EVERY;
         // Refilled by PER_SECOND over REPORT_EVERY: the next line passes and reports the rest.
-        assert_eq!(b.take(later), Decision { write: true, report_dropped: Some(1_000) });
+        assert_eq!(b.take(later), Decision { write: true, report_dropped: Some(10) });
         let refill = (REPORT_EVERY.as_secs_f64() * PER_SECOND) as usize - 1;
         for _ in 0..refill {
             assert!(b.take(later).write);
