@@ -100,7 +100,7 @@ pub(super) async fn enqueue(ctx: &AppContext, txn: &DatabaseTransaction, a: &act
         .select_only()
         .columns([account::Column::Id, account::Column::Locale])
         .filter(account::Column::Id.is_in(ids))
-        .into_tuple()
+        .into_tuple::<(Uuid, String)>()
         .all(txn)
         .await?
         .into_iter()

@@ -437,7 +437,7 @@ async fn check_existing_configs(ctx: &AppContext, loaded: &Arc<LoadedPlugin>) ->
     for (id, config) in configs {
         let (verdict, _) = ctx.plugins.run(loaded, "validate-config", CallContext::empty(), move |a, s| a.call_validate_config(s, &config)).await?;
         if let Err(errors) = verdict {
-            let first = errors.first().map(|e| format!("{}: {}", e.field, e.problem)).unwrap_or_default();
+            let first = errors.first().map(|e| crate::domain::plugin_text::excerpt(&format!("{}: {}", e.field, e.problem))).unwrap_or_default();
             return Err(AppError::conflict(
                 "component",
                 format!("version {} refuses the configuration of existing activity {id} ({first}); it would break that activity", loaded.version),

@@ -167,21 +167,23 @@ mod tests {
     #[test]
     fn a_printable_description_passes_and_each_unfit_name_is_refused_where_it_is() {
         assert_eq!(check(&valid()), Ok(()));
-        let cases: Vec<(fn(&mut ActivityType), &str)> = vec![
-            (|i| i.id = "test.hostile\n<b>x</b>".into(), "reverse-DNS"),
-            (|i| i.version = "1.0\r\nFAKE".into(), "for version"),
-            (|i| i.name[0].1 = "Idea\nbox".into(), "for name.en"),
-            (|i| i.description[0].1 = "esc \x1b[2J".into(), "for description.en"),
-            (|i| i.contribution_kinds[0].id = "idea\u{202E}".into(), "for contribution_kinds[0].id"),
-            (|i| i.contribution_kinds[0].fields[0].name = String::new(), "for contribution_kinds[0].fields[0].name"),
-            (|i| i.contribution_kinds[0].fields[0].label = vec![("en\n".into(), "x".into())], "language tag"),
-            (|i| i.config_fields[0].kind = FieldKind::Repeated(vec![FormFieldLeaf { name: "a\tb".into(), label: vec![], help: vec![], required: false, kind: LeafKind::Date }]), "for config_fields[0].fields[0].name"),
-            (|i| i.name[0].1 = "x".repeat(MAX_NAME_CHARS + 1), "over 300 characters"),
-        ];
-        for (spoil, expected) in cases {
+        let refused = |spoil: &dyn Fn(&mut ActivityType)| {
             let mut info = valid();
             spoil(&mut info);
-            let problem = check(&info).unwrap_err();
+            check(&info).unwrap_err()
+        };
+        let leaf = |name: &str| FormFieldLeaf { name: name.into(), label: vec![], help: vec![], required: false, kind: LeafKind::Date };
+        for (problem, expected) in [
+            (refused(&|i| i.id = "test.hostile\n<b>x</b>".into()), "reverse-DNS"),
+            (refused(&|i| i.version = "1.0\r\nFAKE".into()), "for version"),
+            (refused(&|i| i.name[0].1 = "Idea\nbox".into()), "for name.en"),
+            (refused(&|i| i.description[0].1 = "esc \x1b[2J".into()), "for description.en"),
+            (refused(&|i| i.contribution_kinds[0].id = "idea\u{202E}".into()), "for contribution_kinds[0].id"),
+            (refused(&|i| i.contribution_kinds[0].fields[0].name = String::new()), "for contribution_kinds[0].fields[0].name"),
+            (refused(&|i| i.contribution_kinds[0].fields[0].label = vec![("en\n".into(), "x".into())]), "language tag"),
+            (refused(&|i| i.config_fields[0].kind = FieldKind::Repeated(vec![leaf("a\tb")])), "for config_fields[0].fields[0].name"),
+            (refused(&|i| i.name[0].1 = "x".repeat(MAX_NAME_CHARS + 1)), "over 300 characters"),
+        ] {
             assert!(problem.contains(expected), "{expected}: {problem}");
             assert!(!problem.chars().any(char::is_control), "{problem:?}");
         }
