@@ -240,6 +240,7 @@ async fn a_10_mb_error_reaches_the_response_and_the_log_as_one_short_line_once_p
         assert_eq!(p["plugin"], json!({ "id": "test.hostile", "failure": "refused" }));
     }
     let logged = app.logs()[before..].to_string();
+    eprintln!("5 failing results views logged {} bytes", logged.len());
     assert!(logged.len() < 16 << 10, "5 failures logged {} bytes", logged.len());
     assert_eq!(logged.matches("HOSTILE-ERROR").count(), 5, "once per request:\n{logged}");
     assert!(!logged.lines().any(|l| l.starts_with(FORGED)), "a forged line:\n{logged}");
@@ -267,6 +268,7 @@ async fn plugin_log_lines_are_one_escaped_line_each_and_a_flood_is_cut_and_count
         post_something(&app, &ana, &flood).await;
     }
     let logged = app.logs()[before..].to_string();
+    eprintln!("5 calls logging 1,000 lines of 5 kB each logged {} bytes", logged.len());
     assert!(logged.len() < 128 << 10, "25 MB of plugin log became {} bytes", logged.len());
     assert!(!logged.contains('\x1b'), "a terminal escape reached the log");
     assert!(!logged.lines().any(|l| l.starts_with(FORGED)), "a forged line");
