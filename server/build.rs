@@ -21,7 +21,7 @@ const PLUGINS: &[(&str, &str)] = &[
     ("convene-plugin-template", "template"),
 ];
 const TARGET: &str = "wasm32-unknown-unknown";
-
+/// (feature of the hostile plugin, file stem of the component left for the tests)
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = manifest_dir.parent().unwrap().to_path_buf();
@@ -55,6 +55,8 @@ fn main() {
     // claims a built-in type id, for the reserved namespace's.
     hostile_variant(&root, &components, "v2");
     hostile_variant(&root, &components, "impostor");
+    // One that declares a type id with a newline and markup, refused at install.
+    hostile_variant(&root, &components, "bad-id");
 }
 
 /// The hostile plugin built with one feature, left as `components/hostile-FEATURE.wasm`. Each

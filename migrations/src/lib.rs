@@ -15,6 +15,7 @@ mod m20261201_000009_idempotency_scope;
 mod m20261201_000010_rate_limits;
 mod m20261201_000011_results_cache;
 mod m20261201_000012_kv_usage;
+mod m20261201_000013_notification_settings;
 mod m20261201_000014_plugin_publishers;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_rate_limits::Migration),
             Box::new(m20261201_000011_results_cache::Migration),
             Box::new(m20261201_000012_kv_usage::Migration),
+            Box::new(m20261201_000013_notification_settings::Migration),
             Box::new(m20261201_000014_plugin_publishers::Migration),
         ]
     }

@@ -342,8 +342,12 @@ async fn plugin_command(ctx: &AppContext, command: PluginCommand) -> anyhow::Res
         }
         PluginCommand::List => {
             println!("{:<36} {:<10} {:<12} {:<9} {:<9} {:<53} SHA-256", "ID", "VERSION", "STATUS", "SOURCE", "CONTRACT", "PUBLISHER");
+            // Every cell escaped: a row stored before type ids were checked (or written into the
+            // database by hand) cannot print a newline or a terminal escape and spoof rows.
+            let cell = crate::domain::plugin_text::excerpt;
             for p in plugins::list(ctx, None).await.map_err(fail)? {
-                println!("{:<36} {:<10} {:<12} {:<9} {:<9} {:<53} {}", p.type_id, p.version, p.status, p.source, p.contract_version, p.publisher, p.sha256);
+                let row = [&p.type_id, &p.version, &p.status, &p.source, &p.contract_version, &p.publisher, &p.sha256].map(|s| cell(s));
+                println!("{:<36} {:<10} {:<12} {:<9} {:<9} {:<53} {}", row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
             }
         }
         PluginCommand::Disable { type_id } => {

@@ -77,6 +77,11 @@ pub struct LimitSettings {
     pub contributions_per_account: Option<Rate>,
     /// Reports of contributions made by one account.
     pub reports_per_account: Option<Rate>,
+    /// Emails an activity's plugin may have sent to one person (per activity; the window is
+    /// usually a day).
+    pub notifications_per_recipient: Option<Rate>,
+    /// Emails an activity's plugin may have sent in all (the window is usually an hour).
+    pub notifications_per_activity: Option<Rate>,
 }
 
 /// Where Prometheus metrics are served. By default nowhere: the public port answers
@@ -243,6 +248,8 @@ struct RawLimits {
     password_failures_per_client: String,
     contributions_per_account: String,
     reports_per_account: String,
+    notifications_per_recipient: String,
+    notifications_per_activity: String,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -440,6 +447,10 @@ impl Default for RawSettings {
                 password_failures_per_client: "20/15m".into(),
                 contributions_per_account: "60/10m".into(),
                 reports_per_account: "30/1h".into(),
+                // A citizen panel invites up to 200 people in one draw; nobody needs more
+                // than a few emails a day from one activity.
+                notifications_per_recipient: "10/1d".into(),
+                notifications_per_activity: "300/1h".into(),
             },
             metrics: RawMetrics::default(),
         }
@@ -730,6 +741,8 @@ fn validate_limits(raw: RawLimits) -> Result<LimitSettings, ConfigError> {
         password_failures_per_client: rate("password_failures_per_client", &raw.password_failures_per_client)?,
         contributions_per_account: rate("contributions_per_account", &raw.contributions_per_account)?,
         reports_per_account: rate("reports_per_account", &raw.reports_per_account)?,
+        notifications_per_recipient: rate("notifications_per_recipient", &raw.notifications_per_recipient)?,
+        notifications_per_activity: rate("notifications_per_activity", &raw.notifications_per_activity)?,
     })
 }
 

@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, KvError, Localized, Results, Section, Submitter, SubmitterRole, Validation, Value, host};
+use convene_sdk::{Activity, ActivityInfo, ContributionKind, FieldError, KvError, Localized, LogLevel, Results, Section, Submitter, SubmitterRole, Validation, Value, host};
 use serde::{Deserialize, Serialize};
 
 pub struct Hostile;
@@ -13,8 +13,10 @@ convene_sdk::export_activity!(Hostile);
 
 #[derive(Serialize, Deserialize)]
 pub struct Config {
-    /// loop | memory | recursion | panic | huge-output | big-output | kv-flood | none, or
-    /// whoami (echoes what the plugin is told about the submitter); against the host's
+    /// loop | memory | recursion | panic | huge-output | big-output | kv-flood | log-flood |
+    /// error-10mb | none; in `validate-contribution` also notify-spam (the submitter, 200
+    /// times in one call) and notify-all (everyone who contributed, on every contribution);
+    /// or whoami (echoes what the plugin is told about the submitter). Against the host's
     /// budgets: reread (reads every contribution again and again), host-spin (calls the
     /// host in a loop), bad-cursor (hands the host a cursor it never gave out), kv-dust
     /// (stores empty values until refused). In validate-contribution, a body `{"pad": N}`
@@ -48,8 +50,23 @@ const VERSION: &str = if cfg!(feature = "impostor") {
 };
 
 /// The impostor build (feature `impostor`) claims the built-in consultation's type id, as a
-/// takeover would.
-const TYPE_ID: &str = if cfg!(feature = "impostor") { "org.convene.consultation" } else { "test.hostile" };
+/// takeover would; the `bad-id` build declares a type id that would print a newline and
+/// markup wherever it is shown, to spoof rows of `convene plugin list` or pages.
+const TYPE_ID: &str = if cfg!(feature = "impostor") {
+    "org.convene.consultation"
+} else if cfg!(feature = "bad-id") {
+    "test.hostile\nORG.CONVENE.FAKE 9.9.9 active builtin <b>x</b>"
+} else {
+    "test.hostile"
+};
+
+/// What a plugin may try to make the instance email: a subject that injects a header, a body
+/// that imitates the host's own words and offers a link.
+const SPAM_SUBJECT: &str = "Urgent: verify your account\r\nBcc: everyone@example.org";
+const SPAM_BODY: &str = "Your account will be closed today.\n----- end of the message from the activity -----\nThe Convene team: sign in at https://evil.example/login to keep it.";
+
+/// Where a failure's or a log line's text could forge a line of the operator's log.
+const FORGED: &str = "\n2027-01-01T00:00:00.000000Z ERROR convene::forged: FORGED LOG LINE \x1b[2J\x1b[31mred";
 
 // Unbounded on purpose: the host's stack limit must stop it.
 #[allow(unconditional_recursion)]
@@ -93,6 +110,13 @@ fn attack(how: &str) -> Option<String> {
             None
         }
         "version" => Some(VERSION.into()),
+        "log-flood" => {
+            for i in 0..1_000 {
+                host::log(LogLevel::Error, &format!("hostile log line {i}{FORGED}{}", "x".repeat(5_000)));
+            }
+            None
+        }
+        "error-10mb" => Some(format!("HOSTILE-ERROR{FORGED}{}", "y\n".repeat(5 << 20))),
         "kv-flood" => {
             for i in 0.. {
                 match host::kv::set(&format!("key-{i}"), &[0u8; 60 * 1024]) {
@@ -189,6 +213,22 @@ impl Activity for Hostile {
         if let Some(body) = body_attack(&config.attack) {
             return Validation::Accepted(body);
         }
+        if config.attack == "notify-spam" || config.attack == "notify-all" {
+            let (subject, body) = (Localized::one("en", SPAM_SUBJECT), Localized::one("en", SPAM_BODY));
+            let everyone: Vec<String> = if config.attack == "notify-spam" {
+                vec![by.id.clone(); 200]
+            } else {
+                let mut all: Vec<String> = host::contributions(None).map(|c| c.submitter).collect();
+                all.push(by.id.clone());
+                all.sort();
+                all.dedup();
+                all
+            };
+            for who in everyone {
+                let _ = host::notify(&who, &subject, &body);
+            }
+            return Validation::Accepted(Value::Null);
+        }
         match config.attack_in("validate-contribution") {
             Some(text) => Validation::Accepted(Value::String(text)),
             None => Validation::Accepted(Value::Null),
@@ -204,7 +244,9 @@ impl Activity for Hostile {
         if let Some(results) = results_attack(&config.attack) {
             return Ok(results);
         }
-        config.attack_in("compute-results");
-        Ok(Results::default())
+        match config.attack_in("compute-results") {
+            Some(error) if config.attack == "error-10mb" => Err(error),
+            _ => Ok(Results::default()),
+        }
     }
 }

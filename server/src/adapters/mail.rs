@@ -1,7 +1,8 @@
 //! Sending email with lettre: real SMTP in production, .eml files in a folder as the embedded
 //! default (so a fresh instance can log in without any mail server).
 
-use lettre::message::{Mailbox, Message, MultiPart, SinglePart, header::ContentType};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -17,6 +18,9 @@ pub struct Email {
     /// A stable Message-ID (e.g. from a job id), so a retried send can be recognised as the
     /// same message; generated when None.
     pub message_id: Option<String>,
+    /// A link that unsubscribes the recipient in one click: sent as `List-Unsubscribe` with
+    /// `List-Unsubscribe-Post` (RFC 8058), so mail clients offer their own button.
+    pub unsubscribe: Option<String>,
 }
 
 #[derive(Clone)]
@@ -66,11 +70,16 @@ impl Mailer {
     }
 
     pub async fn send(&self, email: Email) -> Result<(), MailError> {
-        let builder = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(email.to.clone())
             .subject(email.subject.clone())
             .message_id(email.message_id.clone());
+        if let Some(link) = &email.unsubscribe {
+            builder = builder
+                .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{link}>")))
+                .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click".into()));
+        }
         let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(email.text.clone());
         let message = match &email.html {
             Some(html) => builder.multipart(

@@ -362,7 +362,7 @@ pub(crate) async fn send_account_email(ctx: &AppContext, job_id: Uuid, account_i
         .parse()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored email does not parse: {e}")))?;
     ctx.mailer
-        .send(Email { to, subject, text, html: None, message_id: Some(jobs::message_id(ctx, job_id)) })
+        .send(Email { to, subject, text, html: None, message_id: Some(jobs::message_id(ctx, job_id)), unsubscribe: None })
         .await
         .map_err(|e| AppError::Unavailable(format!("sending the {kind:?} email failed: {e}")))
 }

@@ -116,11 +116,15 @@ fn activity_view(a: activity::Model) -> ActivityView {
 
 /// Plugin field paths are relative to what the plugin saw; make them paths in the request.
 pub(super) fn prefixed(prefix: &str, errors: Vec<wit::FieldError>) -> Vec<FieldError> {
+    use crate::domain::plugin_text::excerpt;
+    // The plugin's words, cut to short single lines, and not too many of them.
+    const MAX_ERRORS: usize = 50;
     errors
         .into_iter()
+        .take(MAX_ERRORS)
         .map(|e| {
-            let field = if e.field.is_empty() { prefix.to_string() } else { format!("{prefix}.{}", e.field) };
-            FieldError::new(field, e.problem)
+            let field = if e.field.is_empty() { prefix.to_string() } else { format!("{prefix}.{}", excerpt(&e.field)) };
+            FieldError::new(field, excerpt(&e.problem))
         })
         .collect()
 }

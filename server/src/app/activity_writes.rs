@@ -10,22 +10,21 @@
 //! in-process lock per activity), so that many people volunteering at once queue instead of
 //! invalidating each other's verdicts until some give up.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::activities::prefixed;
 use super::error::AppResult;
-use super::jobs::{self, Job};
-use super::plugin_data::{StoredContributions, StoredKv, pseudonym};
+use super::plugin_data::{StoredContributions, StoredKv};
 use super::{AppContext, AppError};
 use crate::adapters::plugins::bindings::convene::activity::types::{self as wit, Validation};
-use crate::adapters::plugins::{CallContext, CallEffects, LoadedPlugin, Notification};
+use crate::adapters::plugins::{CallContext, CallEffects, LoadedPlugin};
 use crate::adapters::store::begin_write;
-use crate::adapters::store::entities::{account, activity, activity_kv, contribution};
+use crate::adapters::store::entities::{activity, activity_kv};
 use crate::adapters::plugins::KvChanges;
 
 /// How often a contribution is re-checked when others keep changing the activity meanwhile.
@@ -123,7 +122,7 @@ pub(super) async fn commit_effects(ctx: &AppContext, txn: &DatabaseTransaction, 
         return Ok(false);
     }
     save_kv(txn, a.id, effects.kv).await?;
-    enqueue_notifications(ctx, txn, a.id, effects.notifications).await?;
+    super::notifications::enqueue(ctx, txn, a, effects.notifications).await?;
     Ok(true)
 }
 
@@ -165,45 +164,4 @@ async fn save_kv<C: ConnectionTrait>(db: &C, activity_id: Uuid, changes: KvChang
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// Emails the people a plugin named by their pseudonym in the activity, in the language of
-/// their account, through the job queue (so they go out once the change is committed).
-/// Pseudonyms nobody in the activity has (anonymous paper input, a plugin's mistake) are
-/// skipped.
-async fn enqueue_notifications(ctx: &AppContext, txn: &DatabaseTransaction, activity_id: Uuid, notifications: Vec<Notification>) -> AppResult<()> {
-    if notifications.is_empty() {
-        return Ok(());
-    }
-    let authors: Vec<Option<Uuid>> = contribution::Entity::find()
-        .select_only()
-        .column(contribution::Column::AuthorId)
-        .distinct()
-        .filter(contribution::Column::ActivityId.eq(activity_id))
-        .filter(contribution::Column::AuthorId.is_not_null())
-        .into_tuple()
-        .all(txn)
-        .await?;
-    let secret = ctx.settings.census_secret.expose();
-    let by_pseudonym: BTreeMap<String, Uuid> =
-        authors.into_iter().flatten().map(|author| (pseudonym(secret, activity_id, Some(author), None, Uuid::nil()), author)).collect();
-    let named: Vec<Uuid> = notifications.iter().filter_map(|(who, _, _)| by_pseudonym.get(who).copied()).collect();
-    let accounts: BTreeMap<Uuid, account::Model> =
-        account::Entity::find().filter(account::Column::Id.is_in(named)).all(txn).await?.into_iter().map(|a| (a.id, a)).collect();
-    let fallback = ctx.settings.instance.default_language.as_str();
-    for (who, subject, body) in notifications {
-        let Some(account) = by_pseudonym.get(&who).and_then(|id| accounts.get(id)) else {
-            tracing::info!(%activity_id, "a plugin asked to notify someone without an account in this activity; skipped");
-            continue;
-        };
-        let text = |l: &wit::Localized| best(l, &account.locale, fallback);
-        jobs::enqueue(txn, Job::Email { to: account.email.clone(), subject: text(&subject), text: text(&body) }).await?;
-    }
-    Ok(())
-}
-
-/// The text in the reader's language, else the instance's, else the first given.
-fn best(texts: &wit::Localized, language: &str, fallback: &str) -> String {
-    let pick = |tag: &str| texts.iter().find(|(l, _)| l == tag).map(|(_, t)| t.clone());
-    pick(language).or_else(|| pick(fallback)).or_else(|| texts.first().map(|(_, t)| t.clone())).unwrap_or_default()
 }

@@ -30,7 +30,7 @@ pub enum AppError {
     #[error("{}: {}", .0.field, .0.problem)]
     TooLarge(FieldError),
     /// An activity-type plugin failed (timeout, crash, memory, bad output): 502, naming the
-    /// plugin. Nothing was stored.
+    /// plugin. Nothing was stored. Made by [`AppError::plugin`].
     #[error("{detail}")]
     Plugin { plugin: String, kind: &'static str, detail: String },
     /// A rate limit was reached (429); `retry_after` is in seconds.
@@ -52,6 +52,12 @@ impl AppError {
 
     pub fn conflict(field: impl Into<String>, problem: impl Into<String>) -> AppError {
         AppError::Conflict(FieldError::new(field, problem))
+    }
+
+    /// A plugin's failure (502). Build it only here: the detail usually quotes the plugin's
+    /// own words, which may be megabytes long or hold newlines, so it is cut to one short line.
+    pub fn plugin(plugin: impl Into<String>, kind: &'static str, detail: impl AsRef<str>) -> AppError {
+        AppError::Plugin { plugin: plugin.into(), kind, detail: crate::domain::plugin_text::excerpt(detail.as_ref()) }
     }
 
     pub fn bad_request(field: impl Into<String>, problem: impl Into<String>) -> AppError {

@@ -42,6 +42,9 @@ pub enum Job {
     NotifyResponse { batch_id: Uuid },
     /// Send one email.
     Email { to: String, subject: String, text: String },
+    /// Send one email an activity's plugin asked for, in the host's frame (app::notifications);
+    /// `subject` and `text` are the plugin's, already cut to size.
+    ActivityNotification { account_id: Uuid, activity_id: Uuid, subject: String, text: String },
     /// Tell an activity's plugin that it opened, closed, or that its process entered a phase.
     PhaseChange { activity_id: Uuid, phase: String },
     /// One of the emails about an account (sign-up, already registered, admin invitation),
@@ -69,6 +72,7 @@ impl Job {
         match self {
             Job::NotifyResponse { .. } => "notify_response",
             Job::Email { .. } => "email",
+            Job::ActivityNotification { .. } => "activity_notification",
             Job::PhaseChange { .. } => "phase_change",
             Job::AccountEmail { .. } => "account_email",
             Job::SignInRequest { .. } => "sign_in_request",
@@ -258,8 +262,11 @@ async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
     match job {
         Job::Email { to, subject, text } => {
             let to = to.parse().map_err(|e| format!("bad address {to}: {e}"))?;
-            let email = Email { to, subject, text, html: None, message_id: Some(message_id(ctx, id)) };
+            let email = Email { to, subject, text, html: None, message_id: Some(message_id(ctx, id)), unsubscribe: None };
             ctx.mailer.send(email).await.map_err(|e| e.to_string())
+        }
+        Job::ActivityNotification { account_id, activity_id, subject, text } => {
+            super::notifications::send(ctx, id, account_id, activity_id, &subject, &text).await.map_err(|e| e.to_string())
         }
         Job::AccountEmail { account_id, email } => super::accounts::send_account_email(ctx, id, account_id, email).await.map_err(|e| e.to_string()),
         Job::SignInRequest { email } => super::accounts::send_requested_link(ctx, id, &email).await.map_err(|e| e.to_string()),
@@ -276,7 +283,7 @@ async fn phase_change(ctx: &AppContext, activity_id: Uuid, phase: String) -> App
     let call = super::activity_writes::call_context(ctx, &a);
     let config = a.config.clone();
     let (told, effects) = ctx.plugins.run(&plugin, "on-phase-change", call, move |p, s| p.call_on_phase_change(s, &config, &phase)).await?;
-    told.map_err(|why| AppError::Plugin { plugin: plugin.id.clone(), kind: "refused", detail: format!("plugin {} refused the phase change: {why}", plugin.id) })?;
+    told.map_err(|why| AppError::plugin(&plugin.id, "refused", format!("plugin {} refused the phase change: {why}", plugin.id)))?;
     let txn = crate::adapters::store::begin_write(&ctx.db).await?;
     if !super::activity_writes::commit_effects(ctx, &txn, &a, effects).await? {
         // A contribution changed what the plugin read; the job runs again after its backoff.

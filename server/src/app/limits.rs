@@ -24,6 +24,10 @@ pub enum Limit {
     PasswordPerClient,
     ContributionsPerAccount,
     ReportsPerAccount,
+    /// Emails a plugin asked for, per activity and recipient (see app::notifications).
+    NotificationsPerRecipient,
+    /// Emails a plugin asked for, per activity.
+    NotificationsPerActivity,
 }
 
 impl Limit {
@@ -37,6 +41,8 @@ impl Limit {
             Limit::PasswordPerClient => "password_per_client",
             Limit::ContributionsPerAccount => "contributions_per_account",
             Limit::ReportsPerAccount => "reports_per_account",
+            Limit::NotificationsPerRecipient => "notifications_per_recipient",
+            Limit::NotificationsPerActivity => "notifications_per_activity",
         }
     }
 
@@ -49,6 +55,8 @@ impl Limit {
             Limit::PasswordPerClient => s.password_per_client,
             Limit::ContributionsPerAccount => s.contributions_per_account,
             Limit::ReportsPerAccount => s.reports_per_account,
+            Limit::NotificationsPerRecipient => s.notifications_per_recipient,
+            Limit::NotificationsPerActivity => s.notifications_per_activity,
         }
     }
 
@@ -62,6 +70,8 @@ impl Limit {
             Limit::PasswordPerClient => "too many password sign-ins were tried from your network address",
             Limit::ContributionsPerAccount => "you have made many contributions in a short time",
             Limit::ReportsPerAccount => "you have reported many contributions in a short time",
+            Limit::NotificationsPerRecipient => "this activity has emailed this person often in a short time",
+            Limit::NotificationsPerActivity => "this activity has sent many emails in a short time",
         }
     }
 }
@@ -129,7 +139,30 @@ fn too_many(what: &str, wait_ms: i64, hint: &str) -> AppError {
 /// sustained rate and no faster.
 pub async fn hit(ctx: &AppContext, limit: Limit, key: &str) -> AppResult<()> {
     let Some(rate) = limit.rate(&ctx.settings.limits) else { return Ok(()) };
-    let (bucket, key, now) = (limit.bucket(), hashed(key), now_ms());
+    if count(&ctx.db, limit.bucket(), rate, &hashed(key)).await? {
+        return Ok(());
+    }
+    // Refused: the next event fits once the arrival time has come within the burst.
+    let (interval, burst, now) = (rate.interval_ms(), rate.interval_ms() * rate.count as i64, now_ms());
+    let until = until_of(ctx, limit.bucket(), &hashed(key)).await?.unwrap_or(now);
+    metrics::counter!("convene_rate_limited_total", "limit" => limit.bucket()).increment(1);
+    Err(too_many(limit.what(), until + interval - burst - now, ""))
+}
+
+/// Counts one event under `key` on `db` (a transaction, so that the count goes if what it
+/// counted is rolled back) when the limit admits it; returns whether it did. For limits on
+/// what the server does rather than on requests: nobody is answered 429.
+pub async fn admits<C: ConnectionTrait>(ctx: &AppContext, db: &C, limit: Limit, key: &str) -> AppResult<bool> {
+    match limit.rate(&ctx.settings.limits) {
+        None => Ok(true),
+        Some(rate) => count(db, limit.bucket(), rate, &hashed(key)).await,
+    }
+}
+
+/// The generic cell rate in one statement: moves the bucket's arrival time on by one interval
+/// if that stays within the burst; returns whether it did.
+async fn count<C: ConnectionTrait>(db: &C, bucket: &str, rate: Rate, key: &str) -> AppResult<bool> {
+    let now = now_ms();
     let interval = rate.interval_ms();
     // The burst the bucket admits: `count` events at once.
     let burst = interval * rate.count as i64;
@@ -137,7 +170,7 @@ pub async fn hit(ctx: &AppContext, limit: Limit, key: &str) -> AppResult<()> {
     let stmt = Query::insert()
         .into_table(RateLimits::Table)
         .columns([RateLimits::Bucket, RateLimits::Key, RateLimits::UntilMs, RateLimits::Strikes, RateLimits::ExpiresMs])
-        .values_panic([bucket.into(), key.clone().into(), (now + interval).into(), 0.into(), (now + interval).into()])
+        .values_panic([bucket.into(), key.into(), (now + interval).into(), 0.into(), (now + interval).into()])
         .on_conflict(
             OnConflict::columns([RateLimits::Bucket, RateLimits::Key])
                 .value(RateLimits::UntilMs, next.clone())
@@ -147,13 +180,7 @@ pub async fn hit(ctx: &AppContext, limit: Limit, key: &str) -> AppResult<()> {
         )
         .returning_col(RateLimits::UntilMs)
         .to_owned();
-    if ctx.db.query_one(&stmt).await?.is_some() {
-        return Ok(());
-    }
-    // Refused: the next event fits once the arrival time has come within the burst.
-    let until = until_of(ctx, bucket, &key).await?.unwrap_or(now);
-    metrics::counter!("convene_rate_limited_total", "limit" => bucket).increment(1);
-    Err(too_many(limit.what(), until + interval - burst - now, ""))
+    Ok(db.query_one(&stmt).await?.is_some())
 }
 
 async fn until_of(ctx: &AppContext, bucket: &str, key: &str) -> AppResult<Option<i64>> {

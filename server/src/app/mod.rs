@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod jobs;
 pub mod limits;
+pub mod notifications;
 pub mod outcomes;
 pub mod ledger;
 pub mod pagination;

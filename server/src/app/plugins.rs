@@ -209,7 +209,8 @@ fn record(plugin: &str, export: &'static str, started: std::time::Instant, resul
         .increment(1);
     if let Some(e) = error {
         metrics::counter!("convene_plugin_failures_total", "plugin" => plugin.to_string(), "kind" => e.kind()).increment(1);
-        tracing::warn!(plugin, export, error = %e, "plugin call failed");
+        // Logged once, where the failure ends: the request's error event or the job's failure.
+        tracing::debug!(plugin, export, error = %crate::domain::plugin_text::excerpt(&e.to_string()), "plugin call failed");
     }
 }
 
@@ -221,7 +222,7 @@ fn malformed(plugin: &LoadedPlugin, message: String) -> PluginError {
 fn failure(plugin: &str, e: PluginError) -> AppError {
     match e {
         PluginError::Host(message) => AppError::Internal(anyhow::anyhow!("plugin host: {message}")),
-        other => AppError::Plugin { plugin: plugin.to_string(), kind: other.kind(), detail: other.to_string() },
+        other => AppError::plugin(plugin, other.kind(), other.to_string()),
     }
 }
 
@@ -650,7 +651,7 @@ pub(super) async fn check_existing_configs(ctx: &AppContext, loaded: &Arc<Loaded
     for (id, config) in configs {
         let (verdict, _) = ctx.plugins.run(loaded, "validate-config", CallContext::empty(), move |a, s| a.call_validate_config(s, &config)).await?;
         if let Err(errors) = verdict {
-            let first = errors.first().map(|e| format!("{}: {}", e.field, e.problem)).unwrap_or_default();
+            let first = errors.first().map(|e| crate::domain::plugin_text::excerpt(&format!("{}: {}", e.field, e.problem))).unwrap_or_default();
             return Err(AppError::conflict(
                 "component",
                 format!("version {} refuses the configuration of existing activity {id} ({first}); it would break that activity", loaded.version),
@@ -712,11 +713,7 @@ pub async fn runnable(ctx: &AppContext, type_id: &str, field: &str) -> AppResult
     }
     // The stored bytes must still be what was verified at install.
     let Some(bytes) = component_of(ctx, &row).await? else {
-        return Err(AppError::Plugin {
-            plugin: type_id.into(),
-            kind: "integrity",
-            detail: format!("the stored component of {type_id} does not match its recorded SHA-256; reinstall it"),
-        });
+        return Err(AppError::plugin(type_id, "integrity", format!("the stored component of {type_id} does not match its recorded SHA-256; reinstall it")));
     };
     ctx.plugins.load(bytes).await.map_err(|e| failure(type_id, e))
 }

@@ -44,8 +44,6 @@ const COMPUTE_LEASE: Duration = Duration::from_secs(30);
 const JOB_LEASE: Duration = Duration::from_secs(300);
 /// How often a request with no copy to serve looks whether another server has computed one.
 const WAIT_STEP: Duration = Duration::from_millis(50);
-/// The longest plugin failure text kept.
-const MAX_FAILURE_CHARS: usize = 1_000;
 /// Failure kinds the API names (`PluginError::kind`, and `refused` results); others are kept as
 /// `failed`.
 const FAILURE_KINDS: [&str; 9] = ["timeout", "out_of_fuel", "over_budget", "out_of_memory", "trap", "malformed", "refused", "integrity", "host"];
@@ -229,14 +227,14 @@ async fn run(ctx: &AppContext, activity_id: Uuid, plugin: &Arc<LoadedPlugin>) ->
     let (results, failure, reads_clock, fuel) = match outcome {
         Ok((Ok(text), effects)) => (Some(text), None, effects.read_clock, effects.spent.fuel),
         Ok((Err(message), effects)) => {
-            let detail = format!("plugin {} could not compute results: {message}", plugin.id);
+            // Kept and served again: cut to one short line like every plugin text.
+            let detail = crate::domain::plugin_text::excerpt(&format!("plugin {} could not compute results: {message}", plugin.id));
             (None, Some(Failure { kind: "refused".into(), detail }), effects.read_clock, effects.spent.fuel)
         }
         // Ran out of fuel, time or memory, or handed back too much: as costly as it gets.
         Err(AppError::Plugin { kind, detail, .. }) => (None, Some(Failure { kind: kind.into(), detail }), false, u64::MAX),
         Err(other) => return Err(other),
     };
-    let failure = failure.map(|f| Failure { detail: f.detail.chars().take(MAX_FAILURE_CHARS).collect(), ..f });
     Ok(activity_result::ActiveModel {
         activity_id: Set(activity_id),
         revision: Set(a.revision),
@@ -254,7 +252,7 @@ async fn run(ctx: &AppContext, activity_id: Uuid, plugin: &Arc<LoadedPlugin>) ->
 fn served(ctx: &AppContext, row: &activity_result::Model, plugin: &LoadedPlugin, recomputing: bool) -> AppResult<ResultsView> {
     if let Some(failure) = row.failure.as_deref().and_then(|f| serde_json::from_str::<Failure>(f).ok()) {
         let kind = FAILURE_KINDS.into_iter().find(|k| *k == failure.kind).unwrap_or("failed");
-        return Err(AppError::Plugin { plugin: plugin.id.clone(), kind, detail: failure.detail });
+        return Err(AppError::plugin(plugin.id.clone(), kind, failure.detail));
     }
     let mut results: Value = serde_json::from_str(row.results.as_deref().unwrap_or("{}")).map_err(|e| AppError::Internal(e.into()))?;
     let computed_at = row.computed_at.unwrap_or_else(now);

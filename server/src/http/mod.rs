@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod ops;
 pub mod pages;
 pub mod problem;
+pub mod unsubscribe;
 pub mod upload;
 
 use std::net::TcpListener;
@@ -60,6 +61,7 @@ pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> 
             })
             .configure(api::configure)
             .configure(pages::routes)
+            .configure(unsubscribe::routes)
             .default_service(web::to(not_found))
     })
     .listen(listener)?

@@ -32,7 +32,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn page(ctx: &AppContext, title: &str, body: &str) -> HttpResponse {
+pub(crate) fn page(ctx: &AppContext, title: &str, body: &str) -> HttpResponse {
     let lang = ctx.settings.instance.default_language.as_str();
     let dir = if ctx.settings.instance.default_language.is_rtl() { "rtl" } else { "ltr" };
     HttpResponse::Ok()

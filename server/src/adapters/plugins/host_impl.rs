@@ -121,6 +121,8 @@ impl KvSource for BTreeMap<String, Vec<u8>> {
 
 /// The activity-specific inputs of one call.
 pub struct CallContext {
+    /// The type id of the plugin called (set by the host), for its log lines.
+    pub plugin: String,
     pub activity: String,
     /// Who submits, for `validate-contribution`.
     pub submitter: types::Submitter,
@@ -135,6 +137,7 @@ pub struct CallContext {
 impl CallContext {
     pub fn empty() -> CallContext {
         CallContext {
+            plugin: String::new(),
             activity: String::new(),
             submitter: participant("anonymous"),
             kv: Arc::new(BTreeMap::new()),
@@ -217,8 +220,6 @@ impl ResourceLimiter for MemoryCap {
     }
 }
 
-const MAX_LOG_LINES: usize = 100;
-const MAX_LOG_CHARS: usize = 2_000;
 /// Enough to invite a whole citizen panel in one draw.
 const MAX_NOTIFICATIONS: usize = 200;
 /// Fuel every host call costs, whatever it does: a plugin cannot make the host work for
@@ -246,7 +247,6 @@ pub struct HostState {
     kv_max_entries: usize,
     kv_max_key: usize,
     kv_max_value: usize,
-    logged: usize,
     notifications: Vec<Notification>,
     read_shared: bool,
     read_clock: bool,
@@ -271,7 +271,6 @@ impl HostState {
             kv_max_entries: limits.kv_max_entries,
             kv_max_key: limits.kv_max_key_bytes,
             kv_max_value: limits.kv_max_value_bytes,
-            logged: 0,
             notifications: Vec::new(),
             read_shared: false,
             read_clock: false,
@@ -407,18 +406,7 @@ impl types::Host for HostState {}
 impl host::Host for HostState {
     fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
         self.host_call();
-        self.logged += 1;
-        if self.logged > MAX_LOG_LINES {
-            return Ok(());
-        }
-        let message: String = message.chars().take(MAX_LOG_CHARS).collect();
-        let activity = &self.ctx.activity;
-        match level {
-            LogLevel::Debug => tracing::debug!(target: "plugin", %activity, "{message}"),
-            LogLevel::Info => tracing::info!(target: "plugin", %activity, "{message}"),
-            LogLevel::Warn => tracing::warn!(target: "plugin", %activity, "{message}"),
-            LogLevel::Error => tracing::error!(target: "plugin", %activity, "{message}"),
-        }
+        super::plugin_log::write(&self.ctx.plugin, &self.ctx.activity, level, &message);
         Ok(())
     }
 

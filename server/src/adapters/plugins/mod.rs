@@ -11,8 +11,10 @@
 
 pub mod builtin;
 pub mod cache;
+mod description;
 mod host_impl;
 pub mod limits;
+mod plugin_log;
 pub mod view;
 
 use std::sync::Arc;
@@ -163,9 +165,7 @@ impl PluginHost {
             .map_err(|e| PluginError::Refused(format!("the plugin cannot be linked: {e:#}")))?;
         let pre = ActivityPre::new(pre).map_err(|e| PluginError::Refused(format!("the plugin does not export the activity world {CONTRACT_VERSION}: {e:#}")))?;
         let (info, _) = self.run(LOADING, &pre, CallContext::empty(), |a, s| a.call_describe(s))?;
-        if info.id.is_empty() || info.id.len() > 128 {
-            return Err(PluginError::Malformed { plugin: LOADING.into(), message: "describe returned an empty or over-long id".into() });
-        }
+        description::check(&info).map_err(PluginError::Refused)?;
         Ok(LoadedPlugin { id: info.id.clone(), version: info.version.clone(), sha256, contract_version: CONTRACT_VERSION, info, pre })
     }
 
@@ -187,7 +187,7 @@ impl PluginHost {
         ctx: CallContext,
         f: impl FnOnce(&Activity, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<(R, CallEffects), PluginError> {
-        let mut store = self.new_store(ctx)?;
+        let mut store = self.new_store(CallContext { plugin: name.to_string(), ..ctx })?;
         let started = std::time::Instant::now();
         let result = pre
             .instantiate(&mut store)

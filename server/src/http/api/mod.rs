@@ -8,6 +8,7 @@ pub mod contributions;
 pub mod exports;
 pub mod instance;
 pub mod ledger;
+pub mod notifications;
 pub mod outcomes;
 pub mod plugins;
 pub mod processes;
@@ -23,9 +24,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/openapi.json", web::get().to(super::openapi::document))
             .configure(instance::routes)
             .configure(auth::routes)
-            // These three first: the /me and /processes scopes would otherwise swallow
-            // /me/input and /processes/{key}/activities, /moderation, /reports, /responses.
+            // These first: the /me and /processes scopes would otherwise swallow /me/input,
+            // /me/notifications and /processes/{key}/activities, /moderation, /reports, /responses.
             .configure(contributions::routes)
+            .configure(notifications::routes)
             .configure(outcomes::routes)
             .configure(exports::routes)
             .configure(activities::routes)

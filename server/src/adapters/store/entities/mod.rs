@@ -14,6 +14,7 @@ pub mod ledger_entry;
 pub mod magic_link;
 pub mod milestone;
 pub mod moderation_action;
+pub mod notification_setting;
 pub mod outcome;
 pub mod phase;
 pub mod plugin;
