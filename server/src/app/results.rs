@@ -252,7 +252,8 @@ async fn run(ctx: &AppContext, activity_id: Uuid, plugin: &Arc<LoadedPlugin>) ->
 fn served(ctx: &AppContext, row: &activity_result::Model, plugin: &LoadedPlugin, recomputing: bool) -> AppResult<ResultsView> {
     if let Some(failure) = row.failure.as_deref().and_then(|f| serde_json::from_str::<Failure>(f).ok()) {
         let kind = FAILURE_KINDS.into_iter().find(|k| *k == failure.kind).unwrap_or("failed");
-        return Err(AppError::plugin(plugin.id.clone(), kind, failure.detail));
+        // Its detail was cut to one short line when it was kept (`AppError::plugin` or below).
+        return Err(AppError::Plugin { plugin: plugin.id.clone(), kind, detail: failure.detail });
     }
     let mut results: Value = serde_json::from_str(row.results.as_deref().unwrap_or("{}")).map_err(|e| AppError::Internal(e.into()))?;
     let computed_at = row.computed_at.unwrap_or_else(now);
