@@ -83,7 +83,8 @@ async fn fuel_bounds_computation_and_host_calls_and_bad_arguments_are_the_plugin
         let (status, p) = attack(&app, &admin, &activity, &json!({ "kind": "x", "body": {} })).await;
         assert_eq!(status, 502, "{how}: {p}");
         assert_eq!(p["plugin"], json!({ "id": "test.hostile", "failure": failure }), "{how}: {p}");
-        assert!(started.elapsed() < Duration::from_secs(2), "{how} took {:?}", started.elapsed());
+        // The failure kind shows that fuel stopped it; this bound only catches a hang.
+        assert!(started.elapsed() < Duration::from_secs(5), "{how} took {:?}", started.elapsed());
         if how == "bad-cursor" {
             assert!(p["detail"].as_str().unwrap().contains("not a cursor this host gave out"), "{p}");
         } else {
@@ -169,5 +170,7 @@ async fn one_activity_type_cannot_take_every_plugin_slot() {
             assert!(p["detail"].as_str().unwrap().contains("test.hostile"), "{p}");
         }
     }
-    assert!(busy >= 1, "six slow calls at once, two at a time, none refused: {results:?}");
+    // Two run, two more may get a turn as they end, the last two would wait twice the
+    // deadline: at least two are refused.
+    assert!(busy >= 2, "six slow calls at once, two at a time, {busy} refused: {results:?}");
 }

@@ -100,7 +100,8 @@ fn the_wall_clock_deadline_stops_what_fuel_does_not() {
     let t = Instant::now();
     let err = host.validate_contribution(&p, CallContext::empty(), &config("loop"), "x", "{}").err().unwrap();
     assert!(matches!(err, PluginError::Timeout { deadline_ms: 100, .. }), "{err}");
-    assert!(t.elapsed() < DEADLINE * 3, "{:?}", t.elapsed());
+    // Without the deadline it would run for ever; the bound leaves room for a loaded machine.
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
 }
 
 /// Calling the host in a loop is not free: every host call is charged fuel.
