@@ -39,7 +39,7 @@ pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789abcdef";
 /// directory (`target/<profile>/deps/<test>` → `target/<profile>/convene`), which is where
 /// `cargo build -p convene` puts it for the same profile.
 /// The secret of the shared plugin cache's MACs: any fixed value; tests are not its threat.
-const SHARED_PLUGIN_CACHE_SECRET: &str = "convene-tests-shared-plugin-cache-secret";
+pub const SHARED_PLUGIN_CACHE_SECRET: &str = "convene-tests-shared-plugin-cache-secret";
 
 /// `target/test-plugin-cache`, beside the binaries under test.
 fn shared_plugin_cache() -> PathBuf {

@@ -272,6 +272,7 @@ async fn replicas_starting_together_on_a_fresh_database_all_come_up_with_the_sam
         ("CONVENE_DATA_DIR", data_dir.display().to_string()),
         ("CONVENE_BIND", "127.0.0.1:0".to_string()),
         ("CONVENE_PLUGINS__CACHE_DIR", plugin_cache()),
+        ("CONVENE_PLUGINS__CACHE_SECRET", convene_e2e::app::SHARED_PLUGIN_CACHE_SECRET.into()),
         ("CONVENE_MAIL__DIR", dir.path().join("mail").display().to_string()),
     ];
     // Four at once: migrate and create the secrets together.

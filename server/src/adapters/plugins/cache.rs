@@ -46,8 +46,14 @@ impl CompiledCache {
         CompiledCache { dir, key: mac.finalize().into_bytes().into() }
     }
 
+    /// Each key has its own files (named by a tag of the key, which reveals nothing of it):
+    /// servers with different secrets sharing a folder keep apart instead of discarding each
+    /// other's files on every start.
     fn path(&self, sha256: &str, engine_hash: u64) -> PathBuf {
-        self.dir.join(format!("{sha256}-{engine_hash:016x}.cwasm"))
+        let mut tag = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        tag.update(b"file names");
+        let tag = hex::encode(&tag.finalize().into_bytes()[..6]);
+        self.dir.join(format!("{sha256}-{engine_hash:016x}-{tag}.cwasm"))
     }
 
     fn mac(&self, sha256: &str, engine_hash: u64, artifact: &[u8]) -> Hmac<Sha256> {
