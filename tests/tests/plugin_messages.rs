@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use convene_e2e::flows::{MAIL_WAIT, add_activity, admin_token, component_path, contribute, me, published_process, user_token};
+use convene_e2e::flows::{MAIL_WAIT, add_activity, admin_token, component_path, contribute, me, published_process, send_component, user_token};
 use convene_e2e::{ReceivedMail, TestApp, expect_json, problem};
 use serde_json::{Value, json};
 
@@ -20,14 +20,7 @@ const FORGED: &str = "2027-01-01T00:00:00.000000Z ERROR convene::forged";
 const SETTLE: Duration = Duration::from_secs(3);
 
 async fn install(app: &TestApp, admin: &str, stem: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/admin/plugins"))
-        .bearer_auth(admin)
-        .header("content-type", "application/wasm")
-        .body(std::fs::read(component_path(stem)).unwrap())
-        .send()
-        .await
-        .unwrap()
+    send_component(app, admin, stem, reqwest::Method::POST, "/api/v1/admin/plugins").await
 }
 
 /// An instance with the hostile plugin installed and a published process; the admin's token.

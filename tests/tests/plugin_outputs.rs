@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use convene_e2e::flows::{add_activity, admin_token, component_path, contribute, published_process, user_token};
+use convene_e2e::flows::{add_activity, admin_token, contribute, install_component, published_process, user_token};
 use convene_e2e::{TestApp, expect_json, problem};
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{Value, json};
@@ -14,25 +14,12 @@ use serde_json::{Value, json};
 /// How long a test waits for the job queue to recompute results.
 const JOB_WAIT: Duration = Duration::from_secs(20);
 
-async fn install_hostile(app: &TestApp, admin: &str) {
-    let res = app
-        .client
-        .post(app.url("/api/v1/admin/plugins"))
-        .bearer_auth(admin)
-        .header("content-type", "application/wasm")
-        .body(std::fs::read(component_path("hostile")).unwrap())
-        .send()
-        .await
-        .unwrap();
-    expect_json(res, 201).await;
-}
-
 /// An app with the hostile plugin installed, a published process `outputs`, an admin and a
 /// participant.
 async fn under_attack(builder: convene_e2e::TestAppBuilder) -> (TestApp, String, String) {
     let app = builder.with_metrics().spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
-    install_hostile(&app, &admin).await;
+    install_component(&app, &admin, "hostile").await;
     published_process(&app, &admin, "outputs").await;
     let ana = user_token(&app, "ana@example.org").await;
     (app, admin, ana)

@@ -386,13 +386,19 @@ impl HostState {
     }
 
     /// Replaces `key`'s value in this call's changes, keeping the running usage in step.
-    fn kv_change(&mut self, key: String, value: Option<Vec<u8>>) -> Result<(), Stop> {
-        let old = self.kv_value(&key)?;
-        let size = |v: &Option<Vec<u8>>| v.as_ref().map_or(0, |v| Limits::kv_entry_bytes(key.len(), v.len()) as isize);
-        self.kv_delta_bytes += size(&value) - size(&old);
-        self.kv_delta_entries += value.is_some() as isize - old.is_some() as isize;
+    /// What replacing `key`'s value with `value` changes in the activity's usage: (entries,
+    /// quota bytes).
+    fn kv_delta(&mut self, key: &str, value: Option<&[u8]>) -> Result<(isize, isize), Stop> {
+        let old = self.kv_value(key)?;
+        let size = |v: Option<&[u8]>| v.map_or(0, |v| Limits::kv_entry_bytes(key.len(), v.len()) as isize);
+        Ok((value.is_some() as isize - old.is_some() as isize, size(value) - size(old.as_deref())))
+    }
+
+    /// Records a change of this call, with its effect on the usage.
+    fn kv_change(&mut self, key: String, value: Option<Vec<u8>>, (entries, bytes): (isize, isize)) {
+        self.kv_delta_entries += entries;
+        self.kv_delta_bytes += bytes;
         self.kv_overlay.insert(key, value);
-        Ok(())
     }
 }
 
@@ -426,20 +432,21 @@ impl host::Host for HostState {
         // Whether it fits depends on what is stored: the verdict rests on it.
         self.read_shared = true;
         let stored = self.kv_stored_usage().map_err(stop)?;
-        let old = self.kv_value(&key).map_err(stop)?;
-        let bytes_after = stored.quota_bytes() as isize + self.kv_delta_bytes + Limits::kv_entry_bytes(key.len(), value.len()) as isize
-            - old.as_ref().map_or(0, |o| Limits::kv_entry_bytes(key.len(), o.len()) as isize);
-        let entries_after = stored.entries as isize + self.kv_delta_entries + old.is_none() as isize;
+        let delta = self.kv_delta(&key, Some(&value)).map_err(stop)?;
+        let bytes_after = stored.quota_bytes() as isize + self.kv_delta_bytes + delta.1;
+        let entries_after = stored.entries as isize + self.kv_delta_entries + delta.0;
         if bytes_after > self.kv_quota as isize || entries_after > self.kv_max_entries as isize {
             return Ok(Err(KvError::QuotaExceeded));
         }
-        self.kv_change(key, Some(value)).map_err(stop)?;
+        self.kv_change(key, Some(value), delta);
         Ok(Ok(()))
     }
 
     fn kv_delete(&mut self, key: String) -> wasmtime::Result<()> {
         self.host_call();
-        self.kv_change(key, None).map_err(stop)
+        let delta = self.kv_delta(&key, None).map_err(stop)?;
+        self.kv_change(key, None, delta);
+        Ok(())
     }
 
     fn contributions(&mut self, kind: Option<String>, cursor: Option<String>, limit: u32) -> wasmtime::Result<ContributionPage> {
