@@ -63,7 +63,8 @@ pub struct Limits {
     pub kv_max_entries: usize,
     pub kv_max_key_bytes: usize,
     pub kv_max_value_bytes: usize,
-    /// Largest string a plugin may hand back (a normalised body, a configuration).
+    /// Largest results or form a plugin may hand back (bodies and configurations have the
+    /// limits of what people send, see `app::plugin_output`).
     pub max_output_bytes: usize,
 }
 
