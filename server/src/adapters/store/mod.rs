@@ -52,12 +52,24 @@ pub async fn connect(url: &str, max_connections: u32, connect_timeout: Duration)
     Database::connect(options).await.map_err(|e| fail(e.to_string()))
 }
 
-/// One connection, opened and closed, with no retry.
+/// One connection, opened and closed; retried only while SQLite says another process holds
+/// the file.
 async fn probe(url: &str) -> Result<(), sea_orm::sqlx::Error> {
     use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
     if url.starts_with("sqlite:") {
         let options: sea_orm::sqlx::sqlite::SqliteConnectOptions = url.parse()?;
-        options.connect().await?.close().await
+        loop {
+            match options.connect().await {
+                Ok(connection) => return connection.close().await,
+                // Another server holds the file (replicas starting together, one of them
+                // migrating; opening in WAL mode can answer "locked" without waiting): the
+                // database is there. Try again until the caller's timeout says otherwise.
+                Err(sea_orm::sqlx::Error::Database(e)) if e.code().as_deref() == Some("5") => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
     } else {
         let options: sea_orm::sqlx::postgres::PgConnectOptions = url.parse()?;
         options.connect().await?.close().await
