@@ -570,6 +570,12 @@ async fn live_session(ctx: &AppContext, id: Uuid) -> AppResult<session::Model> {
 
 /// Checks an access token and that its session is still live, so logout takes effect at once.
 pub async fn authenticate(ctx: &AppContext, access_token: &str) -> AppResult<Viewer> {
+    authenticate_account(ctx, access_token).await.map(|(viewer, _)| viewer)
+}
+
+/// As [`authenticate`], with the account it reads anyway (pages show the name and use the
+/// language setting).
+pub async fn authenticate_account(ctx: &AppContext, access_token: &str) -> AppResult<(Viewer, account::Model)> {
     let claims = ctx.tokens.verify(access_token, TokenKind::Access).map_err(|e| token_problem(e, "access token"))?;
     let session = live_session(ctx, claims.sid).await?;
     if session.account_id != claims.sub {
@@ -579,7 +585,7 @@ pub async fn authenticate(ctx: &AppContext, access_token: &str) -> AppResult<Vie
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::Unauthenticated("the account no longer exists".into()))?;
-    Ok(Viewer { account_id: account.id, session_id: session.id, is_admin: account.is_admin })
+    Ok((Viewer { account_id: account.id, session_id: session.id, is_admin: account.is_admin }, account))
 }
 
 async fn revoke_sessions(ctx: &AppContext, which: sea_orm::sea_query::SimpleExpr, reason: &str) -> AppResult<u64> {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -830,7 +830,13 @@ pub struct ProcessFilter {
     pub topic: Option<String>,
     /// Id or slug of a parent process: lists its children.
     pub parent: Option<String>,
+    pub iap2_level: Option<Iap2Level>,
+    /// Words to find in the title or summary, in any language (case-insensitive for ASCII).
+    pub text: Option<String>,
 }
+
+/// Longest text search accepted; a title is at most 200 characters.
+const MAX_SEARCH_CHARS: usize = 200;
 
 /// Lists processes the viewer may see, newest first. Anonymous visitors see published and
 /// archived public processes; members also see their own; admins see all.
@@ -866,6 +872,12 @@ pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, filter: &ProcessFil
     if let Some(s) = filter.scope {
         query = query.filter(process::Column::Scope.eq(s.as_str()));
     }
+    if let Some(level) = filter.iap2_level {
+        query = query.filter(process::Column::Iap2Level.eq(level.as_str()));
+    }
+    if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        query = query.filter(text_search(text)?);
+    }
     if let Some(slug) = &filter.topic {
         let t = topic::Entity::find()
             .filter(topic::Column::Slug.eq(slug))
@@ -891,6 +903,28 @@ pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, filter: &ProcessFil
     let rows = query.all(&ctx.db).await?;
     let page = Page::from_rows(rows, req, |p| p.id, |p| p);
     summaries(ctx, viewer, page).await
+}
+
+/// Matches the words in the stored title or summary (JSON of every language), ignoring ASCII
+/// case; LIKE's wildcards in the words are taken literally.
+fn text_search(text: &str) -> AppResult<Condition> {
+    if text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::bad_request("text", format!("search at most {MAX_SEARCH_CHARS} characters")));
+    }
+    let mut all = Condition::all();
+    for word in text.split_whitespace().take(8) {
+        let escaped: String = word.to_lowercase().chars().flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        }).collect();
+        let pattern = format!("%{escaped}%");
+        let column = |c: process::Column| {
+            Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(c).cast_as("TEXT")))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        all = all.add(Condition::any().add(column(process::Column::Title)).add(column(process::Column::Summary)));
+    }
+    Ok(all)
 }
 
 /// Which of these processes the viewer may see, in two queries whatever their number.

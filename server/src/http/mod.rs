@@ -6,6 +6,7 @@ pub mod client_addr;
 pub mod extract;
 pub mod openapi;
 pub mod ops;
+pub mod legacy_pages;
 pub mod pages;
 pub mod problem;
 pub mod unsubscribe;
@@ -16,7 +17,7 @@ use std::net::TcpListener;
 use actix_web::dev::{Server, Service};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
+use actix_web::{App, FromRequest, HttpMessage, HttpResponse, HttpServer, web};
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::app::AppContext;
@@ -52,6 +53,8 @@ pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> 
                     Ok(res)
                 }
             })
+            // Pages, their assets and JSON compress well; brotli or gzip as the client offers.
+            .wrap(actix_web::middleware::Compress::default())
             .wrap(TracingLogger::<client_addr::ClientSpan>::new())
             .configure(ops::routes)
             .configure(|cfg| {
@@ -61,6 +64,7 @@ pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> 
             })
             .configure(api::configure)
             .configure(pages::routes)
+            .configure(legacy_pages::routes)
             .configure(unsubscribe::routes)
             .default_service(web::to(not_found))
     })
@@ -90,5 +94,10 @@ pub fn metrics_server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListe
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    if pages::errors::wants_page(&req) {
+        if let Ok(pc) = pages::page::PageCtx::extract(&req).await {
+            return pages::errors::not_found(pc).await;
+        }
+    }
     Problem::new(StatusCode::NOT_FOUND, "not-found", format!("nothing at {} {}", req.method(), req.path())).response()
 }

@@ -6,7 +6,7 @@
 use actix_web::{HttpResponse, ResponseError, web};
 use serde::Deserialize;
 
-use super::pages::{escape, page};
+use super::legacy_pages::{escape, page};
 use crate::app::{AppContext, AppError, notifications};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

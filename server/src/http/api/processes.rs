@@ -37,6 +37,10 @@ pub struct ListParams {
     pub topic: Option<String>,
     /// Id or slug of a parent process.
     pub parent: Option<String>,
+    /// The declared level of public participation.
+    pub iap2_level: Option<crate::domain::process::Iap2Level>,
+    /// Words to find in the title or summary (at most 200 characters).
+    pub text: Option<String>,
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
@@ -47,7 +51,7 @@ pub struct ListParams {
 #[utoipa::path(get, path = "/api/v1/processes", tag = "processes", params(ListParams), security((), ("bearer" = [])),
     responses((status = 200, body = Page<ProcessSummary>)))]
 pub async fn list(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, ApiQuery(p): ApiQuery<ListParams>) -> Result<HttpResponse, AppError> {
-    let filter = ProcessFilter { status: p.status, scope: p.scope, topic: p.topic, parent: p.parent };
+    let filter = ProcessFilter { status: p.status, scope: p.scope, topic: p.topic, parent: p.parent, iap2_level: p.iap2_level, text: p.text };
     let page = PageParams { limit: p.limit, cursor: p.cursor };
     Ok(HttpResponse::Ok().json(processes::list(&ctx, viewer.as_ref(), &filter, &page).await?))
 }

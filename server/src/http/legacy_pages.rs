@@ -6,13 +6,10 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::app::pagination::PageParams;
-use crate::app::processes::{self, ProcessFilter};
 use crate::app::{AppContext, accounts};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home))
-        .route("/login/magic", web::get().to(magic_landing))
+    cfg.route("/login/magic", web::get().to(magic_landing))
         .route("/login/magic", web::post().to(magic_submit));
 }
 
@@ -45,36 +42,6 @@ pub(crate) fn page(ctx: &AppContext, title: &str, body: &str) -> HttpResponse {
             escape(title),
             escape(&ctx.settings.instance.name)
         ))
-}
-
-async fn home(ctx: web::Data<AppContext>) -> HttpResponse {
-    let lang = ctx.settings.instance.default_language.as_str();
-    let list = processes::list(&ctx, None, &ProcessFilter::default(), &PageParams { limit: Some(50), cursor: None }).await;
-    let items = match list {
-        Ok(page) => page
-            .items
-            .iter()
-            .map(|p| {
-                // User text in <bdi>: a right-to-left title cannot reorder the text around it.
-                format!(
-                    "<li><a href=\"/api/v1/processes/{}\"><bdi>{}</bdi></a><br><bdi>{}</bdi></li>",
-                    escape(&p.slug),
-                    escape(p.title.best(lang, "en")),
-                    escape(p.summary.best(lang, "en"))
-                )
-            })
-            .collect::<String>(),
-        Err(e) => {
-            tracing::error!(error = %e, "front page could not list processes");
-            "<li>The list of processes is not available right now.</li>".into()
-        }
-    };
-    let name = escape(&ctx.settings.instance.name);
-    page(&ctx, "Processes", &format!(
-        "<h1>{name}</h1><h2>Processes open to the public</h2><ul>{items}</ul>\
-         <p>Machine-readable: <a href=\"/api/v1/processes\">/api/v1/processes</a> \
-         (<a href=\"/api/v1/openapi.json\">OpenAPI</a>).</p>"
-    ))
 }
 
 #[derive(Deserialize)]

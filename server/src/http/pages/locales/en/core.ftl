@@ -1,0 +1,82 @@
+# Around every page.
+skip-to-content = Skip to main content
+nav-label = Main
+nav-processes = Processes
+nav-my-input = My input
+nav-account = Account
+nav-sign-in = Sign in
+nav-sign-up = Create an account
+language-switch = Change the language of this site
+footer-ledger = Public ledger
+footer-api = Open data and API
+footer-signed-in-as = Signed in as
+footer-licence = Convene is free software under the GNU Affero General Public License.
+pagination = Pages
+next-page = Next page
+previous-page = Previous page
+fallback-note = Not available in your language; shown in the original.
+
+# Error pages.
+error-request-id = If you contact the organisers, quote this reference:
+error-sign-in = Sign in
+error-home = Go to the list of processes
+error-404-heading = Page not found
+error-404-body = There is nothing at this address. If you typed it, check it; if you followed a link, the page may have been removed or may not be public.
+error-403-heading = You cannot do this
+error-403-body = Your account does not allow this action, or the form was sent from another site.
+error-400-heading = Something in the request is wrong
+error-400-body = The form could not be read. Go back, check what you entered and try again.
+error-429-heading = Too many attempts
+error-429-body = Please wait a few minutes and try again.
+error-500-heading = Sorry, there is a problem with the service
+error-500-body = Try again later. What you entered before this page was not lost if you saw a confirmation.
+error-502-heading = This activity is unavailable right now
+error-502-body = Try again later. Nothing you sent on this page was saved.
+error-503-heading = The service is busy or a part of it is down
+error-503-body = Try again in a few minutes.
+
+# Months, for dates.
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+# The product's vocabulary.
+scope-national = National
+scope-regional = Regional
+scope-local = Local
+scope-sectoral = Sectoral
+status-draft = Draft
+status-published = Open or running
+status-archived = Finished
+level-inform = Inform
+level-consult = Consult
+level-involve = Involve
+level-collaborate = Collaborate
+level-empower = Empower
+level-inform-promise = We keep you informed; your input does not decide anything here.
+level-consult-promise = We ask for your views and tell you what we did with them.
+level-involve-promise = We work with you so that your concerns are reflected in the options we decide between, and tell you how they shaped the decision.
+level-collaborate-promise = We decide together with you: your advice and ideas go into the decision as far as we possibly can.
+level-empower-promise = You decide: we will carry out what the public decides.
+channel-online = Online
+channel-paper = On paper
+channel-phone = By phone
+channel-in-person = In person
+channel-federated = From another instance
+disposition-adopted = Adopted
+disposition-partly-adopted = Partly adopted
+disposition-not-adopted = Not adopted
+disposition-out-of-scope = Out of scope
+disposition-noted = Noted
+tag-open = Open now
+tag-archived = Finished
+tag-not-open = Not open now

@@ -1,0 +1,17 @@
+home-title = Processes
+home-intro = Take part in the public processes of { $instance }: give your views, follow what happens to them and see the outcome.
+home-languages = This site is available in: { $languages }
+home-filters = Find a process
+home-search = Search words
+home-topic = Topic
+home-scope = Scope
+home-status = Status
+home-level = Level of participation
+home-any = Any
+home-apply = Show processes
+home-results = Processes that match
+home-open-and-recent = Open and recent processes
+home-none-match = No process matches these filters.
+home-clear = Show all processes
+home-none = There are no public processes yet.
+home-now = Now:

@@ -1,0 +1,59 @@
+process-scope = Scope:
+process-status = Status:
+process-level-heading = Level of participation: { $level }
+process-timeline = Timeline
+process-now = Where we are now:
+process-no-current-phase = No phase is running today.
+timeline-milestone = milestone
+timeline-now = Now
+timeline-done = done
+timeline-span = { $from } to { $to }
+process-about = About this process
+process-activities = How to take part
+process-no-activities = There is no activity in this process yet.
+activity-state-open = Open
+activity-state-upcoming = Not open yet
+activity-state-closed = Closed
+activity-closes-on = Closes on { $date }
+process-commitments = What the organisers committed to
+commitment-status = Status:
+commitment-met = met
+commitment-missed = missed
+commitment-at-risk = at risk
+commitment-pending = not due yet
+commitment-tally = On time: { $on_time }. Late: { $late }. Overdue: { $overdue }. Still open: { $open }.
+process-outcome = Outcome
+outcome-version = Version { $version }
+outcome-cites = { $count ->
+    [one] Draws on one contribution.
+   *[other] Draws on { $count } contributions.
+}
+outcome-history = History of the outcome
+process-no-outcome = No outcome has been published yet.
+process-report = How your input was used
+report-contributions = { $count ->
+    [one] One contribution was made.
+   *[other] { $count } contributions were made.
+}
+report-responded = { $count } got a public response ({ $share }).
+report-delay = Half of the responses came within { $days } days.
+report-outcome-versions = { $count ->
+    [0] No outcome published yet.
+    [one] One version of the outcome has been published.
+   *[other] { $count } versions of the outcome have been published.
+}
+report-chart-channels = Contributions by channel
+report-contributions-header = Contributions
+report-channel-header = Channel
+report-total = Total
+report-chart-dispositions = What was done with the contributions that got a response
+report-responses-header = Responses
+report-chart-delays = Days from a contribution to its response
+report-days-band = { $band } days
+report-delay-header = Time to respond
+process-report-data = The report as open data (JSON)
+process-related = Related
+process-parent = Part of:
+process-child = Includes:
+process-ledger = Public ledger entries of this process
+process-moderation-log = Moderation log

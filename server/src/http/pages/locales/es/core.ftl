@@ -1,0 +1,82 @@
+# Around every page.
+skip-to-content = Saltar al contenido principal
+nav-label = Principal
+nav-processes = Procesos
+nav-my-input = Mis aportaciones
+nav-account = Cuenta
+nav-sign-in = Iniciar sesión
+nav-sign-up = Crear una cuenta
+language-switch = Cambiar el idioma de este sitio
+footer-ledger = Registro público
+footer-api = Datos abiertos y API
+footer-signed-in-as = Sesión iniciada como
+footer-licence = Convene es software libre bajo la Licencia Pública General Affero de GNU.
+pagination = Páginas
+next-page = Página siguiente
+previous-page = Página anterior
+fallback-note = No disponible en tu idioma; se muestra en el original.
+
+# Error pages.
+error-request-id = Si contactas con los organizadores, indica esta referencia:
+error-sign-in = Iniciar sesión
+error-home = Ir a la lista de procesos
+error-404-heading = Página no encontrada
+error-404-body = No hay nada en esta dirección. Si la escribiste, revísala; si seguiste un enlace, puede que la página se haya retirado o que no sea pública.
+error-403-heading = No puedes hacer esto
+error-403-body = Tu cuenta no permite esta acción, o el formulario se envió desde otro sitio.
+error-400-heading = Algo en la solicitud no es correcto
+error-400-body = No se pudo leer el formulario. Vuelve atrás, revisa lo que escribiste e inténtalo de nuevo.
+error-429-heading = Demasiados intentos
+error-429-body = Espera unos minutos y vuelve a intentarlo.
+error-500-heading = Lo sentimos, hay un problema con el servicio
+error-500-body = Inténtalo más tarde. Lo que enviaste antes de esta página no se ha perdido si viste una confirmación.
+error-502-heading = Esta actividad no está disponible ahora mismo
+error-502-body = Inténtalo más tarde. No se ha guardado nada de lo que enviaste en esta página.
+error-503-heading = El servicio está ocupado o una parte no funciona
+error-503-body = Vuelve a intentarlo en unos minutos.
+
+# Months, for dates.
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
+
+# The product's vocabulary.
+scope-national = Nacional
+scope-regional = Regional
+scope-local = Local
+scope-sectoral = Sectorial
+status-draft = Borrador
+status-published = Abierto o en curso
+status-archived = Terminado
+level-inform = Informar
+level-consult = Consultar
+level-involve = Involucrar
+level-collaborate = Colaborar
+level-empower = Empoderar
+level-inform-promise = Te mantenemos informado; aquí tu participación no decide nada.
+level-consult-promise = Te pedimos tu opinión y te contamos qué hicimos con ella.
+level-involve-promise = Trabajamos contigo para que tus preocupaciones se reflejen en las opciones entre las que decidimos, y te contamos cómo influyeron en la decisión.
+level-collaborate-promise = Decidimos junto contigo: tus consejos e ideas entran en la decisión en la mayor medida posible.
+level-empower-promise = Tú decides: llevaremos a cabo lo que decida la ciudadanía.
+channel-online = En línea
+channel-paper = En papel
+channel-phone = Por teléfono
+channel-in-person = En persona
+channel-federated = Desde otra instancia
+disposition-adopted = Adoptada
+disposition-partly-adopted = Adoptada en parte
+disposition-not-adopted = No adoptada
+disposition-out-of-scope = Fuera del alcance
+disposition-noted = Tenida en cuenta
+tag-open = Abierto ahora
+tag-archived = Terminado
+tag-not-open = No abierto ahora

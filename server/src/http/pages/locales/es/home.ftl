@@ -1,0 +1,17 @@
+home-title = Procesos
+home-intro = Participa en los procesos públicos de { $instance }: da tu opinión, sigue qué pasa con ella y consulta el resultado.
+home-languages = Este sitio está disponible en: { $languages }
+home-filters = Buscar un proceso
+home-search = Palabras de búsqueda
+home-topic = Tema
+home-scope = Ámbito
+home-status = Estado
+home-level = Nivel de participación
+home-any = Cualquiera
+home-apply = Mostrar procesos
+home-results = Procesos que coinciden
+home-open-and-recent = Procesos abiertos y recientes
+home-none-match = Ningún proceso coincide con estos filtros.
+home-clear = Mostrar todos los procesos
+home-none = Todavía no hay procesos públicos.
+home-now = Ahora:

@@ -1,0 +1,82 @@
+# Around every page.
+skip-to-content = Aller au contenu principal
+nav-label = Principal
+nav-processes = Démarches
+nav-my-input = Mes contributions
+nav-account = Compte
+nav-sign-in = Se connecter
+nav-sign-up = Créer un compte
+language-switch = Changer la langue de ce site
+footer-ledger = Registre public
+footer-api = Données ouvertes et API
+footer-signed-in-as = Connecté en tant que
+footer-licence = Convene est un logiciel libre sous licence publique générale GNU Affero.
+pagination = Pages
+next-page = Page suivante
+previous-page = Page précédente
+fallback-note = Non disponible dans votre langue ; affiché dans la langue d’origine.
+
+# Error pages.
+error-request-id = Si vous contactez les organisateurs, indiquez cette référence :
+error-sign-in = Se connecter
+error-home = Aller à la liste des démarches
+error-404-heading = Page introuvable
+error-404-body = Il n’y a rien à cette adresse. Si vous l’avez saisie, vérifiez-la ; si vous avez suivi un lien, la page a peut-être été retirée ou n’est pas publique.
+error-403-heading = Vous ne pouvez pas faire cela
+error-403-body = Votre compte ne permet pas cette action, ou le formulaire a été envoyé depuis un autre site.
+error-400-heading = Quelque chose ne va pas dans la demande
+error-400-body = Le formulaire n’a pas pu être lu. Revenez en arrière, vérifiez votre saisie et réessayez.
+error-429-heading = Trop de tentatives
+error-429-body = Patientez quelques minutes puis réessayez.
+error-500-heading = Désolé, le service rencontre un problème
+error-500-body = Réessayez plus tard. Ce que vous avez envoyé avant cette page n’est pas perdu si vous avez vu une confirmation.
+error-502-heading = Cette activité n’est pas disponible pour le moment
+error-502-body = Réessayez plus tard. Rien de ce que vous avez envoyé sur cette page n’a été enregistré.
+error-503-heading = Le service est surchargé ou une partie est en panne
+error-503-body = Réessayez dans quelques minutes.
+
+# Months, for dates.
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+# The product's vocabulary.
+scope-national = National
+scope-regional = Régional
+scope-local = Local
+scope-sectoral = Sectoriel
+status-draft = Brouillon
+status-published = Ouverte ou en cours
+status-archived = Terminée
+level-inform = Informer
+level-consult = Consulter
+level-involve = Impliquer
+level-collaborate = Collaborer
+level-empower = Habiliter
+level-inform-promise = Nous vous tenons informé ; ici, votre avis ne décide de rien.
+level-consult-promise = Nous vous demandons votre avis et vous disons ce que nous en avons fait.
+level-involve-promise = Nous travaillons avec vous pour que vos préoccupations se retrouvent dans les options entre lesquelles nous décidons, et vous disons comment elles ont pesé sur la décision.
+level-collaborate-promise = Nous décidons avec vous : vos conseils et vos idées entrent dans la décision autant que possible.
+level-empower-promise = Vous décidez : nous mettrons en œuvre ce que le public décide.
+channel-online = En ligne
+channel-paper = Sur papier
+channel-phone = Par téléphone
+channel-in-person = En personne
+channel-federated = Depuis une autre instance
+disposition-adopted = Retenue
+disposition-partly-adopted = Retenue en partie
+disposition-not-adopted = Non retenue
+disposition-out-of-scope = Hors sujet
+disposition-noted = Prise en compte
+tag-open = Ouverte maintenant
+tag-archived = Terminée
+tag-not-open = Pas ouverte maintenant

@@ -1,0 +1,17 @@
+home-title = Démarches
+home-intro = Participez aux démarches publiques de { $instance } : donnez votre avis, suivez ce qu’il devient et consultez le résultat.
+home-languages = Ce site est disponible en : { $languages }
+home-filters = Trouver une démarche
+home-search = Mots recherchés
+home-topic = Thème
+home-scope = Échelle
+home-status = État
+home-level = Niveau de participation
+home-any = Tous
+home-apply = Afficher les démarches
+home-results = Démarches correspondantes
+home-open-and-recent = Démarches ouvertes et récentes
+home-none-match = Aucune démarche ne correspond à ces filtres.
+home-clear = Afficher toutes les démarches
+home-none = Il n’y a pas encore de démarche publique.
+home-now = En ce moment :

@@ -1,0 +1,51 @@
+//! The web pages: server-rendered HTML over the same app functions as the API, in the reader's
+//! language, working without JavaScript. `page` holds what every handler starts from (reader,
+//! language, security headers, form posts), `i18n` the strings, `assets` the static files,
+//! `errors` the error pages; each page lives in a module of its own beside its template.
+
+pub mod assets;
+pub mod charts;
+pub mod errors;
+pub mod home;
+pub mod i18n;
+pub mod page;
+pub mod process;
+pub mod words;
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::app::accounts::{self, AccountPatch};
+use page::{PagePost, lang_cookie, local_path};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    assets::routes(cfg);
+    cfg.route("/", web::get().to(home::home))
+        .route("/lang", web::post().to(switch_language))
+        .route("/processes/{key}", web::get().to(process::show));
+}
+
+#[derive(Deserialize)]
+struct LangChoice {
+    lang: String,
+    back: Option<String>,
+}
+
+/// The language switcher: remembers the choice in a cookie, and in the account of a signed-in
+/// reader (whose setting otherwise wins over the cookie), then goes back to the page.
+async fn switch_language(post: PagePost<LangChoice>) -> HttpResponse {
+    let PagePost { mut pc, form, .. } = post;
+    let back = local_path(form.back.as_deref());
+    let Some(lang) = i18n::UiLang::from_tag(&form.lang) else {
+        return pc.redirect(&back);
+    };
+    if let Some(viewer) = pc.viewer().cloned() {
+        let patch = AccountPatch { display_name: None, locale: Some(lang.code().to_string()) };
+        if let Err(e) = accounts::update_me(&pc.app, &viewer, patch).await {
+            tracing::warn!(error = %e, "the account's language could not be saved");
+        }
+    }
+    let cookie = lang_cookie(&pc.app, lang.code());
+    pc.set_cookie(cookie);
+    pc.redirect(&back)
+}

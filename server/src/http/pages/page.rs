@@ -1,0 +1,442 @@
+//! What every page handler starts from: who is reading (from the session cookies, refreshed
+//! when the short-lived access cookie has expired), in which language, and the security
+//! headers and cookies every page response carries.
+//!
+//! Forms are posted through [`PagePost`], the only way a page handler reads a form: it refuses
+//! cross-site posts before the session cookie counts. A post counts as same-site when the
+//! browser says so (`Sec-Fetch-Site: same-origin`, or an `Origin` equal to ours, the rule the
+//! API uses too); a browser that sends neither header must send the form's token, which
+//! matches a random HttpOnly cookie of its own (double submit), masked afresh on every page so
+//! that compression cannot reveal it.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, dev::Payload, web};
+use askama::Template;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use serde::de::DeserializeOwned;
+use tracing_actix_web::RequestId;
+
+use super::assets;
+use super::i18n::{LANG_COOKIE, Tr, UI_LANGS, negotiate};
+use crate::app::{AppContext, AppError, Viewer, accounts};
+use crate::http::auth::{ACCESS_COOKIE, REFRESH_COOKIE, session_cookies};
+
+/// The cookie holding the form token's secret.
+pub const CSRF_COOKIE: &str = "convene_csrf";
+/// The form field carrying the masked token.
+pub const CSRF_FIELD: &str = "csrf";
+/// Forms are small; a contribution's text is at most a few tens of KB.
+const FORM_LIMIT: usize = 256 * 1024;
+const CSRF_BYTES: usize = 32;
+
+/// Strict: nothing inline, nothing from elsewhere. Charts are inline SVG drawn with
+/// attributes and classes, which this allows.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The signed-in person, as pages show them.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub viewer: Viewer,
+    pub display_name: String,
+}
+
+/// One page request: the app, the reader and their language.
+pub struct PageCtx {
+    pub app: web::Data<AppContext>,
+    pub person: Option<Person>,
+    pub tr: Tr,
+    /// The path and query of this page, for links back to it (language switcher, sign-in).
+    pub here: String,
+    pub request_id: String,
+    csrf_secret: Vec<u8>,
+    /// Cookies to set on whatever response this request gets.
+    cookies: Vec<Cookie<'static>>,
+}
+
+impl PageCtx {
+    pub fn viewer(&self) -> Option<&Viewer> {
+        self.person.as_ref().map(|p| &p.viewer)
+    }
+
+    /// A fresh masking of the form token, for a hidden field.
+    pub fn csrf_token(&self) -> String {
+        let mut pad = vec![0u8; self.csrf_secret.len()];
+        rand::rng().fill_bytes(&mut pad);
+        let masked: Vec<u8> = pad.iter().zip(&self.csrf_secret).map(|(p, s)| p ^ s).collect();
+        pad.extend(masked);
+        URL_SAFE_NO_PAD.encode(pad)
+    }
+
+    /// The parts every page's layout shows.
+    pub fn chrome(&self, title: impl Into<String>) -> Chrome {
+        let here = self.here.clone();
+        let path = here.split('?').next().unwrap_or("/").to_string();
+        Chrome {
+            tr: self.tr,
+            title: title.into(),
+            instance_name: self.app.settings.instance.name.clone(),
+            signed_in: self.person.as_ref().map(|p| p.display_name.clone()),
+            csrf: self.csrf_token(),
+            here,
+            path,
+            css: assets::url("site.css"),
+            js: assets::url("site.js"),
+            icon: assets::url("icon.svg"),
+        }
+    }
+
+    /// Sets a cookie on the response.
+    pub fn set_cookie(&mut self, cookie: Cookie<'static>) {
+        self.cookies.push(cookie);
+    }
+
+    fn finish(&self, mut res: HttpResponse) -> HttpResponse {
+        for c in &self.cookies {
+            let _ = res.add_cookie(c);
+        }
+        page_headers(&mut res, self.person.is_some());
+        res
+    }
+
+    /// A rendered page with status 200.
+    pub fn render(&self, page: &impl Template) -> HttpResponse {
+        self.render_status(StatusCode::OK, page)
+    }
+
+    pub fn render_status(&self, status: StatusCode, page: &impl Template) -> HttpResponse {
+        match page.render() {
+            Ok(html) => self.finish(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html)),
+            Err(e) => {
+                tracing::error!(error = %e, "a page template failed to render");
+                self.finish(HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body("This page could not be shown."))
+            }
+        }
+    }
+
+    /// After a form post: see the result at `to` (303, so reloading does not post again).
+    pub fn redirect(&self, to: &str) -> HttpResponse {
+        self.finish(HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish())
+    }
+
+    /// The page for an app error: a sign-in page for 401, an error page otherwise.
+    pub fn fail(&self, e: AppError) -> PageError {
+        super::errors::page_for(self, e)
+    }
+
+    pub(super) fn into_error(self, res: HttpResponse) -> PageError {
+        PageError(std::cell::RefCell::new(Some(self.finish(res))))
+    }
+
+    pub(super) fn error_response(&self, res: HttpResponse) -> PageError {
+        PageError(std::cell::RefCell::new(Some(self.finish(res))))
+    }
+}
+
+/// A page handler's early exit: a finished response (an error page or a redirect).
+#[derive(Debug)]
+pub struct PageError(std::cell::RefCell<Option<HttpResponse>>);
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("page error")
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.0.borrow().as_ref().map(|r| r.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.borrow_mut().take().unwrap_or_else(|| HttpResponse::InternalServerError().finish())
+    }
+}
+
+pub type PageResult = Result<HttpResponse, PageError>;
+
+/// `result.or_page(&pc)?` turns an app error into its page.
+pub trait OrPage<T> {
+    fn or_page(self, pc: &PageCtx) -> Result<T, PageError>;
+}
+
+impl<T> OrPage<T> for Result<T, AppError> {
+    fn or_page(self, pc: &PageCtx) -> Result<T, PageError> {
+        self.map_err(|e| pc.fail(e))
+    }
+}
+
+/// Headers on every page: the policy above, and no caching of what a signed-in person sees.
+pub fn page_headers(res: &mut HttpResponse, personal: bool) {
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static(CSP));
+    h.insert(header::VARY, header::HeaderValue::from_static("Cookie, Accept-Language"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        let cache = if personal { "private, no-store" } else { "no-cache" };
+        h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
+    }
+}
+
+/// What the layout template shows around every page.
+pub struct Chrome {
+    pub tr: Tr,
+    pub title: String,
+    pub instance_name: String,
+    /// The display name of the signed-in person.
+    pub signed_in: Option<String>,
+    pub csrf: String,
+    pub here: String,
+    pub path: String,
+    pub css: String,
+    pub js: String,
+    pub icon: String,
+}
+
+impl Chrome {
+    /// (code, endonym, is current) for the language switcher.
+    pub fn languages(&self) -> Vec<(&'static str, &'static str, bool)> {
+        UI_LANGS.iter().map(|l| (l.code(), l.endonym(), *l == self.tr.lang)).collect()
+    }
+
+    /// Whether a navigation link points at the current page.
+    pub fn current(&self, href: &str) -> bool {
+        if href == "/" { self.path == "/" } else { self.path == href || self.path.starts_with(&format!("{href}/")) }
+    }
+}
+
+fn cookie_value(req: &HttpRequest, name: &str) -> Option<String> {
+    req.cookie(name).map(|c| c.value().to_string())
+}
+
+fn app(req: &HttpRequest) -> web::Data<AppContext> {
+    req.app_data::<web::Data<AppContext>>().expect("AppContext is registered as app data").clone()
+}
+
+fn request_id(req: &HttpRequest) -> String {
+    req.extensions().get::<RequestId>().map(|id| id.to_string()).unwrap_or_default()
+}
+
+/// Builds the context; `signed_in` says whether the session cookie may count (not on a post
+/// that failed the same-site rule).
+async fn build(req: &HttpRequest, session_counts: bool) -> PageCtx {
+    let app = app(req);
+    let mut cookies = Vec::new();
+    let secure = app.settings.auth.cookie_secure.unwrap_or(app.public_url.scheme() == "https");
+
+    let csrf_secret = match cookie_value(req, CSRF_COOKIE).and_then(|v| URL_SAFE_NO_PAD.decode(v).ok()).filter(|v| v.len() == CSRF_BYTES) {
+        Some(secret) => secret,
+        None => {
+            let mut secret = vec![0u8; CSRF_BYTES];
+            rand::rng().fill_bytes(&mut secret);
+            cookies.push(
+                Cookie::build(CSRF_COOKIE, URL_SAFE_NO_PAD.encode(&secret))
+                    .path("/")
+                    .http_only(true)
+                    .secure(secure)
+                    .same_site(SameSite::Lax)
+                    .finish(),
+            );
+            secret
+        }
+    };
+
+    let mut person = None;
+    if session_counts {
+        person = signed_in_person(&app, req, &mut cookies).await;
+    }
+
+    let account_lang = person.as_ref().and_then(|(_, lang): &(Person, Option<String>)| lang.clone());
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let lang = negotiate(account_lang.as_deref(), cookie_value(req, LANG_COOKIE).as_deref(), accept, app.settings.instance.default_language.as_str());
+    let here = match req.uri().query() {
+        Some(q) => format!("{}?{q}", req.path()),
+        None => req.path().to_string(),
+    };
+    PageCtx {
+        person: person.map(|(p, _)| p),
+        app,
+        tr: Tr::new(lang),
+        here,
+        request_id: request_id(req),
+        csrf_secret,
+        cookies,
+    }
+}
+
+/// The person of the session cookies, with their language setting. An expired access cookie
+/// is renewed from the refresh cookie; a session that cannot be renewed reads as signed out
+/// and its cookies are cleared.
+async fn signed_in_person(app: &AppContext, req: &HttpRequest, cookies: &mut Vec<Cookie<'static>>) -> Option<(Person, Option<String>)> {
+    let access = cookie_value(req, ACCESS_COOKIE);
+    if let Some(token) = &access
+        && let Ok((viewer, account)) = accounts::authenticate_account(app, token).await
+    {
+        return Some((Person { viewer, display_name: account.display_name.clone() }, Some(account.locale.clone())));
+    }
+    let refresh = cookie_value(req, REFRESH_COOKIE)?;
+    match accounts::refresh(app, &refresh).await {
+        Ok(pair) => {
+            let (viewer, account) = accounts::authenticate_account(app, &pair.access_token).await.ok()?;
+            cookies.extend(session_cookies(app, &pair.access_token, &pair.refresh_token));
+            Some((Person { viewer, display_name: account.display_name.clone() }, Some(account.locale.clone())))
+        }
+        Err(_) => {
+            cookies.extend(crate::http::auth::cleared_cookies());
+            None
+        }
+    }
+}
+
+impl FromRequest for PageCtx {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            // Only reading pages take PageCtx alone; a form post goes through PagePost.
+            let safe = matches!(*req.method(), Method::GET | Method::HEAD);
+            Ok(build(&req, safe).await)
+        })
+    }
+}
+
+/// A posted form: the page context (with the session only if the post is same-site) and the
+/// form's fields, both as raw pairs (for plugin forms, whose fields repeat) and typed.
+pub struct PagePost<T> {
+    pub pc: PageCtx,
+    pub form: T,
+    pub pairs: Vec<(String, String)>,
+}
+
+/// How a post shows that it comes from our own pages.
+fn same_site_by_headers(req: &HttpRequest, app: &AppContext) -> Option<bool> {
+    if let Some(site) = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return Some(site == "same-origin");
+    }
+    let ours = app.public_url.origin().ascii_serialization();
+    req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(|origin| origin == ours)
+}
+
+fn token_matches(secret: &[u8], masked: &str) -> bool {
+    let Ok(bytes) = URL_SAFE_NO_PAD.decode(masked.trim()) else { return false };
+    if bytes.len() != 2 * secret.len() || secret.is_empty() {
+        return false;
+    }
+    let (pad, rest) = bytes.split_at(secret.len());
+    let unmasked: Vec<u8> = pad.iter().zip(rest).map(|(p, r)| p ^ r).collect();
+    subtle::ConstantTimeEq::ct_eq(unmasked.as_slice(), secret).into()
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for PagePost<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let app = app(&req);
+            let body = crate::http::extract::read_limited(&mut payload, FORM_LIMIT, "form").await;
+            let verdict = same_site_by_headers(&req, &app);
+            // Decide before anything is read as the person: a cross-site post is refused.
+            let pc = build(&req, false).await;
+            let body = match body {
+                Ok(b) => b,
+                Err(_) => return Err(super::errors::status_page(pc, StatusCode::PAYLOAD_TOO_LARGE).into()),
+            };
+            let pairs: Vec<(String, String)> = form_urlencoded_pairs(&body);
+            let token_ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && token_matches(&pc.csrf_secret, v));
+            let allowed = match verdict {
+                Some(same) => same,
+                None => token_ok,
+            };
+            if !allowed {
+                return Err(super::errors::status_page(pc, StatusCode::FORBIDDEN).into());
+            }
+            let pc = build(&req, true).await;
+            let typed: Vec<(String, String)> = dedupe_for_typed(&pairs);
+            let form = match serde_urlencoded::from_str::<T>(&serde_urlencoded::to_string(&typed).unwrap_or_default()) {
+                Ok(f) => f,
+                Err(e) => {
+                    tracing::info!(error = %e, "a page form did not parse");
+                    return Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST).into());
+                }
+            };
+            Ok(PagePost { pc, form, pairs })
+        })
+    }
+}
+
+fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// Typed forms read each name once (the last value wins); repeated names are for the raw
+/// pairs of plugin forms.
+fn dedupe_for_typed(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (k, v) in pairs {
+        if let Some(slot) = out.iter_mut().find(|(ok, _)| ok == k) {
+            slot.1 = v.clone();
+        } else {
+            out.push((k.clone(), v.clone()));
+        }
+    }
+    out
+}
+
+/// A safe place to go back to after a form: a path on this site, never another host.
+pub fn local_path(raw: Option<&str>) -> String {
+    match raw {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// The language cookie the switcher sets: a year, readable by pages only.
+pub fn lang_cookie(app: &AppContext, code: &str) -> Cookie<'static> {
+    let secure = app.settings.auth.cookie_secure.unwrap_or(app.public_url.scheme() == "https");
+    Cookie::build(LANG_COOKIE, code.to_string())
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(365))
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masked_tokens_differ_but_match_the_secret() {
+        let secret = vec![7u8; CSRF_BYTES];
+        let mask = |pad: u8| {
+            let mut bytes = vec![pad; CSRF_BYTES];
+            bytes.extend(secret.iter().map(|s| s ^ pad));
+            URL_SAFE_NO_PAD.encode(bytes)
+        };
+        assert_ne!(mask(1), mask(2));
+        assert!(token_matches(&secret, &mask(1)) && token_matches(&secret, &mask(2)));
+        assert!(!token_matches(&[8u8; CSRF_BYTES], &mask(1)));
+        assert!(!token_matches(&secret, "not a token"));
+        assert!(!token_matches(&secret, ""));
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_back() {
+        assert_eq!(local_path(Some("/processes/x?lang=es")), "/processes/x?lang=es");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil", "/a\nb"] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+}
