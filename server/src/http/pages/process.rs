@@ -103,7 +103,7 @@ pub async fn show(pc: PageCtx, key: web::Path<String>) -> PageResult {
         Err(e) => return Err(pc.fail(e)),
     };
     let versions = if outcome.is_some() { outcomes::versions(app, viewer, &p.slug).await.or_page(&pc)? } else { Vec::new() };
-    let report = report::build(app, viewer, &p.slug).await.or_page(&pc)?;
+    let report = report::get(app, viewer, &p.slug).await.or_page(&pc)?;
     let filter = ProcessFilter { parent: Some(p.id.to_string()), ..Default::default() };
     let children = processes::list(app, viewer, &filter, &PageParams { limit: Some(50), cursor: None }).await.or_page(&pc)?;
     let tr = pc.tr;
