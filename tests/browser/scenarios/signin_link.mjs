@@ -13,12 +13,15 @@ scenario(async ({ data }) => {
   await expectH1(page, /^Sign in/);
   await checkA11y(page, 'sign-in link landing 360px');
   await screenshot(page, 'signin-link');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await checkA11y(page, 'sign-in link landing 1280px');
+  await screenshot(page, 'signin-link');
 
   await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.getByRole('button', { name: 'Sign in' }).click()]);
   expectPath(page, '/');
   const cookie = await expectCookie(page, 'convene_access');
   assert.ok(cookie.httpOnly, 'the session cookie is HttpOnly');
-  await checkA11y(page, 'home signed in 360px');
+  await checkA11y(page, 'home signed in 1280px');
 
   // The session works: the API answers as this person (cookies count for GET).
   const me = await page.request.get('/api/v1/me');
