@@ -12,6 +12,7 @@ if [ ! -x "$chromium" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
     apt-get install -y -q chromium
+    [ -x "$chromium" ] || { echo "chromium is installed, but not at $chromium (CHROMIUM)." >&2; exit 1; }
   else
     echo "The browser tests need Debian's chromium at $chromium: run 'sudo apt-get install chromium' (or set CHROMIUM)." >&2
     exit 1
