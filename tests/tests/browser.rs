@@ -7,7 +7,7 @@
 //! `run_scenario(&app, "<name>", json!({...}))` with the ids and addresses it needs.
 
 use convene_e2e::browser::{browser_dir, preflight, run_scenario};
-use convene_e2e::flows::{admin_token, published_process};
+use convene_e2e::flows::{add_activity, admin_token, create_process, process_body, published_process};
 use convene_e2e::{TestApp, expect_json};
 use serde_json::json;
 
@@ -46,4 +46,36 @@ fn a_missing_browser_is_an_error_that_says_how_to_install_it() {
     if let Err(missing) = preflight(&convene_e2e::browser::chromium_path(), &browser_dir()) {
         panic!("{missing}");
     }
+}
+
+/// Home, process and error pages in three languages and two widths, the switcher, the
+/// keyboard, and an Arabic process right to left.
+#[tokio::test]
+async fn public_pages_in_every_language_width_and_direction() {
+    let app = TestApp::builder().env("CONVENE_INSTANCE__LANGUAGES", "[\"en\",\"es\",\"fr\",\"ar\"]").spawn().await;
+    let admin = admin_token(&app, "admin@example.org").await;
+    let process = published_process(&app, &admin, "national-ai").await;
+    let activity = json!({ "type": "org.convene.consultation", "title": { "en": "Have your say", "es": "Opina" }, "closes_at": "2099-01-01T00:00:00Z",
+        "config": { "questions": [ { "id": "q", "type": "free_text", "required": true, "text": { "en": "Your view?" } } ] } });
+    add_activity(&app, &admin, "national-ai", &activity).await;
+    let mut arabic = process_body("masqat-data");
+    arabic["title"] = json!({ "ar": "استراتيجية البيانات في المدينة" });
+    arabic["summary"] = json!({ "ar": "ساعدونا في كتابة قواعد استخدام البيانات." });
+    arabic["description"] = json!({ "ar": "## كيف تشارك\n\nأرسل رأيك عبر الإنترنت أو على الورق." });
+    arabic["default_language"] = json!("ar");
+    arabic["phases"] = json!([
+        { "name": { "ar": "الاستماع" }, "starts_on": "2026-01-01", "ends_on": "2026-06-30" },
+        { "name": { "ar": "الكتابة" }, "starts_on": "2026-07-01", "ends_on": "2099-12-31" } ]);
+    arabic["milestones"] = json!([]);
+    arabic["commitments"] = json!([]);
+    create_process(&app, &admin, &arabic).await;
+    let res = app.client.post(app.url("/api/v1/processes/masqat-data/publish")).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    run_scenario(
+        &app,
+        "public_pages",
+        json!({ "slug": "national-ai", "title": process["title"]["en"], "titleEs": process["title"]["es"],
+                "arabicSlug": "masqat-data", "arabicTitle": "استراتيجية البيانات في المدينة" }),
+    )
+    .await;
 }

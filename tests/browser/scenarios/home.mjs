@@ -9,7 +9,8 @@ scenario(async ({ data }) => {
   for (const [viewport, javaScriptEnabled] of [[1280, true], [360, false]]) {
     const page = await newPage({ viewport, javaScriptEnabled });
     await visit(page, '/');
-    await expectH1(page, data.instanceName);
+    await expectH1(page, 'Processes');
+    assert.equal((await page.locator('header .brand').innerText()).trim(), data.instanceName, 'the instance is named in the header');
     assert.ok(
       await page.getByRole('link', { name: data.processTitle }).isVisible(),
       `the front page links the published process ${JSON.stringify(data.processTitle)}`,
