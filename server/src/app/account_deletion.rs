@@ -71,11 +71,18 @@ pub struct AccountDeleted {
     pub contributions_kept: u64,
 }
 
+/// Why the signed-in person may not delete their account now, if they may not (the words of
+/// the 409 that asking would get): for the account page to say so before they ask.
+pub async fn blocked(ctx: &AppContext, viewer: &Viewer) -> AppResult<Option<String>> {
+    let account = super::accounts::get(ctx, viewer.account_id).await?;
+    blocker(&ctx.db, &account).await
+}
+
 /// Why the account cannot be deleted now (409), if it cannot: it is the instance's last
 /// administrator, or the last organiser of a process. Read inside the deleting transaction,
 /// the rows it counts are locked (PostgreSQL), so two administrators deleting their accounts
 /// at once cannot leave the instance without one.
-pub async fn blocker<C: ConnectionTrait>(db: &C, account: &account::Model) -> AppResult<Option<String>> {
+async fn blocker<C: ConnectionTrait>(db: &C, account: &account::Model) -> AppResult<Option<String>> {
     if account.is_admin {
         let admins: Vec<Uuid> = account::Entity::find()
             .select_only()
