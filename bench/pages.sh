@@ -34,7 +34,7 @@ SERVER=$!
 for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.3; done
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
-LINK=$("$BIN" admin create bench-admin@example.org 2>/dev/null | grep -o 'http[^ ]*/login/magic?token=[^ ]*')
+LINK=$("$BIN" admin create --email bench-admin@example.org 2>/dev/null | grep -o 'http[^ ]*/login/magic?token=[^ ]*')
 TOKEN=$(curl -fs -X POST "$BASE/api/v1/auth/magic-link/consume" -H 'content-type: application/json' -d "{\"token\":\"${LINK##*token=}\"}" | json 'd["access_token"]')
 AUTH=(-H "authorization: Bearer $TOKEN" -H 'content-type: application/json')
 curl -fs "${AUTH[@]}" -X POST "$BASE/api/v1/processes" -d '{"slug":"bench","title":{"en":"Benchmark consultation","es":"Consulta de prueba"},"summary":{"en":"Many contributions."},"description":{"en":"## About\n\nA process with many contributions."},"scope":"national","topics":[],"iap2_level":"consult","visibility":"public","phases":[{"name":{"en":"Consultation"},"starts_on":"2026-01-01","ends_on":"2099-12-31"}],"milestones":[],"commitments":[{"text":{"en":"We respond within 30 days."},"measure":{"kind":"respond_within_days","days":30}}]}' >/dev/null

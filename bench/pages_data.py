@@ -49,21 +49,23 @@ if url.startswith("sqlite:"):
     path = url[len("sqlite://"):].split("?")[0]
     db = sqlite3.connect(path, timeout=30)
     db.row_factory = sqlite3.Row
-    c = dict(db.execute("SELECT * FROM contributions WHERE activity_id = ? LIMIT 1", (activity_id,)).fetchone())
+    # sea-orm keeps UUIDs in SQLite as 16-byte blobs.
+    c = dict(db.execute("SELECT * FROM contributions WHERE activity_id = ? LIMIT 1", (uuid.UUID(activity_id).bytes,)).fetchone())
+    as_db = lambda u: uuid.UUID(u).bytes if isinstance(c["id"], bytes) else u
     r = dict(db.execute("SELECT * FROM responses WHERE contribution_id = ?", (c["id"],)).fetchone())
     cols, rcols = list(c), list(r)
     rows, responses = [], []
     for i, ms in plan():
-        row = dict(c, id=uuid7(ms), channel=random.choice(CHANNELS), idempotency_key=None,
+        row = dict(c, id=as_db(uuid7(ms)), channel=random.choice(CHANNELS), idempotency_key=None,
                    created_at=stamp(ms, c["created_at"]), updated_at=stamp(ms, c["updated_at"]))
         rows.append(tuple(row[k] for k in cols))
         if random.random() < share:
             rms = ms + random.randint(1, 40) * 86_400_000 // 4
-            responses.append(tuple(dict(r, id=uuid7(rms), contribution_id=row["id"], batch_id=uuid7(rms), created_at=stamp(rms, r["created_at"]))[k] for k in rcols))
+            responses.append(tuple(dict(r, id=as_db(uuid7(rms)), contribution_id=row["id"], batch_id=as_db(uuid7(rms)), created_at=stamp(rms, r["created_at"]))[k] for k in rcols))
     with db:
         db.executemany(f"INSERT INTO contributions ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", rows)
         db.executemany(f"INSERT INTO responses ({','.join(rcols)}) VALUES ({','.join('?' * len(rcols))})", responses)
-        db.execute("UPDATE activities SET revision = revision + ? WHERE id = ?", (count, activity_id))
+        db.execute("UPDATE activities SET revision = revision + ? WHERE id = ?", (count, as_db(activity_id)))
     db.execute("ANALYZE")
     db.close()
 else:
