@@ -50,7 +50,7 @@ async fn unlisted_kind(app: &TestApp, admin: &str, slug: &str, title: &str, visi
 async fn the_ledger_page_explains_public_entries_only_pages_and_shows_how_to_verify() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
-    published_process(&app, &admin, "national-ai").await;
+    let national = published_process(&app, &admin, "national-ai").await;
     add_activity(&app, &admin, "national-ai", &consultation()).await;
     // Processes the public must not learn about, even by guessing their slug.
     let hidden = [
@@ -63,6 +63,12 @@ async fn the_ledger_page_explains_public_entries_only_pages_and_shows_how_to_ver
         // An activity added to a non-public process leaves no trace either.
         add_activity(&app, &admin, slug, &consultation()).await;
     }
+
+    // A process that was public and then left public view keeps its past entries, but the
+    // ledger page no longer names it or links to it.
+    unlisted_kind(&app, &admin, "once-public-xq", "Once Public Title Hjkl", "public", true).await;
+    let res = app.patch_json("/api/v1/processes/once-public-xq", &json!({ "visibility": "unlisted" })).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
 
     let api = expect_json(app.get("/api/v1/ledger").send().await.unwrap(), 200).await;
     let entries = api["entries"].as_array().unwrap();
@@ -88,13 +94,17 @@ async fn the_ledger_page_explains_public_entries_only_pages_and_shows_how_to_ver
         assert!(!body.contains(title) && !body.contains("Only the entries about"), "{body}");
     }
     assert_eq!(page(&app, "/ledger?process=no-such-process", None).await.0, 404);
+    assert!(api.to_string().contains("process.withdrawn"), "{api}");
+    assert!(ledger.contains("The process was withdrawn from public view.") && ledger.contains("About a process that is no longer public"), "{ledger}");
+    assert!(!ledger.contains("once-public-xq") && !ledger.contains("Once Public Title Hjkl"), "{ledger}");
+    assert_eq!(page(&app, "/ledger?process=once-public-xq", None).await.0, 404);
 
     // One process's entries only.
     let only = ok(&app, "/ledger?process=national-ai").await;
     assert!(only.contains("Only the entries about") && only.contains("The process became public."), "{only}");
     for e in entries {
         let shown = only.contains(&format!("id=\"entry-{}\"", e["seq"]));
-        assert_eq!(shown, !e["process_id"].is_null(), "entry {} belongs to the process page only if it is about the process", e["seq"]);
+        assert_eq!(shown, e["process_id"] == national["id"], "entry {} is on the process's page only if it is about the process", e["seq"]);
     }
 
     // Paging with the app's cursor.
