@@ -8,6 +8,9 @@ pub mod charts;
 pub mod errors;
 pub mod home;
 pub mod i18n;
+pub mod ledger;
+pub mod moderation;
+pub mod outcome;
 pub mod page;
 pub mod process;
 pub mod words;
@@ -22,7 +25,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     assets::routes(cfg);
     cfg.route("/", web::get().to(home::home))
         .route("/lang", web::post().to(switch_language))
-        .route("/processes/{key}", web::get().to(process::show));
+        .route("/processes/{key}", web::get().to(process::show))
+        .route("/ledger", web::get().to(ledger::show))
+        .route("/processes/{key}/moderation", web::get().to(moderation::show))
+        .route("/processes/{key}/outcome", web::get().to(outcome::show));
 }
 
 #[derive(Deserialize)]
