@@ -53,8 +53,9 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080; port 0 picks a free port).
         #[arg(long, value_name = "ADDR")]
         bind: Option<String>,
-        /// Load the demo processes before serving (skipped if already loaded). The demo offers
-        /// the languages it is written in (en, es, fr, ar) besides instance.languages.
+        /// Load the demo processes before serving (skipped if already loaded) and print a
+        /// one-time sign-in link for a demo participant. The demo offers the languages it is
+        /// written in (en, es, fr, ar) besides instance.languages.
         #[arg(long)]
         demo: bool,
     },
@@ -81,7 +82,8 @@ enum Command {
     },
     /// Load the demo processes (a national AI strategy, a city strategy, a regulator's citizen
     /// panel, an oversight group, a finished local strategy with its contributions, responses
-    /// and outcome, a consultation in Arabic) into the database and exit.
+    /// and outcome, a consultation in Arabic) into the database and exit. Prints a sign-in
+    /// link for a demo participant.
     Demo,
 }
 
@@ -276,6 +278,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let ctx = context(settings.clone(), db, served_url::for_links(&settings).0)?;
             plugins::register_builtins(&ctx).await.map_err(|e| anyhow::anyhow!("registering the built-in activity types: {e}"))?;
             report_demo(demo::load(&ctx).await?);
+            print_demo_sign_in(&ctx).await?;
             Ok(())
         }
         Command::Admin { command: AdminCommand::Create { email } } => {
@@ -387,6 +390,14 @@ fn report_demo(outcome: demo::Outcome) {
     }
 }
 
+/// A fresh one-time link for the demo participant, printed at each start: links are short-lived.
+async fn print_demo_sign_in(ctx: &AppContext) -> anyhow::Result<()> {
+    if let Some(line) = demo::participant_sign_in(ctx).await? {
+        println!("{line}");
+    }
+    Ok(())
+}
+
 async fn serve(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, load_demo: bool) -> anyhow::Result<()> {
     store::migrate(&db).await.context("migrating the database")?;
     let listener = TcpListener::bind(settings.bind).with_context(|| format!("cannot listen on {} (bind)", settings.bind))?;
@@ -399,6 +410,7 @@ async fn serve(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, load_de
         let started = std::time::Instant::now();
         report_demo(demo::load(&ctx).await?);
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "demo ready");
+        print_demo_sign_in(&ctx).await?;
     }
     actix_web::rt::spawn(crate::app::jobs::run_worker(ctx.clone()));
     let metrics = http::ops::Metrics { handle: telemetry::init_metrics()? };

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::adapters::store::entities::{account, process};
+use crate::app::accounts::LinkPurpose;
 use crate::app::activities::{self, NewActivity};
 use crate::app::processes::{self, CommitmentInput, MilestoneInput, NewProcess, PhaseInput};
 use crate::app::{AppContext, AppError, Viewer, accounts, now};
@@ -231,6 +232,21 @@ pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
     let arabic = created.get(story.arabic.process.as_str()).map(Vec::as_slice).filter(|_| !arabic_done);
     story::play(ctx, &story, &cast, finished, arabic).await?;
     Ok(Outcome::Loaded(created.len()))
+}
+
+/// A one-time sign-in link for the demo participant who took part in the finished process
+/// (to see "My input" and the responses to it), with a line saying whose it is; None when the
+/// demo is not loaded.
+pub async fn participant_sign_in(ctx: &AppContext) -> anyhow::Result<Option<String>> {
+    let story = story::parse();
+    let person = &story.participants[0];
+    let email = EmailAddress::parse("email", &person.email).expect("a valid address");
+    let Some(account) = accounts::find_by_email(&ctx.db, &email).await.map_err(|e| anyhow::anyhow!("{e}"))? else { return Ok(None) };
+    let link = accounts::create_magic_link(ctx, account.id, LinkPurpose::Login).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Some(format!(
+        "Demo participant {} <{}>: see \"My input\" and the responses to it with this one-time sign-in link (valid {} minutes):\n{link}",
+        person.name, person.email, ctx.settings.auth.magic_link_minutes
+    )))
 }
 
 fn demo_error(slug: &str, e: AppError) -> anyhow::Error {
