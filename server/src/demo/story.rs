@@ -364,6 +364,7 @@ fn as_viewer(account_id: Uuid) -> Viewer {
 }
 
 /// One contribution, as the API would take it.
+#[allow(clippy::too_many_arguments)]
 async fn submit(
     ctx: &AppContext,
     viewer: &Viewer,
