@@ -164,8 +164,6 @@ pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
     let mut created: HashMap<&str, Vec<story::ActivityRef>> = HashMap::new();
     // When the finished process's consultation and roundtables close (see `story`), and
     // whether measuring it made the Arabic consultation's contributions already.
-    let mut closing = None;
-    let mut arabic_done = false;
     for p in demo.iter().filter(|p| !existing.contains(&p.slug)) {
         let input = NewProcess {
             slug: Some(p.slug.clone()),
@@ -199,13 +197,8 @@ pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
         let mut refs = Vec::new();
         for a in &p.activities {
             let closes_at = if a.closes_after_loading {
-                if closing.is_none() {
-                    let arabic = created.get(story.arabic.process.as_str()).map(Vec::as_slice);
-                    let (delay, made_them) = story::closing_delay(ctx, &story, &cast, arabic).await?;
-                    arabic_done |= made_them;
-                    closing = Some(now() + delay);
-                }
-                closing
+                // Open while the demo contributes to it; `story::play` closes it then.
+                Some(now() + chrono::Duration::hours(1))
             } else {
                 a.closes_offset_days.map(|d| shift(today, d).and_hms_opt(18, 0, 0).expect("a valid time").and_utc())
             };
@@ -221,7 +214,7 @@ pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
                 requires_attribute: None,
             };
             let activity = activities::create(ctx, &viewer, &p.slug, input).await.map_err(|e| demo_error(&p.slug, e))?;
-            refs.push(story::ActivityRef { id: activity.id, closes_at: activity.closes_at });
+            refs.push(story::ActivityRef { id: activity.id });
         }
         if p.status == "published" {
             processes::publish(ctx, &viewer, &made.id.to_string()).await.map_err(|e| demo_error(&p.slug, e))?;
@@ -229,7 +222,7 @@ pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
         created.insert(p.slug.as_str(), refs);
     }
     let finished = created.get(story.process.as_str()).map(Vec::as_slice);
-    let arabic = created.get(story.arabic.process.as_str()).map(Vec::as_slice).filter(|_| !arabic_done);
+    let arabic = created.get(story.arabic.process.as_str()).map(Vec::as_slice);
     story::play(ctx, &story, &cast, finished, arabic).await?;
     Ok(Outcome::Loaded(created.len()))
 }

@@ -11,7 +11,6 @@
 //! generator, so every load writes the same contributions.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
@@ -19,24 +18,16 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::app::activities;
 use crate::app::contributions::{self, NewContribution, Submitted};
 use crate::app::outcomes::{self, NewOutcome, SectionInput};
 use crate::app::processes::{self, NewMember};
 use crate::app::responses::{self, NewResponse};
-use crate::app::{AppContext, AppError, Viewer, now, schedule};
+use crate::app::{AppContext, AppError, Viewer, schedule};
 use crate::domain::account::ProcessRole;
 use crate::domain::participation::{Channel, Disposition};
 
 const CONTENT: &str = include_str!("story.json");
-
-/// The finished process's consultation and roundtables close while the demo loads:
-/// contributions can only be made while an activity is open, so they take theirs first, then
-/// close for good, and the loader waits for that moment before it responds, as organisers
-/// would. How long they stay open is measured on this machine (see `closing_delay`), within
-/// these bounds; the fallback is for when there is nothing to measure.
-const MIN_CLOSE_AFTER: Duration = Duration::from_secs(3);
-const MAX_CLOSE_AFTER: Duration = Duration::from_secs(15);
-const FALLBACK_CLOSE_AFTER: Duration = Duration::from_secs(10);
 
 /// Contributions submitted at once: each activity's plugin checks them in turn, but the rest
 /// of the work (loading the activity, the rate limit, the database's round trips) may overlap.
@@ -352,11 +343,10 @@ impl Story {
     }
 }
 
-/// An activity the loader created: its id and when it closes.
+/// An activity the loader created.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct ActivityRef {
     pub id: Uuid,
-    pub closes_at: Option<DateTime<Utc>>,
 }
 
 fn as_viewer(account_id: Uuid) -> Viewer {
@@ -382,22 +372,8 @@ async fn submit(
     }
 }
 
-/// Contributions to an activity that closes while the demo loads: one that comes after the
-/// close is left out (and counted) rather than failing the whole demo on a slow machine.
-#[derive(Default)]
-struct Late(usize);
-
-impl Late {
-    fn keep(&mut self, result: Result<Uuid, AppError>) -> anyhow::Result<Option<Uuid>> {
-        match result {
-            Ok(id) => Ok(Some(id)),
-            Err(AppError::Conflict(e)) if e.field == "activity" && e.problem.starts_with("closed") => {
-                self.0 += 1;
-                Ok(None)
-            }
-            Err(e) => Err(anyhow::anyhow!("demo contribution: {e}")),
-        }
-    }
+fn made(result: Result<Uuid, AppError>) -> anyhow::Result<Uuid> {
+    result.map_err(|e| anyhow::anyhow!("demo contribution: {e}"))
 }
 
 /// Who acts in the story: the accounts the loader found or made.
@@ -405,37 +381,6 @@ pub(super) struct Cast<'a> {
     pub organiser: &'a Viewer,
     pub facilitator: Uuid,
     pub participants: &'a [Uuid],
-}
-
-/// How long the finished process's closing activities should stay open: the time this
-/// machine takes to submit their contributions, with room to spare. Measured on the
-/// contributions to the Arabic consultation (made here, if that process was created now, and
-/// then not again by `play`; the bool says whether they were).
-pub(super) async fn closing_delay(ctx: &AppContext, story: &Story, cast: &Cast<'_>, arabic: Option<&[ActivityRef]>) -> anyhow::Result<(Duration, bool)> {
-    let Some(activities) = arabic else { return Ok((FALLBACK_CLOSE_AFTER, false)) };
-    let mut times = Vec::new();
-    for c in &story.arabic.contributions {
-        let started = std::time::Instant::now();
-        arabic_contribution(ctx, cast, activities, c).await?;
-        times.push(started.elapsed());
-    }
-    // The first also warms things up (the plugin's instance, the database's statements).
-    let mut times = times.split_off(1.min(times.len()));
-    times.sort();
-    let Some(typical) = times.get(times.len() / 2) else { return Ok((FALLBACK_CLOSE_AFTER, true)) };
-    let count = story.consultation.count + story.participants.len() + story.roundtable.reports.len();
-    // They are made IN_FLIGHT at a time, which PostgreSQL serves in about a third of the
-    // one-after-the-other time (the round trips overlap) and SQLite, with its one writer, in
-    // about as much. Four times that leaves room for a busy machine that slows down meanwhile;
-    // if it slows down more, what comes after the close is left out (see `Late`), and the demo
-    // is still whole.
-    let overlap = match ctx.db.get_database_backend() {
-        sea_orm::DbBackend::Sqlite => 1.0,
-        _ => 1.0 / 3.0,
-    };
-    let delay = typical.mul_f64(4.0 * overlap * count as f64).clamp(MIN_CLOSE_AFTER, MAX_CLOSE_AFTER);
-    tracing::info!(per_contribution_ms = typical.as_secs_f64() * 1000.0, close_after_s = delay.as_secs_f64(), "demo: the finished process's consultation and roundtables close while it loads");
-    Ok((delay, true))
 }
 
 /// Plays the finished process's story (if its activities were created now) and the Arabic
@@ -502,25 +447,20 @@ pub(super) async fn play(ctx: &AppContext, story: &Story, cast: &Cast<'_>, finis
     let (answers, (registered, filed)) = futures_util::future::join(answers, roundtables).await;
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "demo: contributions to the closing activities made");
 
-    let mut late = Late::default();
     let mut by_theme: Vec<Vec<Uuid>> = vec![Vec::new(); story.consultation.themes.len()];
     for (theme, result) in answers {
-        by_theme[theme].extend(late.keep(result)?);
+        by_theme[theme].push(made(result)?);
     }
     let mut registrations = Vec::new();
     for result in registered {
-        registrations.extend(late.keep(result)?);
+        registrations.push(made(result)?);
     }
     let mut reports: HashMap<&str, Uuid> = HashMap::new();
     let mut report_replies: Vec<(Uuid, &Report)> = Vec::new();
     for (r, result) in filed {
-        if let Some(id) = late.keep(result)? {
-            reports.insert(r.meeting.as_str(), id);
-            report_replies.push((id, r));
-        }
-    }
-    if late.0 > 0 {
-        tracing::warn!(left_out = late.0, "demo: some contributions came after their activity closed (a slow machine?) and were left out");
+        let id = made(result)?;
+        reports.insert(r.meeting.as_str(), id);
+        report_replies.push((id, r));
     }
 
     // The first annual review is open: answers still waiting for their response.
@@ -529,10 +469,10 @@ pub(super) async fn play(ctx: &AppContext, story: &Story, cast: &Cast<'_>, finis
         arabic_contributions(ctx, story, cast, arabic).await?;
     }
 
-    // Responses come once the consultation and the roundtables have closed.
-    let closes = [consultation.closes_at, roundtable.closes_at].into_iter().flatten().max();
-    if let Some(wait) = closes.and_then(|c| (c - now()).to_std().ok()) {
-        tokio::time::sleep(wait + Duration::from_millis(10)).await;
+    // Responses come once the consultation and the roundtables have closed: the organiser
+    // closes them now that their contributions are in.
+    for a in [consultation.id, roundtable.id] {
+        activities::close_now(ctx, cast.organiser, a).await.map_err(|e| anyhow::anyhow!("demo: closing an activity: {e}"))?;
     }
     schedule::announce_transitions(ctx).await.map_err(|e| anyhow::anyhow!("demo: {e}"))?;
 
