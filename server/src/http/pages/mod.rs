@@ -3,9 +3,11 @@
 //! language, security headers, form posts), `i18n` the strings, `assets` the static files,
 //! `errors` the error pages; each page lives in a module of its own beside its template.
 
+pub mod activity;
 pub mod assets;
 pub mod charts;
 pub mod errors;
+pub mod forms;
 pub mod home;
 pub mod i18n;
 pub mod page;
@@ -22,7 +24,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     assets::routes(cfg);
     cfg.route("/", web::get().to(home::home))
         .route("/lang", web::post().to(switch_language))
-        .route("/processes/{key}", web::get().to(process::show));
+        .route("/processes/{key}", web::get().to(process::show))
+        .route("/activities/{id}", web::get().to(activity::show))
+        .route("/activities/{id}/contributions", web::post().to(activity::contribute));
 }
 
 #[derive(Deserialize)]
