@@ -312,3 +312,34 @@ async fn a_citizen_panels_forms_render_and_its_invitation_leads_to_the_reply() {
     let (_, html) = browser.get(res.headers()["location"].to_str().unwrap()).await;
     assert!(html.contains("Your contribution was received") && html.contains("I accept my seat on the panel"), "{html}");
 }
+
+#[tokio::test]
+async fn a_rate_limited_post_keeps_what_was_typed_and_a_signed_out_post_goes_to_sign_in() {
+    let app = TestApp::builder().env("CONVENE_LIMITS__CONTRIBUTIONS_PER_ACCOUNT", "1/10m").spawn().await;
+    let admin = admin_token(&app, "admin@example.org").await;
+    published_process(&app, &admin, "limits").await;
+    let id = add_activity(&app, &admin, "limits", &consultation()).await["id"].as_str().unwrap().to_string();
+    let page = format!("/activities/{id}");
+    let post_path = format!("{page}/contributions");
+    let ana = user_token(&app, "ana@example.org").await;
+    let browser = Browser::new(&app, Some(&ana), None);
+
+    let (_, html) = browser.get(&page).await;
+    let res = browser.post(&post_path, &form_of(&html, "response", &[("body.answers.priority", "health")])).await;
+    assert_eq!(res.status(), 303);
+    let (_, html) = browser.get(&page).await;
+    let res = browser.post(&post_path, &form_of(&html, "response", &[("body.answers.priority", "transport"), ("body.answers.comment", "Second thoughts")])).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    let html = res.text().await.unwrap();
+    assert!(html.contains("You have sent many contributions in a short time"), "{html}");
+    assert!(html.contains(">\nSecond thoughts</textarea>") && html.contains(r#"value="transport" checked"#), "what was typed is kept: {html}");
+    assert_eq!(contributions(&app, &id).await.len(), 1);
+
+    // Signed out meanwhile: to the sign-in page, and back here afterwards.
+    let anon = Browser::new(&app, None, None);
+    let (_, html) = anon.get(&page).await;
+    let res = anon.post(&post_path, &[("csrf".to_string(), hidden(&html, "csrf")), ("kind".to_string(), "response".to_string())]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], format!("/signin?next=%2Factivities%2F{id}").as_str());
+}

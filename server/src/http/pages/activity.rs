@@ -525,3 +525,46 @@ fn contribution_item(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::http::pages::i18n::UiLang;
+
+    #[test]
+    fn results_become_paragraphs_tables_and_charts_in_the_readers_language() {
+        let tr = Tr::new(UiLang::Es);
+        let sections = json!([
+            { "type": "text", "title": { "en": "Responses", "es": "Respuestas" }, "body": { "en": "12 responses\n3 on paper" } },
+            { "type": "table", "title": { "en": "Ranking" }, "columns": [{ "en": "Choice" }, { "en": "Points" }], "rows": [["A <b>", "5"], ["B"]] },
+            { "type": "chart", "kind": "pie", "title": { "en": "Share" }, "labels": [{ "en": "Yes", "es": "Sí" }, { "en": "No" }],
+              "series": [{ "name": { "en": "Answers" }, "values": [3.0, 1.0] }] },
+            { "type": "chart", "kind": "line", "title": { "en": "Over time" }, "labels": [{ "en": "May" }, { "en": "June" }],
+              "series": [{ "name": { "en": "Answers" }, "values": [1.0, 4.0] }] },
+            { "type": "hologram", "title": { "en": "Ignored" } }
+        ]);
+        let out = result_sections(&tr, &sections, "en");
+        assert_eq!(out.len(), 4);
+        assert_eq!((out[0].title.text.as_str(), out[0].title.lang.as_str()), ("Respuestas", "es"));
+        let lines: Vec<&str> = out[0].paragraphs.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!((lines, out[0].paragraphs[0].lang.as_str()), (vec!["12 responses", "3 on paper"], "en"));
+        assert_eq!(out[1].rows, vec![vec!["A <b>".to_string(), "5".into()], vec!["B".into(), String::new()]], "rows as long as the header");
+        assert_eq!(out[2].note.as_deref(), Some(tr.t("activity-results-pie-as-bars").as_str()));
+        assert!(out[2].chart_html.contains("<rect") && out[2].chart_html.contains(">Sí<"), "{}", out[2].chart_html);
+        assert!(out[3].chart_html.contains("<polyline") && out[3].note.is_none(), "{}", out[3].chart_html);
+        assert!(out[2].chart_html.contains("results-chart-2-table"), "ids unique on the page");
+    }
+
+    #[test]
+    fn refusals_are_said_in_words() {
+        let tr = Tr::new(UiLang::En);
+        assert_eq!(refusal_words(&tr, &Refusal::Roles(vec!["organiser"])), "Only the organisers of this process send this.");
+        assert_eq!(refusal_words(&tr, &Refusal::Roles(vec!["participant", "facilitator", "organiser"])), "Only the participants, facilitators and organisers of this process send this.");
+        let at = chrono::DateTime::parse_from_rfc3339("2027-03-01T10:00:00Z").unwrap().to_utc();
+        assert_eq!(refusal_words(&tr, &Refusal::Closed(Some(at))), "This activity closed on 1 March 2027. Contributions can no longer be made.");
+        assert!(refusal_words(&Tr::new(UiLang::Fr), &Refusal::Attribute("resident".into())).contains("« resident »"));
+        assert_eq!(paragraphs("One\r\nline two\n\n\nThree"), vec![vec!["One".to_string(), "line two".into()], vec!["Three".into()]]);
+    }
+}
