@@ -343,3 +343,34 @@ async fn a_rate_limited_post_keeps_what_was_typed_and_a_signed_out_post_goes_to_
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], format!("/signin?next=%2Factivities%2F{id}").as_str());
 }
+
+#[tokio::test]
+async fn a_roundtable_report_is_filed_through_the_same_forms() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app, "admin@example.org").await;
+    published_process(&app, &admin, "tables").await;
+    let body = json!({ "type": "org.convene.roundtable", "title": { "en": "Regional roundtables" }, "config": { "meetings": [
+        { "id": "north-1", "title": { "en": "North, first meeting" }, "date": "2027-03-10", "place": "Town hall", "capacity": 30 } ] } });
+    let id = add_activity(&app, &admin, "tables", &body).await["id"].as_str().unwrap().to_string();
+    let page = format!("/activities/{id}");
+    let organiser = Browser::new(&app, Some(&admin), None);
+    let (status, html) = organiser.get(&page).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"id="kind-report""#) && html.contains("Key points (one per line)"), "{html}");
+    assert!(html.contains("A whole number from 0 to 100,000."), "{html}");
+    let report = form_of(&html, "report", &[
+        ("body.meeting", "north-1"),
+        ("body.attendance", "24"),
+        ("body.key_points", "Buses first\r\nPublish the algorithm register\r\n"),
+        ("body.recommendations", "Train staff"),
+        ("body.demographics_consented", ""),
+    ]);
+    let res = organiser.post(&format!("{page}/contributions"), &report).await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let stored = contributions(&app, &id).await;
+    assert_eq!(stored[0]["body"]["key_points"], json!(["Buses first", "Publish the algorithm register"]));
+    assert_eq!(stored[0]["body"]["attendance"], 24);
+    let (_, html) = Browser::new(&app, None, None).get(&page).await;
+    assert!(html.contains("<li lang=\"en\" dir=\"ltr\">Publish the algorithm register</li>"), "one point per item: {html}");
+    assert!(html.contains("North, first meeting"), "the meeting by its title: {html}");
+}

@@ -137,19 +137,19 @@ struct ActivityPage {
 }
 
 /// The activity in the path; anything that is not an id is not found.
-fn activity_id(pc: &PageCtx, raw: &str) -> Result<Uuid, super::page::PageError> {
-    Uuid::parse_str(raw).map_err(|_| pc.fail(AppError::NotFound("activity")))
+fn activity_id(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound("activity"))
 }
 
 pub async fn show(pc: PageCtx, id: web::Path<String>, q: web::Query<ActivityQuery>) -> PageResult {
-    let id = activity_id(&pc, &id)?;
+    let id = activity_id(&id).or_page(&pc)?;
     render(&pc, id, &q.into_inner(), None, StatusCode::OK).await
 }
 
 /// A contribution posted from the page.
 pub async fn contribute(post: PagePost<ContributionPost>, id: web::Path<String>) -> PageResult {
     let PagePost { pc, form, pairs } = post;
-    let id = activity_id(&pc, &id)?;
+    let id = activity_id(&id).or_page(&pc)?;
     let back = format!("/activities/{id}");
     let Some(viewer) = pc.viewer().cloned() else {
         let to = format!("/signin?next={}", url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>());

@@ -774,7 +774,7 @@ pub fn slug(s: &str) -> String {
 /// Item slots shown for a repeated field holding `items` items: those and one empty, at least
 /// [`MIN_SLOTS`].
 fn slot_count(items: usize) -> usize {
-    (items + 1).max(MIN_SLOTS).min(MAX_ITEMS)
+    (items + 1).clamp(MIN_SLOTS, MAX_ITEMS)
 }
 
 /// A plugin's problem as a sentence: "is required" reads "Is required".
@@ -1003,7 +1003,7 @@ mod tests {
         assert!(html.contains(r#"<label for="f-response-answers-rank">Place 1 (your first choice)</label>"#), "{html}");
         assert!(html.contains("Put the 3 options in order"), "{html}");
         // Yes or no.
-        assert!(html.contains(r#"name="consent" value="true""#) == false && html.contains(r#"name="body.consent" value="true""#), "{html}");
+        assert!(!html.contains(r#"name="consent" value="true""#) && html.contains(r#"name="body.consent" value="true""#), "{html}");
         // A date.
         assert!(html.contains(r#"<input type="date" id="f-response-met-on" name="body.met_on""#), "{html}");
         // A repeated field: a group of item fieldsets, slots said in words, more without JS.
