@@ -3,9 +3,11 @@
 //! language, security headers, form posts), `i18n` the strings, `assets` the static files,
 //! `errors` the error pages; each page lives in a module of its own beside its template.
 
+pub mod activity;
 pub mod assets;
 pub mod charts;
 pub mod errors;
+pub mod forms;
 pub mod home;
 pub mod i18n;
 pub mod ledger;
@@ -28,7 +30,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/processes/{key}", web::get().to(process::show))
         .route("/ledger", web::get().to(ledger::show))
         .route("/processes/{key}/moderation", web::get().to(moderation::show))
-        .route("/processes/{key}/outcome", web::get().to(outcome::show));
+        .route("/processes/{key}/outcome", web::get().to(outcome::show))
+        .route("/activities/{id}", web::get().to(activity::show))
+        .route("/activities/{id}/contributions", web::post().to(activity::contribute));
 }
 
 #[derive(Deserialize)]
