@@ -6,10 +6,14 @@
 pub mod assets;
 pub mod charts;
 pub mod errors;
+pub mod forms;
 pub mod home;
 pub mod i18n;
 pub mod page;
 pub mod process;
+pub mod signin;
+pub mod signup;
+pub mod unsubscribe;
 pub mod words;
 
 use actix_web::{HttpResponse, web};
@@ -22,7 +26,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     assets::routes(cfg);
     cfg.route("/", web::get().to(home::home))
         .route("/lang", web::post().to(switch_language))
-        .route("/processes/{key}", web::get().to(process::show));
+        .route("/processes/{key}", web::get().to(process::show))
+        .route("/signup", web::get().to(signup::show))
+        .route("/signup", web::post().to(signup::submit))
+        .route("/signup/sent", web::get().to(signup::sent))
+        .route("/signin", web::get().to(signin::show))
+        .route("/signin/link", web::post().to(signin::request_link))
+        .route("/signin/sent", web::get().to(signin::link_sent))
+        .route("/signin/password", web::post().to(signin::password))
+        .route("/login/magic", web::get().to(signin::magic_landing))
+        .route("/login/magic", web::post().to(signin::magic_submit))
+        .route("/signout", web::get().to(signin::signout_page))
+        .route("/signout", web::post().to(signin::signout))
+        .route("/signout/everywhere", web::post().to(signin::signout_everywhere))
+        .route("/unsubscribe", web::get().to(unsubscribe::landing))
+        .route("/unsubscribe", web::post().to(unsubscribe::submit));
 }
 
 #[derive(Deserialize)]
