@@ -3,12 +3,14 @@
 //! language, security headers, form posts), `i18n` the strings, `assets` the static files,
 //! `errors` the error pages; each page lives in a module of its own beside its template.
 
+pub mod account;
 pub mod assets;
 pub mod charts;
 pub mod errors;
 pub mod forms;
 pub mod home;
 pub mod i18n;
+pub mod my_input;
 pub mod page;
 pub mod process;
 pub mod signin;
@@ -39,6 +41,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/signout", web::get().to(signin::signout_page))
         .route("/signout", web::post().to(signin::signout))
         .route("/signout/everywhere", web::post().to(signin::signout_everywhere))
+        .route("/account", web::get().to(account::show))
+        .route("/account", web::post().to(account::save_details))
+        .route("/account/emails", web::post().to(account::save_emails))
+        .route("/account/password", web::post().to(account::save_password))
+        .route("/me/notifications", web::get().to(account::notifications_link))
+        .route("/me/input", web::get().to(my_input::show))
         .route("/unsubscribe", web::get().to(unsubscribe::landing))
         .route("/unsubscribe", web::post().to(unsubscribe::submit));
 }
