@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, then the end-to-end suites against the real `convene` binary,
-# on SQLite and on PostgreSQL (127.0.0.1:5432, user postgres; override with CONVENE_TEST_PG_URL).
+# Runs every test: unit tests, then the end-to-end suites against the real `convene` binary
+# (browser scenarios included), on SQLite and on PostgreSQL (127.0.0.1:5432, user postgres;
+# override with CONVENE_TEST_PG_URL). CONVENE_SCREENSHOTS=1 also refreshes docs/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The browser tests (tests/tests/browser.rs) drive chromium through npm packages: install them
+# if they are missing. Their reports (axe's counts per page state) go to target/browser-report/.
+bash tests/browser/setup.sh
+
 # The end-to-end tests start target/debug/convene, so build every target first.
 cargo build --workspace --all-targets
+
+rm -rf target/browser-report
+trap 'node tests/browser/summary.mjs || true' EXIT
 
 if cargo nextest --version >/dev/null 2>&1; then
   run() { cargo nextest run --no-fail-fast "$@"; }

@@ -17,6 +17,7 @@ mod m20261201_000011_results_cache;
 mod m20261201_000012_kv_usage;
 mod m20261201_000013_notification_settings;
 mod m20261201_000014_plugin_publishers;
+mod m20261201_000017_report_fingerprint;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_kv_usage::Migration),
             Box::new(m20261201_000013_notification_settings::Migration),
             Box::new(m20261201_000014_plugin_publishers::Migration),
+            Box::new(m20261201_000017_report_fingerprint::Migration),
         ]
     }
 }

@@ -56,7 +56,7 @@ pub struct HttpSettings {
 /// they hold across replicas; see README "Rate limits".
 #[derive(Clone, Debug)]
 pub struct LimitSettings {
-    /// Sign-in link requests to one mailbox.
+    /// Sign-in and account-deletion link requests to one mailbox.
     pub sign_in_link_per_email: Option<Rate>,
     /// Sign-in link requests from one client address.
     pub sign_in_link_per_client: Option<Rate>,

@@ -126,10 +126,12 @@ impl TestAppBuilder {
     /// the server's output if it does not come up.
     pub async fn spawn(self) -> TestApp {
         let bin = convene_bin();
-        let smtp = SmtpSink::start().await;
-        let db = TestDb::new().await;
         let work_dir = tempfile::Builder::new().prefix("convene-app-").tempdir().expect("create a temporary directory");
         let data_dir = work_dir.path().join("data");
+        // Every email is also written there as JSON, for programs outside the test (the browser
+        // scenarios); see `TestApp::mail_dir`.
+        let smtp = SmtpSink::start_writing_to(&work_dir.path().join("received-mail")).await;
+        let db = TestDb::new().await;
 
         let mut env: BTreeMap<String, String> = BTreeMap::new();
         let mut set = |k: &str, v: String| env.insert(k.to_string(), v);
@@ -272,6 +274,13 @@ impl TestApp {
     /// The server's data directory (`CONVENE_DATA_DIR`).
     pub fn data_dir(&self) -> &Path {
         &self.launch.data_dir
+    }
+
+    /// The directory where the SMTP sink writes every email it receives as a JSON file
+    /// (`000001.json`, … by arrival; see `ReceivedMail::to_json`), for programs outside the test
+    /// process such as the browser scenarios (their `MAIL_DIR`).
+    pub fn mail_dir(&self) -> &Path {
+        self.smtp.dir().expect("TestApp's sink writes into a directory")
     }
 
     /// The environment the server and `cli` run with (the harness's defaults plus overrides).

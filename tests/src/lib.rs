@@ -3,7 +3,8 @@
 //! Every test starts the real `convene` binary ([`TestApp`]) on its own fresh database
 //! ([`TestDb`], SQLite or PostgreSQL by `CONVENE_TEST_DB`) with its own SMTP server
 //! ([`SmtpSink`]) and drives it over HTTP, SMTP and the CLI, as a person or an operator would.
-//! Nothing here links the server crate: what is tested is what ships.
+//! Nothing here links the server crate: what is tested is what ships. Pages are also driven in
+//! a real browser ([`browser::run_scenario`]).
 //!
 //! ```no_run
 //! # async fn example() {
@@ -16,6 +17,7 @@
 //! ```
 
 pub mod app;
+pub mod browser;
 pub mod db;
 pub mod flows;
 pub mod http;

@@ -6,12 +6,18 @@
 //! authentication (RFC 5321: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), accepts any
 //! number of messages per connection and any number of connections at once.
 //!
+//! Started with [`SmtpSink::start_writing_to`], the sink also writes every message it accepts
+//! as a JSON file into a directory, before it acknowledges it, so that a program outside the
+//! test process (the browser scenarios in `tests/browser/`) can read the email too. See
+//! [`ReceivedMail::to_json`] for the format.
+//!
 //! The sink runs on its own thread with its own Tokio runtime. A test that blocks its own
 //! runtime (a synchronous wait, a `std::thread::sleep`) therefore cannot stall a server that is
 //! halfway through sending a message, and the sink does not depend on which runtime created it.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -77,6 +83,21 @@ impl ReceivedMail {
         self.links().into_iter().find(|l| l.contains(needle))
     }
 
+    /// The message as a JSON object, as written into the sink's directory: `seq` (1 for the
+    /// first message this sink received, increasing by arrival), `from`, `to` (array),
+    /// `subject`, `text`, `html` (null if none) and `links` (the http(s) URLs of `text`).
+    pub fn to_json(&self, seq: u64) -> serde_json::Value {
+        serde_json::json!({
+            "seq": seq,
+            "from": self.from,
+            "to": self.to,
+            "subject": self.subject,
+            "text": self.text,
+            "html": self.html,
+            "links": self.links(),
+        })
+    }
+
     /// One line for a failure message: who to whom, and what about.
     fn summary(&self) -> String {
         format!("from <{}> to {:?}: {:?}", self.from, self.to, self.subject)
@@ -109,8 +130,30 @@ struct Shared {
     mail: watch::Sender<Vec<ReceivedMail>>,
     /// When set, the sink answers `MAIL FROM` with a temporary failure, to test retries.
     refusing: AtomicBool,
+    /// Where each message is also written as JSON, if anywhere.
+    dir: Option<PathBuf>,
+    /// The number of messages accepted so far (the `seq` of the last one written).
+    count: AtomicU64,
     /// Dropping this sender (when the last handle goes) stops the sink's thread.
     _shutdown: oneshot::Sender<()>,
+}
+
+impl Shared {
+    /// Numbers a message, writes it into the directory if there is one, then adds it to the
+    /// list (waking waiters). A message that cannot be written is refused, so that a scenario
+    /// waiting for it fails with the sink's reason in the server's log rather than a timeout
+    /// alone.
+    fn keep(&self, mail: ReceivedMail) -> std::io::Result<()> {
+        let seq = self.count.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some(dir) = &self.dir {
+            let json = serde_json::to_vec_pretty(&mail.to_json(seq)).map_err(std::io::Error::other)?;
+            let tmp = dir.join(format!(".{seq:06}.json.tmp"));
+            std::fs::write(&tmp, json)?;
+            std::fs::rename(&tmp, dir.join(format!("{seq:06}.json")))?;
+        }
+        self.mail.send_modify(|all| all.push(mail));
+        Ok(())
+    }
 }
 
 /// A running SMTP sink. Cheap to clone; the server stops when the last clone is dropped.
@@ -129,6 +172,19 @@ impl std::fmt::Debug for SmtpSink {
 impl SmtpSink {
     /// Starts a sink on 127.0.0.1 with a port the OS picks.
     pub async fn start() -> SmtpSink {
+        SmtpSink::start_with(None).await
+    }
+
+    /// Starts a sink that also writes every message it accepts into `dir` (created if needed)
+    /// as `<seq>.json`, `seq` zero-padded to six digits so that names sort by arrival; see
+    /// [`ReceivedMail::to_json`]. Each file is complete when it appears (written under another
+    /// name, then renamed) and is there before the sender is told the message was accepted.
+    pub async fn start_writing_to(dir: &Path) -> SmtpSink {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("create the mail directory {}: {e}", dir.display()));
+        SmtpSink::start_with(Some(dir.to_path_buf())).await
+    }
+
+    async fn start_with(dir: Option<PathBuf>) -> SmtpSink {
         // Bind here, synchronously, so the port is known before this returns and a bind error
         // surfaces in the test rather than on a background thread.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the SMTP sink on 127.0.0.1:0");
@@ -137,7 +193,7 @@ impl SmtpSink {
 
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let (mail, _) = watch::channel(Vec::new());
-        let shared = Arc::new(Shared { mail, refusing: AtomicBool::new(false), _shutdown: shutdown_tx });
+        let shared = Arc::new(Shared { mail, refusing: AtomicBool::new(false), dir, count: AtomicU64::new(0), _shutdown: shutdown_tx });
 
         // The thread holds only a weak reference so that it does not keep the sink alive.
         let weak = Arc::downgrade(&shared);
@@ -166,6 +222,11 @@ impl SmtpSink {
     /// The port the sink listens on (host 127.0.0.1).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The directory the sink writes messages into, if it was started with one.
+    pub fn dir(&self) -> Option<&Path> {
+        self.shared.dir.as_deref()
     }
 
     /// Every message received so far, in order of arrival.
@@ -336,10 +397,10 @@ impl Session {
                     } else {
                         let mail = ReceivedMail::parse(from, to, raw);
                         match self.shared.upgrade() {
-                            Some(shared) => {
-                                shared.mail.send_modify(|all| all.push(mail));
-                                "250 2.0.0 OK queued\r\n".into()
-                            }
+                            Some(shared) => match shared.keep(mail) {
+                                Ok(()) => "250 2.0.0 OK queued\r\n".into(),
+                                Err(e) => format!("451 4.3.0 The test sink cannot write the message: {e}\r\n"),
+                            },
                             None => "421 4.3.0 The test sink is shutting down\r\n".into(),
                         }
                     }

@@ -175,6 +175,38 @@ async fn a_session_speaks_what_lettre_needs_and_keeps_each_message() {
 }
 
 #[tokio::test]
+async fn a_sink_with_a_directory_writes_each_message_there_as_json_before_accepting_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mail_dir = dir.path().join("mail");
+    let sink = SmtpSink::start_writing_to(&mail_dir).await;
+    assert_eq!(sink.dir(), Some(mail_dir.as_path()));
+    let mut smtp = Smtp::connect(&sink).await;
+    assert_eq!(smtp.cmd("EHLO client.test").await, 250);
+    smtp.send_mail("noreply@convene.test", &["ana@example.org"], QP_MESSAGE).await;
+    // The 250 came back: the first file is already there, whole.
+    let first: serde_json::Value = serde_json::from_slice(&std::fs::read(mail_dir.join("000001.json")).unwrap()).unwrap();
+    smtp.send_mail("noreply@convene.test", &["lukasz@example.org"], &base64_message()).await;
+    smtp.quit().await;
+
+    assert_eq!(first["seq"], 1);
+    assert_eq!(first["from"], "noreply@convene.test");
+    assert_eq!(first["to"], serde_json::json!(["ana@example.org"]));
+    assert_eq!(first["subject"], "Your sign-in link for Capítulo");
+    assert!(first["text"].as_str().unwrap().contains("Hola Ana Pérez,"));
+    assert_eq!(first["html"], serde_json::Value::Null);
+    assert_eq!(first["links"][0], "http://127.0.0.1:8080/login/magic?token=AbC-123_xyz");
+
+    let second: serde_json::Value = serde_json::from_slice(&std::fs::read(mail_dir.join("000002.json")).unwrap()).unwrap();
+    assert_eq!(second["seq"], 2);
+    assert_eq!(second["subject"], "Welcome");
+    assert!(second["html"].as_str().unwrap().contains("<b>friend</b>"));
+    let mut names: Vec<String> = std::fs::read_dir(&mail_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["000001.json", "000002.json"], "nothing else (no temporary files) is left in the directory");
+    assert_eq!(sink.messages().len(), 2, "the messages are kept in memory as well");
+}
+
+#[tokio::test]
 async fn commands_out_of_order_and_unknown_ones_are_refused() {
     let sink = SmtpSink::start().await;
     let mut smtp = Smtp::connect(&sink).await;

@@ -84,19 +84,33 @@ pub struct AccountPatch {
 /// email may confirm an address and keep the password given at sign-up: anyone could have
 /// signed up someone else's address with a password of their own, and the owner following a
 /// later sign-in link must not end up with an account the other person can open.
+///
+/// A deletion link is not a sign-in link: it only confirms the deletion of the account
+/// (`account_deletion::confirm`), and sign-in refuses it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkPurpose {
     Signup,
     Login,
     AdminInvite,
+    DeleteAccount,
 }
 
 impl LinkPurpose {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             LinkPurpose::Signup => "signup",
             LinkPurpose::Login => "login",
             LinkPurpose::AdminInvite => "admin_invite",
+            LinkPurpose::DeleteAccount => "delete_account",
+        }
+    }
+
+    /// The page the link opens. A deletion link opens a page that asks to confirm with a
+    /// button: following the link alone (as mail scanners do) deletes nothing.
+    fn page(self) -> &'static str {
+        match self {
+            LinkPurpose::Signup | LinkPurpose::Login | LinkPurpose::AdminInvite => "login/magic",
+            LinkPurpose::DeleteAccount => "account/delete/confirm",
         }
     }
 }
@@ -114,6 +128,8 @@ pub enum AccountEmail {
     AlreadyRegistered,
     /// `convene admin create`.
     AdminInvite,
+    /// The person asked to delete their account: the link confirms it.
+    DeletionConfirmation,
 }
 
 impl AccountEmail {
@@ -122,6 +138,7 @@ impl AccountEmail {
             AccountEmail::Welcome => LinkPurpose::Signup,
             AccountEmail::SignIn | AccountEmail::AlreadyRegistered => LinkPurpose::Login,
             AccountEmail::AdminInvite => LinkPurpose::AdminInvite,
+            AccountEmail::DeletionConfirmation => LinkPurpose::DeleteAccount,
         }
     }
 }
@@ -133,7 +150,7 @@ pub struct SignupAccepted {
     pub detail: String,
 }
 
-fn hash_token(token: &str) -> String {
+pub(crate) fn hash_token(token: &str) -> String {
     crate::adapters::plugins::sha256_hex(token.as_bytes())
 }
 
@@ -169,7 +186,17 @@ pub async fn find_by_email<C: ConnectionTrait>(db: &C, email: &EmailAddress) -> 
     Ok(account::Entity::find().filter(account::Column::Email.eq(email.as_str())).one(db).await?)
 }
 
+/// The account that every deleted account's remaining records name where a column must name
+/// one (see `account_deletion`). It is nobody: its email is not an address, so no email can
+/// reach it and no sign-in can find it; it has no password, session or role; and the use
+/// cases treat it as missing.
+pub const DELETED_ACCOUNT: Uuid = Uuid::nil();
+
+/// An account by id; the deleted-account placeholder is not one.
 pub async fn get(ctx: &AppContext, id: Uuid) -> AppResult<account::Model> {
+    if id == DELETED_ACCOUNT {
+        return Err(AppError::NotFound("account"));
+    }
     account::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound("account"))
 }
 
@@ -303,7 +330,7 @@ async fn insert_account<C: ConnectionTrait>(
 pub async fn create_magic_link(ctx: &AppContext, account_id: Uuid, purpose: LinkPurpose) -> AppResult<String> {
     let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
     let ttl = match purpose {
-        LinkPurpose::Signup | LinkPurpose::Login => Duration::minutes(ctx.settings.auth.magic_link_minutes),
+        LinkPurpose::Signup | LinkPurpose::Login | LinkPurpose::DeleteAccount => Duration::minutes(ctx.settings.auth.magic_link_minutes),
         LinkPurpose::AdminInvite => Duration::hours(ctx.settings.auth.admin_link_hours),
     };
     let at = now();
@@ -318,7 +345,7 @@ pub async fn create_magic_link(ctx: &AppContext, account_id: Uuid, purpose: Link
     }
     .insert(&ctx.db)
     .await?;
-    Ok(ctx.link(&format!("login/magic?token={token}")))
+    Ok(ctx.link(&format!("{}?token={token}", purpose.page())))
 }
 
 /// Sends one of the emails about an account (run by the job queue, `job_id` becoming its
@@ -352,6 +379,13 @@ pub(crate) async fn send_account_email(ctx: &AppContext, job_id: Uuid, account_i
             format!("You are an administrator of {instance}"),
             format!("Hello,\n\nAn administrator account for {instance} was created for this address. Use this link to sign in."),
             ctx.settings.auth.admin_link_hours * 60,
+        ),
+        AccountEmail::DeletionConfirmation => (
+            format!("Confirm the deletion of your account on {instance}"),
+            format!(
+                "Hello {name},\n\nSomeone, perhaps you, asked to delete your account on {instance}. Nothing has been deleted yet.\n\nIf you confirm, your account is deleted for good: your email address, your name, your sign-ins, settings and memberships. You are signed out everywhere. Your contributions stay in their processes, with the organisers' responses to them, but no longer linked to you.\n\nTo confirm, open this link and press the button on the page it opens."
+            ),
+            login_minutes,
         ),
     };
     let text = format!(
@@ -394,8 +428,10 @@ pub async fn consume_magic_link(ctx: &AppContext, token: &str) -> AppResult<Toke
         return Err(AppError::bad_request("token", "is not a sign-in token"));
     }
     let hash = hash_token(token);
+    // A deletion link confirms a deletion and nothing else: it does not sign in.
     let link = magic_link::Entity::find()
         .filter(magic_link::Column::TokenHash.eq(&hash))
+        .filter(magic_link::Column::Purpose.ne(LinkPurpose::DeleteAccount.as_str()))
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::bad_request("token", "this sign-in link is not valid; ask for a new one"))?;
@@ -698,7 +734,10 @@ pub struct AccountSearch {
 pub async fn list(ctx: &AppContext, viewer: &Viewer, search: &AccountSearch, page: &PageParams) -> AppResult<Page<AccountView>> {
     require_admin(viewer)?;
     let req = page.parse()?;
-    let mut query = account::Entity::find().order_by_desc(account::Column::Id).limit(req.limit + 1);
+    let mut query = account::Entity::find()
+        .filter(account::Column::Id.ne(DELETED_ACCOUNT))
+        .order_by_desc(account::Column::Id)
+        .limit(req.limit + 1);
     if let Some(after) = req.after {
         query = query.filter(account::Column::Id.lt(after));
     }

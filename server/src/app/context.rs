@@ -31,6 +31,8 @@ pub struct AppContext {
     pub plugin_reads: Arc<tokio::sync::Semaphore>,
     /// Results of one activity are computed by one request at a time on this server.
     pub results_locks: Arc<crate::app::activity_writes::ActivityLocks>,
+    /// Input-use reports kept while nothing they count changes.
+    pub report_cache: Arc<crate::app::report::ReportCache>,
 }
 
 impl AppContext {
@@ -52,6 +54,7 @@ impl AppContext {
             activity_locks: Default::default(),
             plugin_reads,
             results_locks: Default::default(),
+            report_cache: Default::default(),
         }
     }
 

@@ -227,7 +227,9 @@ async fn origin_of(ctx: &AppContext, viewer: &Viewer, visible: &Visible, input: 
                 return Err(AppError::Forbidden("only the process's facilitators and organisers enter input on behalf of others".into()));
             }
             if let Some(id) = input.on_behalf_of {
+                // Nobody's input is entered for the deleted-account placeholder.
                 account::Entity::find_by_id(id)
+                    .filter(account::Column::Id.ne(super::accounts::DELETED_ACCOUNT))
                     .one(&ctx.db)
                     .await?
                     .ok_or_else(|| AppError::invalid("on_behalf_of", "no account with this id"))?;

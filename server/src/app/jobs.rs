@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -68,6 +68,41 @@ impl Job {
         }
     }
 
+    /// Whether the job is about this account: an email to its address, a sign-in or sign-up
+    /// request for the address, an email about the account or to it from an activity. Such
+    /// jobs are shown to the person in their data and deleted with their account.
+    pub(crate) fn concerns(&self, account_id: Uuid, email: &str) -> bool {
+        match self {
+            Job::Email { to, .. } => to.eq_ignore_ascii_case(email),
+            Job::SignInRequest { email: asked } => asked.eq_ignore_ascii_case(email),
+            Job::Signup(signup) => signup.email.eq_ignore_ascii_case(email),
+            Job::ActivityNotification { account_id: to, .. } | Job::AccountEmail { account_id: to, .. } => *to == account_id,
+            Job::NotifyResponse { .. } | Job::PhaseChange { .. } | Job::ComputeResults { .. } => false,
+        }
+    }
+
+    /// What the job says to the person it is about, for their data: an email's subject, or
+    /// what was asked for. Never a secret (a sign-up's password hash, a link's token).
+    pub(crate) fn subject_for_owner(&self) -> Option<String> {
+        use super::accounts::AccountEmail;
+        match self {
+            Job::Email { subject, .. } | Job::ActivityNotification { subject, .. } => Some(subject.clone()),
+            Job::AccountEmail { email, .. } => Some(
+                match email {
+                    AccountEmail::Welcome => "Welcome, with a link to confirm your address and sign in",
+                    AccountEmail::SignIn => "A sign-in link",
+                    AccountEmail::AlreadyRegistered => "You already have an account",
+                    AccountEmail::AdminInvite => "You are an administrator",
+                    AccountEmail::DeletionConfirmation => "Confirm the deletion of your account",
+                }
+                .to_string(),
+            ),
+            Job::SignInRequest { .. } => Some("A sign-in link was asked for".into()),
+            Job::Signup(_) => Some("A sign-up with your address".into()),
+            Job::NotifyResponse { .. } | Job::PhaseChange { .. } | Job::ComputeResults { .. } => None,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Job::NotifyResponse { .. } => "notify_response",
@@ -122,6 +157,56 @@ pub(crate) async fn replace_payload<C: ConnectionTrait>(db: &C, id: Uuid, job: &
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// A page of the jobs about an account (see [`Job::concerns`]), in id order after `after`,
+/// and where the next page starts (None at the end). The database narrows the jobs down to
+/// those whose payload mentions the account's id or address; each is then read to be sure
+/// (`ana@example.org` is inside `juana@example.org`). A payload that no longer reads as a job
+/// but names them counts as theirs.
+pub(crate) async fn about_account<C: ConnectionTrait>(
+    db: &C,
+    account_id: Uuid,
+    email: &str,
+    after: Option<Uuid>,
+    limit: u64,
+) -> AppResult<(Vec<job::Model>, Option<Uuid>)> {
+    let mentions = |needle: &str| {
+        let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        job::Column::Payload.like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+    };
+    let mut query = job::Entity::find()
+        .filter(Condition::any().add(mentions(&account_id.to_string())).add(mentions(email)))
+        .order_by_asc(job::Column::Id)
+        .limit(limit);
+    if let Some(after) = after {
+        query = query.filter(job::Column::Id.gt(after));
+    }
+    let candidates = query.all(db).await?;
+    let next = (candidates.len() as u64 == limit).then(|| candidates.last().map(|j| j.id)).flatten();
+    let theirs = candidates
+        .into_iter()
+        .filter(|j| serde_json::from_str::<Job>(&j.payload).map_or(true, |job| job.concerns(account_id, email)))
+        .collect();
+    Ok((theirs, next))
+}
+
+/// Deletes every job about an account, whatever its state (see [`about_account`]); returns
+/// how many. A worker running one of them meanwhile finds its row gone and lets it be.
+pub(crate) async fn forget_account<C: ConnectionTrait>(db: &C, account_id: Uuid, email: &str) -> AppResult<u64> {
+    const PAGE: u64 = 500;
+    let (mut forgotten, mut after) = (0, None);
+    loop {
+        let (theirs, next) = about_account(db, account_id, email, after, PAGE).await?;
+        if !theirs.is_empty() {
+            let ids: Vec<Uuid> = theirs.iter().map(|j| j.id).collect();
+            forgotten += job::Entity::delete_many().filter(job::Column::Id.is_in(ids)).exec(db).await?.rows_affected;
+        }
+        match next {
+            Some(n) => after = Some(n),
+            None => return Ok(forgotten),
+        }
+    }
 }
 
 /// Runs due jobs until the process ends. Several servers may run it on one database: a job
@@ -248,8 +333,11 @@ async fn finish(ctx: &AppContext, row: &job::Model, outcome: Result<(), String>)
             update.last_error = Set(Some(error));
         }
     }
-    update.update(&ctx.db).await?;
-    Ok(())
+    match update.update(&ctx.db).await {
+        // Deleted while it ran: its account was erased (`forget_account`).
+        Ok(_) | Err(sea_orm::DbErr::RecordNotUpdated) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The Message-ID of the email a job sends: the same on every retry of the job.

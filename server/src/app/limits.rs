@@ -63,7 +63,7 @@ impl Limit {
     /// What was refused, for the problem's detail.
     fn what(self) -> &'static str {
         match self {
-            Limit::SignInLinkPerEmail => "too many sign-in links were asked for this email address",
+            Limit::SignInLinkPerEmail => "too many sign-in or confirmation links were asked for this email address",
             Limit::SignInLinkPerClient => "too many sign-in links were asked from your network address",
             Limit::SignupPerEmail => "too many sign-ups were made with this email address",
             Limit::SignupPerClient => "too many sign-ups were made from your network address",
@@ -264,6 +264,37 @@ pub async fn clear(ctx: &AppContext, streak: Streak, key: &str) -> AppResult<()>
         .to_owned();
     ctx.db.execute(&stmt).await?;
     Ok(())
+}
+
+/// What a rate-limit row counts under a key: a count per window or a failure streak.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counter {
+    Limit(Limit),
+    Streak(Streak),
+}
+
+impl Counter {
+    fn bucket(self) -> &'static str {
+        match self {
+            Counter::Limit(l) => l.bucket(),
+            Counter::Streak(s) => s.bucket(),
+        }
+    }
+}
+
+/// Deletes the rows of these counters and keys, on `db` (the transaction that erases the
+/// account they were about: even hashed, an address is the person's); returns how many.
+pub async fn forget<C: ConnectionTrait>(db: &C, counted: &[(Counter, String)]) -> AppResult<u64> {
+    let mut forgotten = 0;
+    for (counter, key) in counted {
+        let stmt = Query::delete()
+            .from_table(RateLimits::Table)
+            .and_where(col(RateLimits::Bucket).eq(counter.bucket()))
+            .and_where(col(RateLimits::Key).eq(hashed(key)))
+            .to_owned();
+        forgotten += db.execute(&stmt).await?.rows_affected();
+    }
+    Ok(forgotten)
 }
 
 /// Deletes the rows that limit nothing any more; returns how many.

@@ -1,6 +1,7 @@
 //! Use cases: what people do with Convene (sign in, create and publish a process...), each a
 //! function that checks who may do it, parses the input into domain types and stores the result.
 
+pub mod account_deletion;
 pub mod accounts;
 pub mod activities;
 pub mod activity_writes;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod jobs;
 pub mod limits;
+pub mod my_data;
 pub mod notifications;
 pub mod outcomes;
 pub mod ledger;

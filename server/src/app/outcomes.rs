@@ -271,3 +271,25 @@ pub async fn diff(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str, 
     }
     Ok(out)
 }
+
+/// The activity of each cited contribution of a process the viewer may see, for links to
+/// where the contribution stands. Ids that are not contributions to this process are left out.
+pub async fn cited_activities(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str, cites: &[Uuid]) -> AppResult<BTreeMap<Uuid, Uuid>> {
+    let v = super::processes::load_visible(ctx, viewer, process_key).await?;
+    let activities = activity::Entity::find().filter(activity::Column::ProcessId.eq(v.process.id)).select_only().column(activity::Column::Id);
+    let distinct: Vec<Uuid> = cites.iter().copied().collect::<HashSet<_>>().into_iter().collect();
+    let mut out = BTreeMap::new();
+    for chunk in distinct.chunks(500) {
+        let found: Vec<(Uuid, Uuid)> = contribution::Entity::find()
+            .filter(contribution::Column::Id.is_in(chunk.to_vec()))
+            .filter(contribution::Column::ActivityId.in_subquery(sea_orm::QueryTrait::into_query(activities.clone())))
+            .select_only()
+            .column(contribution::Column::Id)
+            .column(contribution::Column::ActivityId)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        out.extend(found);
+    }
+    Ok(out)
+}

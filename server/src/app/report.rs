@@ -3,6 +3,8 @@
 //! each commitment the organisers made is met, missed or at risk.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -90,10 +92,95 @@ fn band(days: f64) -> &'static str {
     }
 }
 
+/// How long a kept report may be served although nothing it counts changed: whether a
+/// commitment is met, at risk or missed also depends on the time.
+const MAX_AGE: Duration = Duration::from_secs(60);
+/// Processes whose reports are kept; the least recently built goes first.
+const CAPACITY: usize = 256;
+
+/// What a report counts, in a few numbers that change whenever it would: every activity's
+/// revision (contributions made, edited, withdrawn, hidden, restored), the newest response,
+/// the outcome's versions, and the process itself (phases, commitments).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Fingerprint {
+    activities: i64,
+    revisions: i64,
+    newest_response: Option<Uuid>,
+    outcome_versions: i64,
+    process_updated: DateTime<Utc>,
+}
+
+/// Reports kept in memory by process, each with the fingerprint it was built at. Every server
+/// checks the fingerprint in the database, so a change made through another server shows at once.
+#[derive(Default)]
+pub struct ReportCache {
+    kept: Mutex<HashMap<Uuid, (Fingerprint, Instant, Arc<InputUseReport>)>>,
+}
+
+async fn fingerprint(ctx: &AppContext, process: &crate::adapters::store::entities::process::Model) -> AppResult<Fingerprint> {
+    let (activities, revisions): (i64, Option<i64>) = activity::Entity::find()
+        .filter(activity::Column::ProcessId.eq(process.id))
+        .select_only()
+        .column_as(activity::Column::Id.count(), "activities")
+        .column_as(sea_orm::sea_query::ExprTrait::cast_as(activity::Column::Revision.sum(), "BIGINT"), "revisions")
+        .into_tuple()
+        .one(&ctx.db)
+        .await?
+        .unwrap_or((0, None));
+    let newest_response: Option<Uuid> = response::Entity::find()
+        .filter(response::Column::ProcessId.eq(process.id))
+        .order_by_desc(response::Column::Id)
+        .select_only()
+        .column(response::Column::Id)
+        .into_tuple()
+        .one(&ctx.db)
+        .await?;
+    let outcome_versions: Option<i32> = outcome::Entity::find()
+        .filter(outcome::Column::ProcessId.eq(process.id))
+        .order_by_desc(outcome::Column::Version)
+        .select_only()
+        .column(outcome::Column::Version)
+        .into_tuple()
+        .one(&ctx.db)
+        .await?;
+    Ok(Fingerprint {
+        activities,
+        revisions: revisions.unwrap_or(0),
+        newest_response,
+        outcome_versions: outcome_versions.map(i64::from).unwrap_or(0),
+        process_updated: process.updated_at,
+    })
+}
+
+/// The report, from the copy kept in memory while nothing it counts changed (and for at most
+/// a minute), else built now. The same for every viewer who may see the process.
+pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str) -> AppResult<Arc<InputUseReport>> {
+    let v = super::processes::load_visible(ctx, viewer, process_key).await?;
+    let print = fingerprint(ctx, &v.process).await?;
+    if let Some((kept_print, at, report)) = ctx.report_cache.kept.lock().expect("report cache lock").get(&v.process.id)
+        && *kept_print == print
+        && at.elapsed() < MAX_AGE
+    {
+        return Ok(report.clone());
+    }
+    let report = Arc::new(compute(ctx, v.process.id).await?);
+    let mut kept = ctx.report_cache.kept.lock().expect("report cache lock");
+    if kept.len() >= CAPACITY
+        && let Some(oldest) = kept.iter().min_by_key(|(_, (_, at, _))| *at).map(|(id, _)| *id)
+    {
+        kept.remove(&oldest);
+    }
+    kept.insert(v.process.id, (print, Instant::now(), report.clone()));
+    Ok(report)
+}
+
 /// Builds the report now, from the stored contributions, responses, phases and outcomes.
 pub async fn build(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str) -> AppResult<InputUseReport> {
     let v = super::processes::load_visible(ctx, viewer, process_key).await?;
-    let process_id = v.process.id;
+    compute(ctx, v.process.id).await
+}
+
+async fn compute(ctx: &AppContext, process_id: Uuid) -> AppResult<InputUseReport> {
     let at = now();
 
     let activities = activity::Entity::find().filter(activity::Column::ProcessId.eq(process_id)).order_by_asc(activity::Column::Position).all(&ctx.db).await?;

@@ -47,7 +47,7 @@ pub struct ResponseView {
     pub at: DateTime<Utc>,
 }
 
-fn view(r: response::Model) -> ResponseView {
+pub(super) fn view(r: response::Model) -> ResponseView {
     ResponseView {
         disposition: Disposition::from_stored(&r.disposition).unwrap_or(Disposition::Noted),
         explanation: LocalizedText::from_stored(r.explanation),

@@ -18,6 +18,7 @@ use problems::ProblemResponses;
         api::instance::info,
         api::auth::signup, api::auth::request_link, api::auth::consume_link, api::auth::login, api::auth::refresh, api::auth::logout,
         api::accounts::me, api::accounts::update_me, api::accounts::set_password, api::accounts::claim_attribute,
+        api::accounts::export, api::accounts::request_deletion, api::accounts::confirm_deletion,
         api::notifications::settings, api::notifications::update_settings,
         api::topics::list, api::topics::create,
         api::processes::list, api::processes::create, api::processes::get, api::processes::update,

@@ -29,5 +29,5 @@ pub struct LedgerParams {
 #[utoipa::path(get, path = "/api/v1/ledger", tag = "ledger", params(LedgerParams),
     responses((status = 200, body = LedgerPage)))]
 pub async fn page(ctx: Ctx, ApiQuery(p): ApiQuery<LedgerParams>) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(ledger::page(&ctx, p.after.unwrap_or(0), p.limit).await?))
+    Ok(HttpResponse::Ok().json(ledger::page(&ctx, p.after.unwrap_or(0), p.limit, None).await?))
 }

@@ -25,7 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(get, path = "/api/v1/processes/{key}/report", tag = "outcomes", params(("key" = String, Path, description = "id or slug")),
     security((), ("bearer" = [])), responses((status = 200, body = crate::app::report::InputUseReport)))]
 pub async fn report(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, key: web::Path<String>) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(crate::app::report::build(&ctx, viewer.as_ref(), &key).await?))
+    Ok(HttpResponse::Ok().json(&*crate::app::report::get(&ctx, viewer.as_ref(), &key).await?))
 }
 
 /// Publishes the outcome, or a revision of it (organisers). Sections cite the contributions

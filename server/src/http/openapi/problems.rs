@@ -19,13 +19,15 @@ use utoipa::{Modify, PartialSchema};
 use crate::http::problem::CONTENT_TYPE;
 
 /// Operations that answer 429 when a caller goes over a configured limit (sign-in emails and
-/// sign-ups per address and client, password attempts, contributions and reports per account).
+/// sign-ups per address and client, password attempts, contributions and reports per account,
+/// account-deletion links per address).
 pub const RATE_LIMITED: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/signup"),
     ("post", "/api/v1/auth/magic-link"),
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/activities/{id}/contributions"),
     ("post", "/api/v1/contributions/{id}/reports"),
+    ("post", "/api/v1/me/deletion"),
 ];
 
 /// Operations that never touch the database, so never answer 503.

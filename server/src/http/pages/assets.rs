@@ -33,6 +33,17 @@ static SERVED: LazyLock<Vec<String>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The site's icon as a `data:` URL: one request fewer on a cold load (the page budget is
+/// three: the page, its stylesheet and its script).
+pub fn icon_data_url() -> &'static str {
+    static URL: LazyLock<String> = LazyLock::new(|| {
+        use base64::Engine;
+        let svg = ASSETS.iter().find(|a| a.logical == "icon.svg").expect("the icon is an asset").bytes;
+        format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg))
+    });
+    &URL
+}
+
 /// The URL of an asset by its logical name, e.g. `/assets/site.3f2a9c01d4.css`.
 pub fn url(logical: &str) -> String {
     let i = ASSETS.iter().position(|a| a.logical == logical).unwrap_or_else(|| panic!("no asset {logical}"));

@@ -10,7 +10,10 @@ pub mod errors;
 pub mod forms;
 pub mod home;
 pub mod i18n;
+pub mod ledger;
+pub mod moderation;
 pub mod my_input;
+pub mod outcome;
 pub mod page;
 pub mod process;
 pub mod signin;
@@ -29,6 +32,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home))
         .route("/lang", web::post().to(switch_language))
         .route("/processes/{key}", web::get().to(process::show))
+        .route("/ledger", web::get().to(ledger::show))
+        .route("/processes/{key}/moderation", web::get().to(moderation::show))
+        .route("/processes/{key}/outcome", web::get().to(outcome::show))
         .route("/signup", web::get().to(signup::show))
         .route("/signup", web::post().to(signup::submit))
         .route("/signup/sent", web::get().to(signup::sent))

@@ -88,7 +88,7 @@ impl PageCtx {
             path,
             css: assets::url("site.css"),
             js: assets::url("site.js"),
-            icon: assets::url("icon.svg"),
+            icon: assets::icon_data_url(),
         }
     }
 
@@ -195,7 +195,7 @@ pub struct Chrome {
     pub path: String,
     pub css: String,
     pub js: String,
-    pub icon: String,
+    pub icon: &'static str,
 }
 
 impl Chrome {

@@ -103,7 +103,7 @@ pub async fn show(pc: PageCtx, key: web::Path<String>) -> PageResult {
         Err(e) => return Err(pc.fail(e)),
     };
     let versions = if outcome.is_some() { outcomes::versions(app, viewer, &p.slug).await.or_page(&pc)? } else { Vec::new() };
-    let report = report::build(app, viewer, &p.slug).await.or_page(&pc)?;
+    let report = report::get(app, viewer, &p.slug).await.or_page(&pc)?;
     let filter = ProcessFilter { parent: Some(p.id.to_string()), ..Default::default() };
     let children = processes::list(app, viewer, &filter, &PageParams { limit: Some(50), cursor: None }).await.or_page(&pc)?;
     let tr = pc.tr;
@@ -124,14 +124,15 @@ fn build_page<'a>(
 ) -> ProcessPage<'a> {
     let dl = p.default_language.as_str();
     let title = tr.pick(&p.title, dl);
-    let description = tr.pick(&p.description_html, dl);
+    // The description sits under the page's h2 "About": its own headings start at h3.
+    let description = tr.pick(&p.description, dl);
     let (timeline, now_label) = timeline(tr, p);
     ProcessPage {
         c: pc.chrome(title.text.to_string()),
         slug: &p.slug,
         rtl: title.rtl,
         summary: tr.pick(&p.summary, dl),
-        description_html: description.text.to_string(),
+        description_html: crate::domain::markdown::render_under(description.text, 2),
         description_lang: description.lang.clone(),
         title,
         scope: words::scope(tr, p.scope),
@@ -147,10 +148,11 @@ fn build_page<'a>(
             .map(|o| {
                 o.sections
                     .iter()
-                    .zip(&o.sections_html)
-                    .map(|(s, html)| {
-                        let body = html.get(tr.code()).map(|h| (tr.code().to_string(), h.clone())).or_else(|| html.get(dl).map(|h| (dl.to_string(), h.clone()))).or_else(|| html.iter().next().map(|(l, h)| (l.clone(), h.clone()))).unwrap_or_default();
-                        OutcomeSection { heading: tr.pick(&s.heading, dl), html: body.1, lang: body.0, cites: s.cites.len() as i64 }
+                    .map(|s| {
+                        // Under the section's h4: the body's own headings start at h5.
+                        let body = tr.pick(&s.body, dl);
+                        let html = crate::domain::markdown::render_under(body.text, 4);
+                        OutcomeSection { heading: tr.pick(&s.heading, dl), html, lang: body.lang, cites: s.cites.len() as i64 }
                     })
                     .collect()
             })

@@ -1,0 +1,21 @@
+# A process's moderation log.
+moderation-page-title = Moderation log: { $process }
+moderation-back = Back to the process:
+moderation-title = Moderation log
+moderation-intro = Every time a contribution to this process was hidden or restored, with the date and the reason the moderators gave. The hidden texts themselves are not shown.
+moderation-rules-heading = How moderation works
+moderation-rule-who = Only the organisers and facilitators of this process can hide a contribution: for example one with insults or threats, personal details of other people, advertising, or nothing to do with the question.
+moderation-rule-reason = They must give a reason each time. Everyone can read it, here and in the place of the hidden contribution.
+moderation-rule-text = A hidden contribution is not deleted: its text is no longer shown to the public, and moderators can restore it, again with a reason.
+moderation-rule-report = Anyone who can read a contribution can report it to the moderators. A report alone hides nothing: a moderator decides.
+moderation-rule-ledger = When the process is public, every hiding and restoring is also written into the public ledger, so this log cannot be quietly rewritten.
+moderation-ledger-link = See this process in the public ledger
+moderation-log-heading = What was hidden or restored
+moderation-none = No contribution to this process has been hidden.
+moderation-summary = Hidden: { $hidden }. Restored: { $restored }.
+moderation-col-when = When
+moderation-col-action = Action
+moderation-col-contribution = Contribution
+moderation-col-reason = Reason given
+moderation-hidden = Hidden
+moderation-restored = Restored

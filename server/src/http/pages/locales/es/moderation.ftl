@@ -1,0 +1,21 @@
+# El registro de moderación de un proceso.
+moderation-page-title = Registro de moderación: { $process }
+moderation-back = Volver al proceso:
+moderation-title = Registro de moderación
+moderation-intro = Cada vez que se ocultó o se restableció una contribución a este proceso, con la fecha y el motivo que dio la moderación. Los textos ocultos no se muestran.
+moderation-rules-heading = Cómo funciona la moderación
+moderation-rule-who = Solo los organizadores y facilitadores de este proceso pueden ocultar una contribución: por ejemplo, una con insultos o amenazas, datos personales de otras personas, publicidad, o que no tiene nada que ver con la pregunta.
+moderation-rule-reason = Deben dar un motivo cada vez. Todo el mundo puede leerlo, aquí y en el lugar de la contribución oculta.
+moderation-rule-text = Una contribución oculta no se borra: su texto deja de mostrarse al público, y la moderación puede restablecerla, también con un motivo.
+moderation-rule-report = Cualquier persona que pueda leer una contribución puede denunciarla a la moderación. Una denuncia por sí sola no oculta nada: decide la moderación.
+moderation-rule-ledger = Cuando el proceso es público, cada ocultación y cada restablecimiento se anotan también en el registro público, así que este historial no puede reescribirse a escondidas.
+moderation-ledger-link = Ver este proceso en el registro público
+moderation-log-heading = Qué se ocultó o se restableció
+moderation-none = No se ha ocultado ninguna contribución a este proceso.
+moderation-summary = Ocultadas: { $hidden }. Restablecidas: { $restored }.
+moderation-col-when = Cuándo
+moderation-col-action = Acción
+moderation-col-contribution = Contribución
+moderation-col-reason = Motivo dado
+moderation-hidden = Ocultada
+moderation-restored = Restablecida

@@ -1,0 +1,21 @@
+# Le journal de modération d’une démarche.
+moderation-page-title = Journal de modération : { $process }
+moderation-back = Retour à la démarche :
+moderation-title = Journal de modération
+moderation-intro = Chaque fois qu’une contribution à cette démarche a été masquée ou rétablie, avec la date et le motif donné par la modération. Les textes masqués eux-mêmes ne sont pas affichés.
+moderation-rules-heading = Comment fonctionne la modération
+moderation-rule-who = Seuls les organisateurs et les animateurs de cette démarche peuvent masquer une contribution : par exemple une contribution qui contient des insultes ou des menaces, des données personnelles sur d’autres personnes, de la publicité, ou qui n’a rien à voir avec la question.
+moderation-rule-reason = Ils doivent donner un motif à chaque fois. Tout le monde peut le lire, ici et à la place de la contribution masquée.
+moderation-rule-text = Une contribution masquée n’est pas supprimée : son texte n’est plus montré au public, et la modération peut la rétablir, là encore avec un motif.
+moderation-rule-report = Toute personne qui peut lire une contribution peut la signaler à la modération. Un signalement seul ne masque rien : c’est la modération qui décide.
+moderation-rule-ledger = Quand la démarche est publique, chaque masquage et chaque rétablissement sont aussi inscrits au registre public : ce journal ne peut pas être réécrit en douce.
+moderation-ledger-link = Voir cette démarche dans le registre public
+moderation-log-heading = Ce qui a été masqué ou rétabli
+moderation-none = Aucune contribution à cette démarche n’a été masquée.
+moderation-summary = Masquées : { $hidden }. Rétablies : { $restored }.
+moderation-col-when = Quand
+moderation-col-action = Action
+moderation-col-contribution = Contribution
+moderation-col-reason = Motif donné
+moderation-hidden = Masquée
+moderation-restored = Rétablie
