@@ -403,3 +403,64 @@ async fn the_unsubscribe_page_asks_first_and_a_mail_clients_one_click_post_needs
     assert!(res.text().await.unwrap().contains("Emails from activities are stopped"));
     assert!(!setting().await);
 }
+
+#[tokio::test]
+async fn the_data_can_be_downloaded_and_the_account_deleted_through_an_emailed_confirmation() {
+    let app = TestApp::spawn().await;
+    let token = account_with_password(&app, "dee@example.org", "Dee", "a long enough passphrase").await;
+    let dee = browser();
+    assert_eq!(sign_in_with_password(&app, &dee, "dee@example.org", "a long enough passphrase", None).await.status(), 303);
+    let html = page(&app, &dee, "/account", 200).await;
+    assert!(html.contains("href=\"/account/data\"") && html.contains("href=\"/account/delete\""), "{html}");
+
+    // Download: a page that says what is in the file, and the file as an attachment.
+    let html = page(&app, &dee, "/account/data", 200).await;
+    assert!(html.contains("What is in the file") && html.contains("href=\"/account/data/download\""), "{html}");
+    let res = dee.get(app.url("/account/data/download")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let disposition = res.headers().get("content-disposition").unwrap().to_str().unwrap().to_string();
+    assert!(disposition.starts_with("attachment; filename=\"convene-my-data-") && disposition.ends_with(".json\""), "{disposition}");
+    assert!(res.headers().get("content-type").unwrap().to_str().unwrap().starts_with("application/json"));
+    let data: Value = res.json().await.unwrap();
+    assert_eq!(data["format"], "convene-my-data/1");
+    assert_eq!(data["account"]["email"], "dee@example.org");
+    let res = browser().get(app.url("/account/data/download")).send().await.unwrap();
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/signin?next=%2Faccount%2Fdata%2Fdownload".to_string()));
+
+    // Deleting: the page says what goes and what stays, its button emails a link.
+    let html = page(&app, &dee, "/account/delete", 200).await;
+    assert!(html.contains("What stays") && html.contains("<form method=\"post\" action=\"/account/delete\">"), "{html}");
+    let res = post_form(&app, &dee, "/account/delete", &hidden(&html, "csrf"), &[]).await;
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/account/delete/sent".to_string()));
+    assert!(page(&app, &dee, "/account/delete/sent", 200).await.contains("Check your email"));
+    let mail = app.smtp.wait_for(MAIL_WAIT, |m| m.is_to("dee@example.org") && m.subject.contains("deletion")).await;
+    let link = mail.first_link_containing("/account/delete/confirm?token=").expect("a confirmation link");
+
+    // Opening the link (on another device, say) deletes nothing: a page with one button.
+    let phone = browser();
+    let html = page(&app, &phone, &link, 200).await;
+    assert!(html.contains("<form method=\"post\" action=\"/account/delete/confirm\">") && html.contains("Delete my account"), "{html}");
+    expect_json(app.get("/api/v1/me").bearer_auth(&token).send().await.unwrap(), 200).await;
+    // Another site may not press it; the token alone, without the page's cookie, may.
+    let confirm = token_from_link(&link);
+    let res = browser().post(app.url("/account/delete/confirm")).header("sec-fetch-site", "cross-site").form(&[("token", &confirm)]).send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    let res = browser().post(app.url("/account/delete/confirm")).form(&[("token", &confirm)]).send().await.unwrap();
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/account/deleted".to_string()));
+    assert!(page(&app, &phone, "/account/deleted", 200).await.contains("Your account has been deleted"));
+    // Signed out everywhere; the link is used up.
+    let res = dee.get(app.url("/me/input")).send().await.unwrap();
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/signin?next=%2Fme%2Finput".to_string()));
+    assert_eq!(app.get("/api/v1/me").bearer_auth(&token).send().await.unwrap().status(), 401);
+    let res = phone.get(&link).send().await.unwrap();
+    assert!(res.status() == 400 || res.status() == 410, "{}", res.status());
+    assert!(res.text().await.unwrap().contains("This link does not work"));
+
+    // The instance's only administrator is told why not, and offered no button.
+    let admin = admin_token(&app, "admin@example.org").await;
+    let res = browser().get(app.url("/account/delete")).header("cookie", format!("convene_access={admin}")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("You cannot delete your account now") && html.contains("only administrator"), "{html}");
+    assert!(!html.contains("action=\"/account/delete\""), "{html}");
+}

@@ -40,7 +40,8 @@ struct Typed {
     locale: Option<String>,
 }
 
-fn signed_in(pc: &PageCtx) -> Result<Viewer, super::page::PageError> {
+/// The signed-in person, or the sign-in page (which comes back here).
+pub(super) fn signed_in(pc: &PageCtx) -> Result<Viewer, super::page::PageError> {
     pc.viewer().cloned().ok_or_else(|| pc.fail(AppError::Unauthenticated("sign in to see your account".into())))
 }
 

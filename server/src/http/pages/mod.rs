@@ -4,6 +4,7 @@
 //! `errors` the error pages; each page lives in a module of its own beside its template.
 
 pub mod account;
+pub mod account_data;
 pub mod assets;
 pub mod charts;
 pub mod errors;
@@ -51,6 +52,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account", web::post().to(account::save_details))
         .route("/account/emails", web::post().to(account::save_emails))
         .route("/account/password", web::post().to(account::save_password))
+        .route("/account/data", web::get().to(account_data::data))
+        .route("/account/data/download", web::get().to(account_data::download))
+        .route("/account/delete", web::get().to(account_data::delete))
+        .route("/account/delete", web::post().to(account_data::request_deletion))
+        .route("/account/delete/sent", web::get().to(account_data::deletion_sent))
+        .route("/account/delete/confirm", web::get().to(account_data::confirm_landing))
+        .route("/account/delete/confirm", web::post().to(account_data::confirm))
+        .route("/account/deleted", web::get().to(account_data::deleted))
         .route("/me/notifications", web::get().to(account::notifications_link))
         .route("/me/input", web::get().to(my_input::show))
         .route("/unsubscribe", web::get().to(unsubscribe::landing))

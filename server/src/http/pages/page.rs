@@ -97,6 +97,13 @@ impl PageCtx {
         self.cookies.push(cookie);
     }
 
+    /// A response of another kind (a download) with this request's cookies and headers: a
+    /// session renewed on the way must reach the browser, or its next request would present
+    /// the refresh token already used and end the session.
+    pub fn send(&self, res: HttpResponse) -> HttpResponse {
+        self.finish(res)
+    }
+
     fn finish(&self, mut res: HttpResponse) -> HttpResponse {
         for c in &self.cookies {
             let _ = res.add_cookie(c);
