@@ -78,7 +78,16 @@ async fn matrix_app() -> (TestApp, Value) {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
     let slug = "national-ai";
-    published_process(&app, &admin, slug).await;
+    // Its first phase runs today, so that the timeline says where the process stands.
+    let day = |offset: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(offset)).to_string();
+    let mut process = process_body(slug);
+    process["phases"] = json!([
+        { "name": t3("Consultation", "Consulta", "Consultation"), "starts_on": day(-20), "ends_on": day(40) },
+        { "name": t3("Roundtables", "Mesas redondas", "Tables rondes"), "starts_on": day(41), "ends_on": day(90) } ]);
+    process["milestones"] = json!([ { "title": t3("Draft strategy published", "Publicación del borrador", "Projet de stratégie publié"), "due_on": day(120) } ]);
+    create_process(&app, &admin, &process).await;
+    let res = app.client.post(app.url(&format!("/api/v1/processes/{slug}/publish"))).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let consultation = id_of(&add_activity(&app, &admin, slug, &consultation()).await);
     let panel = id_of(&add_activity(&app, &admin, slug, &panel()).await);
 

@@ -12,8 +12,19 @@
 import { assert, checkA11y, expectNoSidewaysScroll, checkWeight, env, expectH1, expectLang, expectPath, newPage, scenario, screenshot, visit } from '../lib/index.mjs';
 
 const WIDTHS = [360, 1280];
-/** Screenshots for the README: these languages, these page states. */
+/** Screenshots for the README: in these languages, of these page states, each starting at
+ *  `from` (the top if left out) and at most [at 360, at 1280] px tall, to keep them small. */
 const SHOT_LANGS = new Set(['en', 'es']);
+const SHOTS = {
+  home: { height: [1200, 860] },
+  process: { from: 'section[aria-labelledby="outcome-heading"]', height: [1800, 1450] },
+  activity: { height: [2150, 1700] },
+  'activity-errors': { height: [1200, 800] },
+  'my-input': { height: [1200, 900] },
+  account: { height: [1200, 800] },
+  ledger: { height: [1200, 800] },
+  outcome: { height: [1200, 800] },
+};
 
 const H1 = {
   en: { home: 'Processes', ledger: 'Public ledger', moderation: 'Moderation log', signin: 'Sign in', signup: 'Create an account', myInput: 'My input', account: 'Your account' },
@@ -33,7 +44,10 @@ scenario(async ({ data }) => {
         await page.setViewportSize({ width, height: 800 });
         await checkA11y(page, `${what} ${lang} ${width}px`);
         await expectNoSidewaysScroll(page, `${what} ${lang} ${width}px`);
-        if (shot && SHOT_LANGS.has(lang)) await screenshot(page, `${shot}-${lang}`);
+        if (shot && SHOT_LANGS.has(lang)) {
+          const { from, height } = SHOTS[shot];
+          await screenshot(page, `${shot}-${lang}`, { from, maxHeight: height[WIDTHS.indexOf(width)] });
+        }
       }
       await page.setViewportSize({ width: WIDTHS[0], height: 800 });
     };

@@ -4,7 +4,7 @@
 //
 // SCENARIO_DATA: { activity, email, password }
 
-import { assert, checkA11y, expectNoSidewaysScroll, expectPath, mail, newPage, scenario, screenshot, visit } from '../lib/index.mjs';
+import { assert, checkA11y, expectNoSidewaysScroll, expectPath, mail, newPage, scenario, visit } from '../lib/index.mjs';
 
 scenario(async ({ data }) => {
   const invitation = await mail.waitFor({ to: data.email, subject: 'You were drawn' });
@@ -35,7 +35,6 @@ scenario(async ({ data }) => {
   assert.ok(await form.isVisible(), 'the reply form is offered to the invited person');
   await page.locator('#kind-reply').scrollIntoViewIfNeeded();
   await both('citizen panel reply form');
-  await screenshot(page, 'panel-reply-en');
 
   await form.locator('input[name="body.accept"][value="true"]').check();
   const [sent] = await Promise.all([page.waitForNavigation(), form.locator('button[type="submit"]').click()]);

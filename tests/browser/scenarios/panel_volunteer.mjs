@@ -4,7 +4,7 @@
 //
 // SCENARIO_DATA: { activity, email, password }
 
-import { assert, checkA11y, expectNoSidewaysScroll, expectPath, newPage, scenario, screenshot, visit } from '../lib/index.mjs';
+import { assert, checkA11y, expectNoSidewaysScroll, expectPath, newPage, scenario, visit } from '../lib/index.mjs';
 
 scenario(async ({ data }) => {
   const page = await newPage({ viewport: 360 });
@@ -40,7 +40,6 @@ scenario(async ({ data }) => {
   assert.ok(await page.locator('#f-volunteer-consent-error').isVisible(), 'the error sits at the consent');
   assert.ok(await page.locator('#kind-volunteer form').getByLabel('18 to 44').isChecked(), 'the answer is kept');
   await both('citizen panel volunteer errors');
-  await screenshot(page, 'panel-volunteer-errors-en');
 
   // With the consent: received.
   const again = page.locator('#kind-volunteer form');
