@@ -147,7 +147,8 @@ async fn matrix_app() -> (TestApp, Value) {
     (app, data)
 }
 
-/// The matrix in one language (a test each, so that they run side by side): every page type
+/// The matrix in one language (a test each, so that they run side by side; their names sort
+/// first, so that the longest start first): every page type
 /// signed out and signed in at both widths, with the form-error states; in English also the
 /// cold-load weight of every page type; in English and Spanish the README's screenshots.
 async fn matrix_in(lang: &str) {
@@ -158,17 +159,17 @@ async fn matrix_in(lang: &str) {
 }
 
 #[tokio::test]
-async fn every_page_passes_axe_signed_out_and_in_at_both_widths_in_english() {
+async fn every_page_passes_axe_in_english_signed_out_and_in_at_both_widths() {
     matrix_in("en").await;
 }
 
 #[tokio::test]
-async fn every_page_passes_axe_signed_out_and_in_at_both_widths_in_spanish() {
+async fn every_page_passes_axe_in_spanish_signed_out_and_in_at_both_widths() {
     matrix_in("es").await;
 }
 
 #[tokio::test]
-async fn every_page_passes_axe_signed_out_and_in_at_both_widths_in_french() {
+async fn every_page_passes_axe_in_french_signed_out_and_in_at_both_widths() {
     matrix_in("fr").await;
 }
 
@@ -177,7 +178,7 @@ async fn every_page_passes_axe_signed_out_and_in_at_both_widths_in_french() {
 /// citizen; the organiser commits the seed and draws through the API; the invitation email's
 /// link leads, through the sign-in page, to the reply form, and the reply is sent.
 #[tokio::test]
-async fn a_citizen_panel_is_volunteered_for_and_answered_in_the_browser() {
+async fn the_citizen_panel_is_volunteered_for_and_answered_in_the_browser() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
     published_process(&app, &admin, "panel").await;
@@ -214,7 +215,7 @@ fn arabic_only(v: &Value) -> Value {
 /// instance that offers Arabic: the content runs right to left inside the reader's interface,
 /// and passes axe.
 #[tokio::test]
-async fn an_arabic_activity_runs_right_to_left() {
+async fn the_arabic_activity_runs_right_to_left() {
     let app = TestApp::builder().env("CONVENE_INSTANCE__LANGUAGES", "[\"en\",\"es\",\"fr\",\"ar\"]").spawn().await;
     let admin = admin_token(&app, "admin@example.org").await;
     let demo: Value = serde_json::from_str(include_str!("../../server/src/demo/processes.json")).unwrap();
