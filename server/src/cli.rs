@@ -53,7 +53,9 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080; port 0 picks a free port).
         #[arg(long, value_name = "ADDR")]
         bind: Option<String>,
-        /// Load the demo processes before serving (skipped if already loaded).
+        /// Load the demo processes before serving (skipped if already loaded) and print a
+        /// one-time sign-in link for a demo participant. The demo offers the languages it is
+        /// written in (en, es, fr, ar) besides instance.languages.
         #[arg(long)]
         demo: bool,
     },
@@ -79,7 +81,9 @@ enum Command {
         command: LedgerCommand,
     },
     /// Load the demo processes (a national AI strategy, a city strategy, a regulator's citizen
-    /// panel, an oversight group) into the database and exit.
+    /// panel, an oversight group, a finished local strategy with its contributions, responses
+    /// and outcome, a consultation in Arabic) into the database and exit. Prints a sign-in
+    /// link for a demo participant.
     Demo,
 }
 
@@ -229,11 +233,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         database_url: cli.common.database_url,
         data_dir: cli.common.data_dir,
     };
-    let settings = Arc::new(Settings::load(cli.config.as_deref(), overrides)?);
+    let mut settings = Settings::load(cli.config.as_deref(), overrides)?;
+    // A demo instance offers the languages its content is written in (Arabic among them).
+    let demo_languages = match cli.command {
+        Command::Serve { demo: true, .. } | Command::Demo => demo::offer_languages(&mut settings),
+        _ => Vec::new(),
+    };
+    let settings = Arc::new(settings);
     // A one-off command says what it did on stdout; its progress logs are for when asked
     // (RUST_LOG=info).
     let quiet = !matches!(cli.command, Command::Serve { .. });
     telemetry::init_logs(settings.log_format, if quiet { "warn" } else { "info" });
+    if !demo_languages.is_empty() {
+        tracing::info!(added = %demo_languages.join(", "), "the demo offers the languages it is written in, beyond instance.languages");
+    }
 
     let db = store::connect(&settings.database_url, settings.database_max_connections, settings.database_connect_timeout).await?;
 
@@ -265,6 +278,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let ctx = context(settings.clone(), db, served_url::for_links(&settings).0)?;
             plugins::register_builtins(&ctx).await.map_err(|e| anyhow::anyhow!("registering the built-in activity types: {e}"))?;
             report_demo(demo::load(&ctx).await?);
+            print_demo_sign_in(&ctx).await?;
             Ok(())
         }
         Command::Admin { command: AdminCommand::Create { email } } => {
@@ -376,6 +390,14 @@ fn report_demo(outcome: demo::Outcome) {
     }
 }
 
+/// A fresh one-time link for the demo participant, printed at each start: links are short-lived.
+async fn print_demo_sign_in(ctx: &AppContext) -> anyhow::Result<()> {
+    if let Some(line) = demo::participant_sign_in(ctx).await? {
+        println!("{line}");
+    }
+    Ok(())
+}
+
 async fn serve(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, load_demo: bool) -> anyhow::Result<()> {
     store::migrate(&db).await.context("migrating the database")?;
     let listener = TcpListener::bind(settings.bind).with_context(|| format!("cannot listen on {} (bind)", settings.bind))?;
@@ -385,7 +407,10 @@ async fn serve(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, load_de
     let ctx = context(settings.clone(), db, public_url.clone())?;
     plugins::register_builtins(&ctx).await.map_err(|e| anyhow::anyhow!("registering the built-in activity types: {e}"))?;
     if load_demo {
+        let started = std::time::Instant::now();
         report_demo(demo::load(&ctx).await?);
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "demo ready");
+        print_demo_sign_in(&ctx).await?;
     }
     actix_web::rt::spawn(crate::app::jobs::run_worker(ctx.clone()));
     let metrics = http::ops::Metrics { handle: telemetry::init_metrics()? };

@@ -34,9 +34,18 @@ fn items(body: &Value, field: &str, min: usize, errors: &mut Vec<FieldError>) ->
         }
         return vec![];
     };
-    let Some(list) = list.as_array() else {
-        errors.push(FieldError::new(field, "must be a list of texts"));
-        return vec![];
+    // A form's long text gives one item per line, as its label says; the API may send a list.
+    let lines: Vec<Value>;
+    let list = match list {
+        Value::String(text) => {
+            lines = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Value::String(l.to_string())).collect();
+            &lines
+        }
+        Value::Array(list) => list,
+        _ => {
+            errors.push(FieldError::new(field, "must be a list of texts"));
+            return vec![];
+        }
     };
     if list.len() < min || list.len() > MAX_ITEMS {
         errors.push(FieldError::new(field, format!("give {min} to {MAX_ITEMS}")));

@@ -32,6 +32,17 @@ fn dissent_is_listed_with_its_meeting_in_its_own_words() {
 }
 
 #[test]
+fn lists_come_as_lists_or_as_text_with_one_item_per_line() {
+    // What the host's form sends for a long text field labelled "one per line".
+    let r = Report::parse(&json!({ "attendance": 12, "key_points": "Buses first\r\n\n  Publish the register  \n", "recommendations": "" })).unwrap();
+    assert_eq!(r.key_points, vec!["Buses first".to_string(), "Publish the register".to_string()]);
+    assert!(r.recommendations.is_empty());
+    let errors = Report::parse(&json!({ "attendance": 12, "key_points": " \n " })).unwrap_err();
+    assert_eq!(errors[0].field, "key_points", "{errors:?}");
+    assert_eq!(Report::parse(&json!({ "attendance": 1, "key_points": 3 })).unwrap_err()[0].field, "key_points");
+}
+
+#[test]
 fn reports_never_panic_on_odd_bodies() {
     for body in [
         json!(null),
@@ -40,6 +51,7 @@ fn reports_never_panic_on_odd_bodies() {
         json!({ "attendance": -1 }),
         json!({ "attendance": 1e30, "key_points": [null] }),
         json!({ "demographics": [1], "key_points": "x" }),
+        json!({ "attendance": 3, "key_points": "" }),
     ] {
         assert!(Report::parse(&body).is_err(), "{body}");
     }

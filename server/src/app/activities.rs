@@ -214,6 +214,21 @@ pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResu
     Ok(activity_view(load(ctx, viewer, id).await?.0))
 }
 
+/// Closes an activity now (its process's organisers): no more contributions; everything it
+/// holds stays. An activity already closed stays as it is.
+pub async fn close_now(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<ActivityView> {
+    let (a, _) = load(ctx, Some(viewer), id).await?;
+    processes::load_managed(ctx, viewer, &a.process_id.to_string()).await?;
+    let at = now();
+    if a.closes_at.is_some_and(|c| c <= at) {
+        return Ok(activity_view(a));
+    }
+    let mut model: activity::ActiveModel = a.into();
+    model.closes_at = Set(Some(at));
+    model.updated_at = Set(at);
+    Ok(activity_view(model.update(&ctx.db).await?))
+}
+
 /// A process's activities in the order they were added.
 pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, process_key: &str) -> AppResult<Vec<ActivityView>> {
     let v = processes::load_visible(ctx, viewer, process_key).await?;

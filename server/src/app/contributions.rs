@@ -149,32 +149,65 @@ fn body_text(body: &serde_json::Value) -> AppResult<String> {
     }
 }
 
+/// Why someone may not contribute a kind online now, for a page to put in words. The same
+/// rules `submit` enforces (it turns them into its errors), asked in advance by
+/// [`online_kinds`], so that a page shows only the forms a viewer may send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not signed in (the activity is open).
+    SignIn,
+    /// The process is not published: a draft, or archived.
+    ProcessNotOpen,
+    /// The activity opens later.
+    NotYetOpen(Option<DateTime<Utc>>),
+    /// The activity has closed.
+    Closed(Option<DateTime<Utc>>),
+    /// Observers follow a process; they do not contribute to it.
+    Observer,
+    /// The kind is submitted in these roles only (`participant`, `facilitator`, `organiser`).
+    Roles(Vec<&'static str>),
+    /// The activity takes contributions from accounts holding this verified attribute only.
+    Attribute(String),
+}
+
 /// The activity must be open and its process published.
-fn ensure_open(a: &activity::Model, visible: &Visible) -> AppResult<()> {
+fn open_refusal(a: &activity::Model, visible: &Visible) -> Option<Refusal> {
     if visible.process.status != ProcessStatus::Published.as_str() {
-        return Err(AppError::conflict("activity", format!("its process is {}, not open for contributions", visible.process.status)));
+        return Some(Refusal::ProcessNotOpen);
     }
     match state_at(a, now()) {
-        ActivityState::Open => Ok(()),
-        ActivityState::Upcoming => {
-            let opens = a.opens_at.map(|o| o.to_rfc3339()).unwrap_or_default();
+        ActivityState::Open => None,
+        ActivityState::Upcoming => Some(Refusal::NotYetOpen(a.opens_at)),
+        ActivityState::Closed => Some(Refusal::Closed(a.closes_at)),
+    }
+}
+
+fn ensure_open(a: &activity::Model, visible: &Visible) -> AppResult<()> {
+    match open_refusal(a, visible) {
+        None => Ok(()),
+        Some(Refusal::NotYetOpen(opens)) => {
+            let opens = opens.map(|o| o.to_rfc3339()).unwrap_or_default();
             Err(AppError::conflict("activity", format!("is not open yet; it opens at {opens}")))
         }
-        ActivityState::Closed => {
-            let closed = a.closes_at.map(|c| c.to_rfc3339()).unwrap_or_default();
+        Some(Refusal::Closed(closed)) => {
+            let closed = closed.map(|c| c.to_rfc3339()).unwrap_or_default();
             Err(AppError::conflict("activity", format!("closed at {closed}; contributions can no longer be made or changed")))
         }
+        Some(_) => Err(AppError::conflict("activity", format!("its process is {}, not open for contributions", visible.process.status))),
     }
+}
+
+/// Whether `author` lacks the verified attribute the activity requires (its name if so).
+async fn missing_attribute(ctx: &AppContext, a: &activity::Model, author: Option<Uuid>) -> AppResult<Option<String>> {
+    let (Some(name), Some(author)) = (&a.requires_attribute, author) else { return Ok(None) };
+    let held = account_attribute::Entity::find_by_id((author, name.clone())).one(&ctx.db).await?.is_some();
+    Ok((!held).then(|| name.clone()))
 }
 
 /// An activity for verified people only: the author must hold the attribute. Anonymous
 /// facilitated input is vouched for by the facilitator who enters it.
 async fn ensure_verified(ctx: &AppContext, a: &activity::Model, origin: &Origin) -> AppResult<()> {
-    let (Some(name), Some(author)) = (&a.requires_attribute, origin.author_id) else { return Ok(()) };
-    let held = account_attribute::Entity::find_by_id((author, name.clone())).one(&ctx.db).await?.is_some();
-    if held {
-        return Ok(());
-    }
+    let Some(name) = missing_attribute(ctx, a, origin.author_id).await? else { return Ok(()) };
     let whose = if origin.entered_by.is_some() { "the person you enter this for does not" } else { "your account does not" };
     Err(AppError::Forbidden(format!(
         "this activity takes contributions from verified `{name}` accounts only, and {whose} hold that attribute; claim it against the census (POST /api/v1/me/attributes/claim) or ask an administrator"
@@ -190,14 +223,65 @@ fn wit_role(role: Option<ProcessRole>, is_admin: bool) -> wit::SubmitterRole {
     }
 }
 
+/// The roles that submit `kind`, when `role` is not one of them (its `submitted-by` rule).
+fn role_refusal(plugin: &LoadedPlugin, kind: &str, role: wit::SubmitterRole) -> Option<Vec<&'static str>> {
+    let k = plugin.info.contribution_kinds.iter().find(|k| k.id == kind)?;
+    if k.submitted_by.is_empty() || k.submitted_by.contains(&role) {
+        return None;
+    }
+    Some(k.submitted_by.iter().map(|r| crate::adapters::plugins::view::role(*r)).collect())
+}
+
 /// The kind's `submitted-by` rule, enforced before the plugin is asked.
 fn ensure_role_may_submit(plugin: &LoadedPlugin, kind: &str, role: wit::SubmitterRole) -> AppResult<()> {
-    let Some(k) = plugin.info.contribution_kinds.iter().find(|k| k.id == kind) else { return Ok(()) };
-    if k.submitted_by.is_empty() || k.submitted_by.contains(&role) {
-        return Ok(());
+    match role_refusal(plugin, kind, role) {
+        None => Ok(()),
+        Some(who) => Err(AppError::Forbidden(format!("`{kind}` contributions are submitted by the process's {} only", who.join(" and ")))),
     }
-    let who: Vec<&str> = k.submitted_by.iter().map(|r| crate::adapters::plugins::view::role(*r)).collect();
-    Err(AppError::Forbidden(format!("`{kind}` contributions are submitted by the process's {} only", who.join(" and "))))
+}
+
+/// A contribution kind of an activity, and whether the viewer may send it online now.
+#[derive(Debug)]
+pub struct KindAccess {
+    pub id: String,
+    pub name: crate::domain::localized::LocalizedText,
+    pub description: crate::domain::localized::LocalizedText,
+    /// Why not, or None when the viewer may submit it (the plugin still checks the body).
+    pub refusal: Option<Refusal>,
+}
+
+/// The activity's contribution kinds, each with whether the viewer may submit it online now,
+/// by the rules `submit` applies (open activity in a published process, signed in, not an
+/// observer, the required verified attribute, the kind's roles), in the order `submit` checks
+/// them. What the plugin will say of a body is not known in advance.
+pub async fn online_kinds(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<Vec<KindAccess>> {
+    let (a, visible) = activities::load(ctx, viewer, id).await?;
+    let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
+    let missing = match viewer {
+        Some(v) => missing_attribute(ctx, &a, Some(v.account_id)).await?,
+        None => None,
+    };
+    // What holds for every kind, in the order `submit` checks it.
+    let common = if visible.role == Some(ProcessRole::Observer) {
+        Some(Refusal::Observer)
+    } else if let Some(closed) = open_refusal(&a, &visible) {
+        Some(closed)
+    } else if viewer.is_none() {
+        Some(Refusal::SignIn)
+    } else {
+        missing.map(Refusal::Attribute)
+    };
+    let role = viewer.map(|v| wit_role(visible.role, v.is_admin));
+    let text = |l: &wit::Localized| crate::domain::localized::LocalizedText::from_stored(crate::adapters::plugins::view::localized(l));
+    Ok(plugin
+        .info
+        .contribution_kinds
+        .iter()
+        .map(|k| {
+            let refusal = common.clone().or_else(|| role.and_then(|r| role_refusal(&plugin, &k.id, r)).map(Refusal::Roles));
+            KindAccess { id: k.id.clone(), name: text(&k.name), description: text(&k.description), refusal }
+        })
+        .collect())
 }
 
 /// Who a submission is from, as the rules of its channel decide.

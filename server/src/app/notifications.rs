@@ -178,6 +178,7 @@ pub(crate) async fn send(ctx: &AppContext, job_id: Uuid, account_id: Uuid, activ
         recipient: &account.display_name,
         subject,
         body,
+        activity_link: &ctx.link(&format!("activities/{}", a.id)),
         unsubscribe_link: &unsubscribe,
         settings_link: &ctx.link("me/notifications"),
     });

@@ -2,23 +2,37 @@
 //! regional roundtables, a city's AI and data strategy, a regulator's citizen panel, an
 //! oversight group for an AI procurement), so a newcomer sees a living instance at once.
 //! Dates are relative to the day the demo is loaded, so it always has a phase running.
+//!
+//! One more process shows the whole loop finished (`story`): a local AI strategy with a few
+//! hundred contributions, a response to each, an outcome published and revised, and so an
+//! input-use report and a ledger to read; a demo participant who took part can sign in and
+//! see what happened to their input. Another is written in Arabic, to show right-to-left text.
 
-use std::collections::BTreeMap;
+mod story;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::adapters::store::entities::{account, process};
+use crate::app::accounts::LinkPurpose;
 use crate::app::activities::{self, NewActivity};
 use crate::app::processes::{self, CommitmentInput, MilestoneInput, NewProcess, PhaseInput};
 use crate::app::{AppContext, AppError, Viewer, accounts, now};
+use crate::config::Settings;
 use crate::domain::account::EmailAddress;
+use crate::domain::language::Language;
 use crate::domain::process::{Iap2Level, Measure, Scope, Visibility};
 
 const CONTENT: &str = include_str!("processes.json");
 const ORGANISER_EMAIL: &str = "demo-organiser@convene.invalid";
+
+/// The languages the demo is written in. A demo instance offers them all, whatever
+/// `instance.languages` says, so that its content can be stored (and Arabic shown right to left).
+pub const LANGUAGES: [&str; 4] = ["en", "es", "fr", "ar"];
 
 type TextMap = BTreeMap<String, String>;
 
@@ -51,8 +65,13 @@ struct DemoActivity {
     title: TextMap,
     #[serde(default)]
     description: TextMap,
+    /// Strings "@day:N" in it become the date N days from the day the demo is loaded.
     config: serde_json::Value,
     closes_offset_days: Option<i64>,
+    /// Closes while the demo loads, once its contributions are in (see `story`): for the
+    /// activities of the finished process.
+    #[serde(default)]
+    closes_after_loading: bool,
 }
 
 #[derive(Deserialize)]
@@ -85,19 +104,67 @@ fn parse() -> Vec<DemoProcess> {
     serde_json::from_str(CONTENT).expect("demo/processes.json is valid (checked by a unit test)")
 }
 
-/// Loads the demo once; a second call finds it and does nothing.
+/// Dates in an activity's configuration, relative to the day of loading: "@day:-90".
+fn resolve_days(value: &mut serde_json::Value, today: NaiveDate) {
+    match value {
+        serde_json::Value::String(s) => {
+            if let Some(days) = s.strip_prefix("@day:").and_then(|d| d.parse::<i64>().ok()) {
+                *s = shift(today, days).to_string();
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| resolve_days(v, today)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| resolve_days(v, today)),
+        _ => {}
+    }
+}
+
+/// Makes the demo's languages available on this instance (see `LANGUAGES`); returns the ones
+/// added.
+pub fn offer_languages(settings: &mut Settings) -> Vec<String> {
+    let mut added = Vec::new();
+    for tag in LANGUAGES {
+        let lang = Language::parse(tag).expect("a valid tag");
+        if !settings.instance.languages.contains(&lang) {
+            settings.instance.languages.push(lang);
+            added.push(tag.to_string());
+        }
+    }
+    added
+}
+
+/// Loads the demo once; a second call finds it and does nothing. A database with an older
+/// demo gets the processes it lacks.
 pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
     let demo = parse();
-    let first = &demo[0].slug;
-    if process::Entity::find().filter(process::Column::Slug.eq(first.as_str())).one(&ctx.db).await?.is_some() {
+    let slugs: Vec<&str> = demo.iter().map(|p| p.slug.as_str()).collect();
+    let existing: HashSet<String> = process::Entity::find()
+        .filter(process::Column::Slug.is_in(slugs))
+        .select_only()
+        .column(process::Column::Slug)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .collect();
+    if demo.iter().all(|p| existing.contains(&p.slug)) {
         return Ok(Outcome::AlreadyThere);
     }
-    let organiser = demo_organiser(ctx).await?;
+    let story = story::parse();
+    let organiser = demo_account(ctx, ORGANISER_EMAIL, "Demo organiser", ctx.settings.instance.default_language.as_str()).await?;
     // The demo organiser is an ordinary account: the loader acts with admin rights itself,
     // so the demo never creates an administrator anybody could sign in as.
     let viewer = Viewer { account_id: organiser, session_id: Uuid::nil(), is_admin: true };
+    let facilitator = demo_account(ctx, &story.facilitator.email, &story.facilitator.name, &story.facilitator.locale).await?;
+    let mut participants = Vec::with_capacity(story.participants.len());
+    for p in &story.participants {
+        participants.push(demo_account(ctx, &p.email, &p.name, &p.locale).await?);
+    }
+    let cast = story::Cast { organiser: &viewer, facilitator, participants: &participants };
     let today = now().date_naive();
-    for p in &demo {
+    let mut created: HashMap<&str, Vec<story::ActivityRef>> = HashMap::new();
+    // When the finished process's consultation and roundtables close (see `story`), and
+    // whether measuring it made the Arabic consultation's contributions already.
+    for p in demo.iter().filter(|p| !existing.contains(&p.slug)) {
         let input = NewProcess {
             slug: Some(p.slug.clone()),
             title: p.title.clone(),
@@ -126,25 +193,53 @@ pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
                 .collect(),
             commitments: p.commitments.iter().map(|c| CommitmentInput { text: c.text.clone(), measure: c.measure.map(|m: Measure| m) }).collect(),
         };
-        let created = processes::create(ctx, &viewer, input).await.map_err(|e| demo_error(&p.slug, e))?;
+        let made = processes::create(ctx, &viewer, input).await.map_err(|e| demo_error(&p.slug, e))?;
+        let mut refs = Vec::new();
         for a in &p.activities {
-            let closes_at = a.closes_offset_days.map(|d| shift(today, d).and_hms_opt(18, 0, 0).expect("a valid time").and_utc());
+            let closes_at = if a.closes_after_loading {
+                // Open while the demo contributes to it; `story::play` closes it then.
+                Some(now() + chrono::Duration::hours(1))
+            } else {
+                a.closes_offset_days.map(|d| shift(today, d).and_hms_opt(18, 0, 0).expect("a valid time").and_utc())
+            };
+            let mut config = a.config.clone();
+            resolve_days(&mut config, today);
             let input = NewActivity {
                 type_id: a.type_id.clone(),
                 title: a.title.clone(),
                 description: a.description.clone(),
-                config: a.config.clone(),
+                config,
                 opens_at: None,
                 closes_at,
                 requires_attribute: None,
             };
-            activities::create(ctx, &viewer, &p.slug, input).await.map_err(|e| demo_error(&p.slug, e))?;
+            let activity = activities::create(ctx, &viewer, &p.slug, input).await.map_err(|e| demo_error(&p.slug, e))?;
+            refs.push(story::ActivityRef { id: activity.id });
         }
         if p.status == "published" {
-            processes::publish(ctx, &viewer, &created.id.to_string()).await.map_err(|e| demo_error(&p.slug, e))?;
+            processes::publish(ctx, &viewer, &made.id.to_string()).await.map_err(|e| demo_error(&p.slug, e))?;
         }
+        created.insert(p.slug.as_str(), refs);
     }
-    Ok(Outcome::Loaded(demo.len()))
+    let finished = created.get(story.process.as_str()).map(Vec::as_slice);
+    let arabic = created.get(story.arabic.process.as_str()).map(Vec::as_slice);
+    story::play(ctx, &story, &cast, finished, arabic).await?;
+    Ok(Outcome::Loaded(created.len()))
+}
+
+/// A one-time sign-in link for the demo participant who took part in the finished process
+/// (to see "My input" and the responses to it), with a line saying whose it is; None when the
+/// demo is not loaded.
+pub async fn participant_sign_in(ctx: &AppContext) -> anyhow::Result<Option<String>> {
+    let story = story::parse();
+    let person = &story.participants[0];
+    let email = EmailAddress::parse("email", &person.email).expect("a valid address");
+    let Some(account) = accounts::find_by_email(&ctx.db, &email).await.map_err(|e| anyhow::anyhow!("{e}"))? else { return Ok(None) };
+    let link = accounts::create_magic_link(ctx, account.id, LinkPurpose::Login).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Some(format!(
+        "Demo participant {} <{}>: see \"My input\" and the responses to it with this one-time sign-in link (valid {} minutes):\n{link}",
+        person.name, person.email, ctx.settings.auth.magic_link_minutes
+    )))
 }
 
 fn demo_error(slug: &str, e: AppError) -> anyhow::Error {
@@ -154,17 +249,19 @@ fn demo_error(slug: &str, e: AppError) -> anyhow::Error {
     }
 }
 
-async fn demo_organiser(ctx: &AppContext) -> anyhow::Result<Uuid> {
-    let email = EmailAddress::parse("email", ORGANISER_EMAIL).expect("a valid address");
-    if let Some(a) = accounts::find_by_email(&ctx.db, &email).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+/// A demo account (the organiser, the facilitator, the participants): found, or made as
+/// the existing demo made its organiser, with an address nobody can receive mail at.
+async fn demo_account(ctx: &AppContext, email: &str, name: &str, locale: &str) -> anyhow::Result<Uuid> {
+    let parsed = EmailAddress::parse("email", email).expect("a valid address");
+    if let Some(a) = accounts::find_by_email(&ctx.db, &parsed).await.map_err(|e| anyhow::anyhow!("{e}"))? {
         return Ok(a.id);
     }
     let at = now();
     let model = account::ActiveModel {
         id: sea_orm::Set(Uuid::now_v7()),
-        email: sea_orm::Set(ORGANISER_EMAIL.into()),
-        display_name: sea_orm::Set("Demo organiser".into()),
-        locale: sea_orm::Set(ctx.settings.instance.default_language.to_string()),
+        email: sea_orm::Set(parsed.as_str().to_string()),
+        display_name: sea_orm::Set(name.into()),
+        locale: sea_orm::Set(locale.into()),
         password_hash: sea_orm::Set(None),
         is_admin: sea_orm::Set(false),
         email_verified_at: sea_orm::Set(None),
@@ -182,5 +279,16 @@ mod tests {
         let demo = super::parse();
         assert!(demo.len() >= 3);
         assert!(demo.iter().all(|p| p.title.contains_key("en") && p.title.contains_key("es")));
+        // Written in the demo's languages only, so that a demo instance can store it all.
+        let written = demo.iter().flat_map(|p| p.title.keys().chain(p.summary.keys()).chain(p.description.keys()));
+        assert!(written.into_iter().all(|l| super::LANGUAGES.contains(&l.as_str())));
+        assert!(demo.iter().any(|p| p.default_language == "ar" && p.title.contains_key("ar") && p.description.contains_key("ar")));
+    }
+
+    #[test]
+    fn dates_in_configurations_follow_the_day_of_loading() {
+        let mut config = serde_json::json!({ "meetings": [{ "date": "@day:-3", "time": "18:00" }], "note": "@day:x" });
+        super::resolve_days(&mut config, "2027-03-01".parse().unwrap());
+        assert_eq!(config, serde_json::json!({ "meetings": [{ "date": "2027-02-26", "time": "18:00" }], "note": "@day:x" }));
     }
 }

@@ -56,6 +56,8 @@ pub struct Framing<'a> {
     pub recipient: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
+    /// The activity's page, where the person can act on the message (reply to an invitation).
+    pub activity_link: &'a str,
     pub unsubscribe_link: &'a str,
     pub settings_link: &'a str,
 }
@@ -69,6 +71,7 @@ pub fn compose(f: &Framing<'_>) -> (String, String) {
          The activity \"{activity}\" of the process \"{process}\" on {instance} sent you the message below. \
          Its text was written by the activity, not by {instance}:\n\n\
          > {subject}\n>\n{quoted}\n\
+         The activity's page: {activity_link}\n\n\
          You receive this because you took part in this activity.\n\n\
          Stop emails from activities (one click, no sign-in): {unsubscribe}\n\
          Your notification settings: {settings}\n",
@@ -77,6 +80,7 @@ pub fn compose(f: &Framing<'_>) -> (String, String) {
         process = one_line(f.process),
         instance = one_line(f.instance),
         subject = f.subject,
+        activity_link = f.activity_link,
         unsubscribe = f.unsubscribe_link,
         settings = f.settings_link,
     );
@@ -146,6 +150,7 @@ mod tests {
             recipient: "Ana",
             subject: &subject,
             body: &body,
+            activity_link: "https://p.example/activities/A",
             unsubscribe_link: "https://p.example/unsubscribe?token=T",
             settings_link: "https://p.example/me/notifications",
         });
@@ -156,6 +161,7 @@ mod tests {
             assert!(text.contains(&format!("\n> {line}\n")), "{line} is quoted: {text}");
         }
         assert!(!text.lines().any(|l| l.starts_with("-----")), "the plugin cannot end the quote: {text}");
+        assert!(text.contains("\nThe activity's page: https://p.example/activities/A\n"), "{text}");
         assert!(text.ends_with("Your notification settings: https://p.example/me/notifications\n"));
         assert!(text.contains("one click, no sign-in): https://p.example/unsubscribe?token=T\n"));
     }

@@ -6,7 +6,7 @@ use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
-use super::forms::{self, Problems};
+use super::account_forms::{self as forms, Problems};
 use super::i18n::UiLang;
 use super::page::{Chrome, OrPage, PageCtx, PagePost, PageResult, lang_cookie};
 use crate::app::accounts::{self, AccountPatch, AccountView, PasswordChange};

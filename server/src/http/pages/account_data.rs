@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::account::signed_in;
-use super::forms;
+use super::account_forms as forms;
 use super::i18n::UiLang;
 use super::page::{Chrome, OrPage, PageCtx, PagePost, PageResult, TokenPost};
 use super::signin::Empty;

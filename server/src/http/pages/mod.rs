@@ -5,6 +5,8 @@
 
 pub mod account;
 pub mod account_data;
+pub mod account_forms;
+pub mod activity;
 pub mod assets;
 pub mod charts;
 pub mod errors;
@@ -36,6 +38,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/ledger", web::get().to(ledger::show))
         .route("/processes/{key}/moderation", web::get().to(moderation::show))
         .route("/processes/{key}/outcome", web::get().to(outcome::show))
+        .route("/activities/{id}", web::get().to(activity::show))
+        .route("/activities/{id}/contributions", web::post().to(activity::contribute))
         .route("/signup", web::get().to(signup::show))
         .route("/signup", web::post().to(signup::submit))
         .route("/signup/sent", web::get().to(signup::sent))

@@ -138,31 +138,47 @@ impl PageCtx {
     }
 
     pub(super) fn into_error(self, res: HttpResponse) -> PageError {
-        PageError(std::cell::RefCell::new(Some(self.finish(res))))
+        PageError::new(self.finish(res))
     }
 
     pub(super) fn error_response(&self, res: HttpResponse) -> PageError {
-        PageError(std::cell::RefCell::new(Some(self.finish(res))))
+        PageError::new(self.finish(res))
     }
 }
 
-/// A page handler's early exit: a finished response (an error page or a redirect).
-#[derive(Debug)]
-pub struct PageError(std::cell::RefCell<Option<HttpResponse>>);
+/// A page handler's early exit: a finished response (an error page or a redirect), taken out
+/// once by actix when it answers.
+pub struct PageError {
+    status: StatusCode,
+    response: std::cell::RefCell<Option<HttpResponse>>,
+}
 
+impl PageError {
+    fn new(res: HttpResponse) -> PageError {
+        PageError { status: res.status(), response: std::cell::RefCell::new(Some(res)) }
+    }
+}
+
+/// What the request log says about it: the status, not the page.
 impl std::fmt::Display for PageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("page error")
+        write!(f, "page answered {}", self.status.as_u16())
+    }
+}
+
+impl std::fmt::Debug for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
     }
 }
 
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
-        self.0.borrow().as_ref().map(|r| r.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        self.status
     }
 
     fn error_response(&self) -> HttpResponse {
-        self.0.borrow_mut().take().unwrap_or_else(|| HttpResponse::InternalServerError().finish())
+        self.response.borrow_mut().take().unwrap_or_else(|| HttpResponse::build(self.status).finish())
     }
 }
 

@@ -69,6 +69,8 @@ pub struct Related<'a> {
 struct ProcessPage<'a> {
     c: Chrome,
     slug: &'a str,
+    /// Whether the ledger records it (a private process has no public entries to link to).
+    listed: bool,
     title: Localized<'a>,
     summary: Localized<'a>,
     description_html: String,
@@ -130,6 +132,7 @@ fn build_page<'a>(
     ProcessPage {
         c: pc.chrome(title.text.to_string()),
         slug: &p.slug,
+        listed: crate::domain::process::is_listed(p.status, p.visibility),
         rtl: title.rtl,
         summary: tr.pick(&p.summary, dl),
         description_html: crate::domain::markdown::render_under(description.text, 2),

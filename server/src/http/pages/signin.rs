@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::forms::{self, Problems, after_sign_in, next_field, next_query};
+use super::account_forms::{self as forms, Problems, after_sign_in, next_field, next_query};
 use super::page::{Chrome, OrPage, PageCtx, PagePost, PageResult, TokenPost};
 use crate::app::accounts::{self, PasswordLogin};
 use crate::app::AppError;

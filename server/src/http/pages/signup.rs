@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::forms::{self, Problems, next_field, next_query};
+use super::account_forms::{self as forms, Problems, next_field, next_query};
 use super::page::{Chrome, PageCtx, PagePost, PageResult};
 use super::signin::NextQuery;
 use crate::app::AppError;

@@ -8,7 +8,7 @@ use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
-use super::forms;
+use super::account_forms as forms;
 use super::page::{Chrome, OrPage, PageCtx, PageResult};
 use crate::app::notifications;
 
