@@ -6,7 +6,7 @@ use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
-use super::account_forms::{self as forms, Problems};
+use super::account_forms::{self, Problems};
 use super::i18n::UiLang;
 use super::page::{Chrome, OrPage, PageCtx, PagePost, PageResult, lang_cookie};
 use crate::app::accounts::{self, AccountPatch, AccountView, PasswordChange};
@@ -50,7 +50,7 @@ async fn account_page(pc: &PageCtx, viewer: &Viewer, status: StatusCode, errors:
     let account = accounts::view(&pc.app, accounts::get(&pc.app, viewer.account_id).await.or_page(pc)?).await.or_page(pc)?;
     let settings = notifications::settings(&pc.app, viewer).await.or_page(pc)?;
     let locale = typed.locale.unwrap_or_else(|| account.locale.clone());
-    let languages = forms::account_languages(&pc.app)
+    let languages = account_forms::account_languages(&pc.app)
         .into_iter()
         .map(|l| LangOption { code: l.code(), name: l.endonym(), selected: UiLang::from_tag(&locale) == Some(l) })
         .collect();
@@ -109,7 +109,7 @@ pub async fn save_details(post: PagePost<DetailsForm>) -> PageResult {
         Err(AppError::Invalid(problems)) => {
             let mut errors = Problems::new();
             if problems.iter().any(|p| p.field == "display_name") {
-                errors.push("display_name", forms::name_problem(&tr, &form.display_name));
+                errors.push("display_name", account_forms::name_problem(&tr, &form.display_name));
             }
             if problems.iter().any(|p| p.field == "locale") {
                 errors.push("locale", tr.t("account-error-language"));
@@ -158,7 +158,7 @@ pub async fn save_password(post: PagePost<PasswordForm>) -> PageResult {
                 errors.push("current_password", tr.t(key));
             }
             if problems.iter().any(|p| p.field == "new_password") {
-                errors.push("new_password", forms::password_problem(&tr, &form.new_password));
+                errors.push("new_password", account_forms::password_problem(&tr, &form.new_password));
             }
             account_page(&pc, &viewer, StatusCode::UNPROCESSABLE_ENTITY, errors, Typed::default(), None).await
         }

@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::account::signed_in;
-use super::account_forms as forms;
+use super::account_forms;
 use super::i18n::UiLang;
 use super::page::{Chrome, OrPage, PageCtx, PagePost, PageResult, TokenPost};
 use super::signin::Empty;
@@ -81,7 +81,7 @@ pub async fn request_deletion(post: PagePost<Empty>) -> PageResult {
 pub async fn deletion_sent(pc: PageCtx) -> PageResult {
     let tr = pc.tr;
     let minutes = pc.app.settings.auth.magic_link_minutes;
-    Ok(forms::message(
+    Ok(account_forms::message(
         &pc,
         StatusCode::OK,
         tr.t("account-delete-sent-title"),
@@ -141,7 +141,7 @@ pub async fn confirm(post: TokenPost<ConfirmForm>) -> PageResult {
             let (words, detail) = blocked_words(&pc, problem.problem);
             let mut paragraphs = vec![words];
             paragraphs.extend(detail);
-            Ok(forms::message(&pc, StatusCode::CONFLICT, tr.t("account-delete-not-now"), paragraphs, vec![("/account".into(), tr.t("account-delete-back"))]))
+            Ok(account_forms::message(&pc, StatusCode::CONFLICT, tr.t("account-delete-not-now"), paragraphs, vec![("/account".into(), tr.t("account-delete-back"))]))
         }
         Err(e) => link_refused(&pc, e),
     }
@@ -155,7 +155,7 @@ fn link_refused(pc: &PageCtx, e: AppError) -> PageResult {
     }
     let tr = pc.tr;
     let status = actix_web::ResponseError::status_code(&e);
-    Ok(forms::message(
+    Ok(account_forms::message(
         pc,
         status,
         tr.t("account-delete-link-refused-title"),
@@ -167,7 +167,7 @@ fn link_refused(pc: &PageCtx, e: AppError) -> PageResult {
 /// GET /account/deleted: done.
 pub async fn deleted(pc: PageCtx) -> PageResult {
     let tr = pc.tr;
-    Ok(forms::message(
+    Ok(account_forms::message(
         &pc,
         StatusCode::OK,
         tr.t("account-deleted-title"),

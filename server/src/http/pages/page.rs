@@ -357,6 +357,36 @@ fn token_matches(secret: &[u8], masked: &str) -> bool {
     subtle::ConstantTimeEq::ct_eq(unmasked.as_slice(), secret).into()
 }
 
+/// How much a posted form must show that it comes from our own pages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// The browser's word (`Sec-Fetch-Site`, `Origin`), or the form token when it says nothing.
+    SameSite,
+    /// The form carries its own single-use token: only a browser's "another site" refuses it.
+    OwnToken,
+}
+
+/// Reads a posted form and decides, before anything is read as the person, whether the
+/// session cookie may count for it.
+async fn read_post(req: &HttpRequest, payload: &mut Payload, proof: Proof) -> Result<(PageCtx, Vec<(String, String)>), actix_web::Error> {
+    let app = app(req);
+    let body = crate::http::extract::read_limited(payload, FORM_LIMIT, "form").await;
+    let verdict = same_site_by_headers(req, &app);
+    let pc = build(req, false).await;
+    let Ok(body) = body else {
+        return Err(super::errors::status_page(pc, StatusCode::PAYLOAD_TOO_LARGE).into());
+    };
+    let pairs = form_urlencoded_pairs(&body);
+    let token_ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && token_matches(&pc.csrf_secret, v));
+    let ours = verdict.unwrap_or(token_ok);
+    if verdict == Some(false) || (proof == Proof::SameSite && !ours) {
+        return Err(super::errors::status_page(pc, StatusCode::FORBIDDEN).into());
+    }
+    // The session cookie counts only for a post shown to be ours.
+    let pc = if ours { build(req, true).await } else { pc };
+    Ok((pc, pairs))
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for PagePost<T> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
@@ -365,30 +395,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for PagePost<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let app = app(&req);
-            let body = crate::http::extract::read_limited(&mut payload, FORM_LIMIT, "form").await;
-            let verdict = same_site_by_headers(&req, &app);
-            // Decide before anything is read as the person: a cross-site post is refused.
-            let pc = build(&req, false).await;
-            let body = match body {
-                Ok(b) => b,
-                Err(_) => return Err(super::errors::status_page(pc, StatusCode::PAYLOAD_TOO_LARGE).into()),
-            };
-            let pairs: Vec<(String, String)> = form_urlencoded_pairs(&body);
-            let token_ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && token_matches(&pc.csrf_secret, v));
-            let allowed = match verdict {
-                Some(same) => same,
-                None => token_ok,
-            };
-            if !allowed {
-                return Err(super::errors::status_page(pc, StatusCode::FORBIDDEN).into());
+            let (pc, pairs) = read_post(&req, &mut payload, Proof::SameSite).await?;
+            match typed_form::<T>(&pairs) {
+                Ok(form) => Ok(PagePost { pc, form, pairs }),
+                Err(()) => Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST).into()),
             }
-            let pc = build(&req, true).await;
-            let form = match typed_form::<T>(&pairs) {
-                Ok(f) => f,
-                Err(()) => return Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST).into()),
-            };
-            Ok(PagePost { pc, form, pairs })
         })
     }
 }
@@ -416,21 +427,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for TokenPost<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let app = app(&req);
-            let body = crate::http::extract::read_limited(&mut payload, FORM_LIMIT, "form").await;
-            let verdict = same_site_by_headers(&req, &app);
-            let pc = build(&req, false).await;
-            let body = match body {
-                Ok(b) => b,
-                Err(_) => return Err(super::errors::status_page(pc, StatusCode::PAYLOAD_TOO_LARGE).into()),
-            };
-            if verdict == Some(false) {
-                return Err(super::errors::status_page(pc, StatusCode::FORBIDDEN).into());
-            }
-            let pairs = form_urlencoded_pairs(&body);
-            let token_ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && token_matches(&pc.csrf_secret, v));
-            // The session cookie counts only for a post shown to be ours.
-            let pc = if verdict == Some(true) || token_ok { build(&req, true).await } else { pc };
+            let (pc, pairs) = read_post(&req, &mut payload, Proof::OwnToken).await?;
             match typed_form::<T>(&pairs) {
                 Ok(form) => Ok(TokenPost { pc, form }),
                 Err(()) => Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST).into()),

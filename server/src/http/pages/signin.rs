@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::account_forms::{self as forms, Problems, after_sign_in, next_field, next_query};
+use super::account_forms::{self, Problems, after_sign_in, next_field, next_query};
 use super::page::{Chrome, OrPage, PageCtx, PagePost, PageResult, TokenPost};
 use crate::app::accounts::{self, PasswordLogin};
 use crate::app::AppError;
@@ -70,7 +70,7 @@ pub async fn request_link(post: PagePost<LinkForm>, ClientAddr(client): ClientAd
         Ok(()) => Ok(pc.redirect("/signin/sent")),
         Err(AppError::Invalid(_) | AppError::BadRequest(_)) => {
             let mut errors = Problems::new();
-            errors.push("link-email", forms::email_problem(&pc.tr, &form.email));
+            errors.push("link-email", account_forms::email_problem(&pc.tr, &form.email));
             Ok(signin_page(&pc, StatusCode::UNPROCESSABLE_ENTITY, errors, form.email, String::new(), next))
         }
         Err(e) => Err(pc.fail(e)),
@@ -81,7 +81,7 @@ pub async fn request_link(post: PagePost<LinkForm>, ClientAddr(client): ClientAd
 pub async fn link_sent(pc: PageCtx) -> PageResult {
     let tr = pc.tr;
     let minutes = pc.app.settings.auth.magic_link_minutes;
-    Ok(forms::message(
+    Ok(account_forms::message(
         &pc,
         StatusCode::OK,
         tr.t("signin-sent-title"),
@@ -120,7 +120,7 @@ pub async fn password(post: PagePost<PasswordForm>, ClientAddr(client): ClientAd
                 }
                 return Ok(pc.redirect(&after_sign_in(Some(&next))));
             }
-            Err(AppError::Invalid(_) | AppError::BadRequest(_)) => errors.push("email", forms::email_problem(&tr, &form.email)),
+            Err(AppError::Invalid(_) | AppError::BadRequest(_)) => errors.push("email", account_forms::email_problem(&tr, &form.email)),
             // Wrong password, unknown address, address not confirmed: the same words.
             Err(AppError::Unauthenticated(_)) => errors.push("password", tr.t("signin-error-refused")),
             Err(e) => return Err(pc.fail(e)),
@@ -136,7 +136,7 @@ pub async fn signout_page(pc: PageCtx) -> PageResult {
         let page = SignoutPage { c: pc.chrome(tr.t("signout-title")) };
         return Ok(pc.render(&page));
     }
-    Ok(forms::message(&pc, StatusCode::OK, tr.t("signout-done-title"), vec![tr.t("signout-done-body")], vec![
+    Ok(account_forms::message(&pc, StatusCode::OK, tr.t("signout-done-title"), vec![tr.t("signout-done-body")], vec![
         ("/signin".into(), tr.t("signout-sign-in-again")),
         ("/".into(), tr.t("error-home")),
     ]))
@@ -233,7 +233,7 @@ pub async fn magic_submit(post: TokenPost<MagicForm>) -> PageResult {
 /// A sign-in link that cannot be used: not whole, used already or expired.
 fn link_refused(pc: &PageCtx, status: StatusCode) -> actix_web::HttpResponse {
     let tr = pc.tr;
-    forms::message(
+    account_forms::message(
         pc,
         status,
         tr.t("magic-refused-title"),

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::account_forms::{self as forms, Problems, next_field, next_query};
+use super::account_forms::{self, Problems, next_field, next_query};
 use super::page::{Chrome, PageCtx, PagePost, PageResult};
 use super::signin::NextQuery;
 use crate::app::AppError;
@@ -66,7 +66,7 @@ pub async fn submit(post: PagePost<SignupForm>, ClientAddr(client): ClientAddr) 
     let input = SignupInput {
         email: form.email.clone(),
         display_name: form.display_name.clone(),
-        locale: forms::signup_locale(&pc.app, &tr),
+        locale: account_forms::signup_locale(&pc.app, &tr),
         // An empty box means no password: signing in by email link always works.
         password: Some(form.password.clone()).filter(|p| !p.is_empty()),
     };
@@ -78,9 +78,9 @@ pub async fn submit(post: PagePost<SignupForm>, ClientAddr(client): ClientAddr) 
             for field in ["email", "display_name", "password"] {
                 if problems.iter().any(|p| p.field == field) {
                     match field {
-                        "email" => errors.push("email", forms::email_problem(&tr, &form.email)),
-                        "display_name" => errors.push("display_name", forms::name_problem(&tr, &form.display_name)),
-                        _ => errors.push("password", forms::password_problem(&tr, &form.password)),
+                        "email" => errors.push("email", account_forms::email_problem(&tr, &form.email)),
+                        "display_name" => errors.push("display_name", account_forms::name_problem(&tr, &form.display_name)),
+                        _ => errors.push("password", account_forms::password_problem(&tr, &form.password)),
                     }
                 }
             }
@@ -97,7 +97,7 @@ pub async fn submit(post: PagePost<SignupForm>, ClientAddr(client): ClientAddr) 
 pub async fn sent(pc: PageCtx) -> PageResult {
     let tr = pc.tr;
     let minutes = pc.app.settings.auth.magic_link_minutes;
-    Ok(forms::message(
+    Ok(account_forms::message(
         &pc,
         StatusCode::OK,
         tr.t("signup-sent-title"),

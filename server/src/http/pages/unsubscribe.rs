@@ -8,7 +8,7 @@ use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
-use super::account_forms as forms;
+use super::account_forms;
 use super::page::{Chrome, PageCtx, PageResult};
 use crate::app::{AppError, notifications};
 
@@ -45,7 +45,7 @@ pub async fn submit(pc: PageCtx, q: web::Query<TokenQuery>) -> PageResult {
         return refused(&pc, e);
     }
     let tr = pc.tr;
-    Ok(forms::message(
+    Ok(account_forms::message(
         &pc,
         StatusCode::OK,
         tr.t("unsubscribe-done-title"),
@@ -60,7 +60,7 @@ fn refused(pc: &PageCtx, e: AppError) -> PageResult {
         return Err(pc.fail(e));
     }
     let tr = pc.tr;
-    Ok(forms::message(
+    Ok(account_forms::message(
         pc,
         StatusCode::BAD_REQUEST,
         tr.t("unsubscribe-refused-title"),
