@@ -81,12 +81,18 @@ pub fn preflight(chromium: &Path, browser_dir: &Path) -> Result<(), String> {
 /// `SCENARIO_DATA`, and panics with the script's output unless it exits 0. Returns its
 /// standard output (the summary line: states checked, axe rules run, time taken).
 pub async fn run_scenario(app: &TestApp, name: &str, data: Value) -> String {
+    run_scenario_named(app, name, name, data).await
+}
+
+/// [`run_scenario`] of `tests/browser/scenarios/<script>.mjs` under another name (`SCENARIO_NAME`:
+/// its report is `<name>.json`), for a scenario that runs more than once with different data.
+pub async fn run_scenario_named(app: &TestApp, script: &str, name: &str, data: Value) -> String {
     let dir = browser_dir();
     let chromium = chromium_path();
     if let Err(missing) = preflight(&chromium, &dir) {
         panic!("browser scenario {name} cannot run: {missing}");
     }
-    let script = dir.join("scenarios").join(format!("{name}.mjs"));
+    let script = dir.join("scenarios").join(format!("{script}.mjs"));
     assert!(script.is_file(), "no scenario {}", script.display());
 
     let started = Instant::now();
@@ -95,6 +101,7 @@ pub async fn run_scenario(app: &TestApp, name: &str, data: Value) -> String {
         .current_dir(repo_root())
         .env("BASE_URL", &app.base_url)
         .env("MAIL_DIR", app.mail_dir())
+        .env("SCENARIO_NAME", name)
         .env("SCENARIO_DATA", data.to_string())
         .env("REPORT_DIR", report_dir())
         .env("CHROMIUM", &chromium)

@@ -13,8 +13,9 @@ function required(name) {
 }
 
 export const env = {
-  /** The scenario's name: its file name without `.mjs`. */
-  scenario: basename(process.argv[1] ?? 'scenario', '.mjs'),
+  /** The scenario's name: its file name without `.mjs`, or `SCENARIO_NAME` when the same
+   *  scenario runs more than once with different data (it names the report). */
+  scenario: process.env.SCENARIO_NAME || basename(process.argv[1] ?? 'scenario', '.mjs'),
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   get baseUrl() {
     return required('BASE_URL').replace(/\/$/, '');

@@ -39,3 +39,32 @@ export async function expectLang(page, lang) {
 }
 
 export { assert };
+
+/**
+ * Asserts the page does not scroll sideways at its width (WCAG 1.4.10 reflow: at 320 CSS px
+ * and up, nothing but a table or a figure may need it, and those scroll inside their own
+ * wrapper). On failure, lists the elements that stick out or whose text does.
+ */
+export async function expectNoSidewaysScroll(page, state = page.url()) {
+  const out = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return null;
+    const scrolls = (el) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
+    const inScroller = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (scrolls(p)) return true;
+      return false;
+    };
+    // How far right an element reaches, its box or its content (text overflows its box).
+    const reach = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.left + Math.max(r.width, scrolls(el) ? 0 : el.scrollWidth);
+    };
+    const describe = (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`;
+    const sticking = [...document.body.querySelectorAll('*')]
+      .filter((el) => reach(el) > width + 1 && !inScroller(el))
+      // The innermost ones: those with no descendant that sticks out too.
+      .filter((el, _, all) => !all.some((other) => other !== el && el.contains(other)));
+    return { width, scrollWidth: document.documentElement.scrollWidth, sticking: sticking.slice(0, 10).map((el) => `${describe(el)} (to ${Math.round(reach(el))} px): ${el.textContent.trim().slice(0, 60)}`) };
+  });
+  assert.equal(out, null, `${state}: the page scrolls sideways (${out?.scrollWidth} px wide at ${out?.width} px); sticking out:\n  ${out?.sticking.join('\n  ')}`);
+}

@@ -17,7 +17,6 @@ scenario(async ({ data }) => {
       await expectLang(page, lang);
       await expectH1(page, HOME_H1[lang]);
       await checkA11y(page, `home ${lang} ${viewport}px`);
-      if (lang !== 'fr') await screenshot(page, `home-${lang}`);
 
       await visit(page, `/?scope=national&text=${encodeURIComponent('AI')}`);
       await checkA11y(page, `home filtered ${lang} ${viewport}px`);
@@ -26,7 +25,6 @@ scenario(async ({ data }) => {
       await expectLang(page, lang);
       assert.ok(await page.getByRole('heading', { level: 2, name: TIMELINE[lang] }).isVisible(), `${lang}: the timeline heading`);
       await checkA11y(page, `process ${lang} ${viewport}px`);
-      if (lang !== 'fr') await screenshot(page, `process-${lang}`);
 
       await visit(page, '/processes/no-such-process', { status: 404 });
       await checkA11y(page, `404 ${lang} ${viewport}px`);

@@ -192,6 +192,10 @@ struct Slot {
     path: String,
     id: String,
     label: String,
+    /// Where its value is in [`Values`], and whether it must be filled in: an empty required
+    /// control's error is said in the reader's language, whatever words the plugin used.
+    key: String,
+    required: bool,
 }
 
 impl<'a> Form<'a> {
@@ -359,23 +363,37 @@ impl<'a> Form<'a> {
                 Kind::Repeated { fields: leaves } => {
                     let first_leaf = leaves.iter().position(|l| !matches!(l.kind, Kind::Repeated { .. } | Kind::Unknown));
                     let item_id = |i: usize, j: usize| format!("{id}-{i}-{j}");
-                    out.push(Slot { path: self.control_name(&f.name), id: first_leaf.map(|j| item_id(0, j)).unwrap_or_else(|| id.clone()), label: label.clone() });
+                    out.push(Slot {
+                        path: self.control_name(&f.name),
+                        id: first_leaf.map(|j| item_id(0, j)).unwrap_or_else(|| id.clone()),
+                        label: label.clone(),
+                        key: f.name.clone(),
+                        required: false,
+                    });
                     for i in 0..slot_count(values.items(&f.name)) {
                         let item_label = self.tr.a("form-item-label", &[("label", label.clone().into()), ("number", ((i + 1) as i64).into())]);
                         if let Some(j) = first_leaf {
-                            out.push(Slot { path: self.control_name(&format!("{}[{i}]", f.name)), id: item_id(i, j), label: item_label.clone() });
+                            out.push(Slot {
+                                path: self.control_name(&format!("{}[{i}]", f.name)),
+                                id: item_id(i, j),
+                                label: item_label.clone(),
+                                key: format!("{}[{i}]", f.name),
+                                required: false,
+                            });
                         }
                         for (j, leaf) in leaves.iter().enumerate() {
                             out.push(Slot {
                                 path: self.control_name(&format!("{}[{i}].{}", f.name, leaf.name)),
                                 id: item_id(i, j),
                                 label: format!("{item_label}: {}", self.label(leaf)),
+                                key: format!("{}[{i}].{}", f.name, leaf.name),
+                                required: leaf.required,
                             });
                         }
                     }
                 }
                 Kind::Unknown => {}
-                _ => out.push(Slot { path: self.control_name(&f.name), id, label }),
+                _ => out.push(Slot { path: self.control_name(&f.name), id, label, key: f.name.clone(), required: f.required }),
             }
         }
         out
@@ -401,16 +419,20 @@ impl<'a> Form<'a> {
                 .filter(|(_, s)| e.field == s.path || e.field.starts_with(&format!("{}.", s.path)) || e.field.starts_with(&format!("{}[", s.path)))
                 .max_by_key(|(_, s)| s.path.len());
             match best {
+                Some((i, s)) if s.required && e.field == s.path && values.get(&s.key).iter().all(|v| v.trim().is_empty()) => {
+                    at.entry(s.path.clone()).or_default().push(self.tr.t("form-error-required"));
+                    placed.push((i, self.tr.a1("form-error-required-summary", "label", s.label.as_str())));
+                }
                 Some((i, s)) => {
                     at.entry(s.path.clone()).or_default().push(sentence(&e.problem));
-                    placed.push((i, e.problem.clone()));
+                    placed.push((i, format!("{}: {}", s.label, e.problem)));
                 }
                 None => unplaced.push(SummaryItem { href: None, text: sentence(&e.problem) }),
             }
         }
         placed.sort_by_key(|(i, _)| *i);
         let mut summary = unplaced;
-        summary.extend(placed.into_iter().map(|(i, problem)| SummaryItem { href: Some(format!("#{}", slots[i].id)), text: format!("{}: {problem}", slots[i].label) }));
+        summary.extend(placed.into_iter().map(|(i, text)| SummaryItem { href: Some(format!("#{}", slots[i].id)), text }));
 
         let mut ids = Ids::default();
         let mut html = String::new();
@@ -1170,6 +1192,30 @@ mod tests {
         for (href, _) in summary.iter().filter_map(|(h, t)| h.map(|h| (h, t))) {
             assert!(html.contains(&format!(r#" id="{}""#, &href[1..])), "{href} in {html}");
         }
+    }
+
+    #[test]
+    fn a_required_control_left_empty_is_said_in_the_readers_language() {
+        let fields = all_kinds();
+        let f = Form::new(Tr::new(UiLang::Es), "body", "f-response", "en", &fields);
+        let mut values = f.values_from_json(&full_body());
+        values.0.remove("answers.priority");
+        values.0.remove("items[1].title");
+        let errors = vec![
+            // The plugin's words are English; the reader reads Spanish.
+            FieldError::new("body.answers.priority", "is required"),
+            FieldError::new("body.items[1].title", "is required"),
+            // A filled-in control's problem is the plugin's to say.
+            FieldError::new("body.answers.title", "must be at most 3 characters"),
+        ];
+        let rendered = f.render(&values, &errors);
+        let html = &rendered.html;
+        assert!(html.contains(r#"id="f-response-answers-priority-error"><span class="visually-hidden">Error:</span> Es obligatorio responder."#), "{html}");
+        assert!(html.contains(r#"id="f-response-items-1-0-error""#), "{html}");
+        assert!(!html.contains("Is required"), "{html}");
+        assert!(html.contains("Must be at most 3 characters"), "{html}");
+        let summary: Vec<&str> = rendered.summary.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(summary, ["Title <b>: must be at most 3 characters", "Priority: es obligatorio responder", "Items, elemento 2: Item title: es obligatorio responder"]);
     }
 
     #[test]
