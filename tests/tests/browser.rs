@@ -79,3 +79,28 @@ async fn public_pages_in_every_language_width_and_direction() {
     )
     .await;
 }
+
+/// The account pages (sign-up, the emailed link, My input, the account, download and delete,
+/// sign-out, sign-in refused) in three languages, at phone and desktop width.
+#[tokio::test]
+async fn account_pages_in_every_language() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app, "admin@example.org").await;
+    published_process(&app, &admin, "national-ai").await;
+    let activity = json!({ "type": "org.convene.consultation", "title": { "en": "Have your say", "es": "Opina", "fr": "Donnez votre avis" },
+        "config": { "questions": [ { "id": "why", "type": "free_text", "required": true, "text": { "en": "Your view?" } } ] } });
+    let activity = add_activity(&app, &admin, "national-ai", &activity).await;
+    let (email, password) = ("rosa@example.org", "a long enough passphrase");
+    expect_json(app.post_json("/api/v1/auth/signup", &json!({ "email": email, "display_name": "Rosa", "password": password })).send().await.unwrap(), 202).await;
+    let link = app.smtp.wait_for_to(email, convene_e2e::flows::MAIL_WAIT).await.first_link_containing("/login/magic").unwrap();
+    let rosa = convene_e2e::flows::consume(&app, &convene_e2e::flows::token_from_link(&link)).await["access_token"].as_str().unwrap().to_string();
+    let body = json!({ "kind": "response", "body": { "answers": { "why": "Waiting lists in hospitals are far too long." } } });
+    let mine = expect_json(convene_e2e::flows::contribute(&app, &rosa, activity["id"].as_str().unwrap(), &body).await, 201).await;
+    let outcome = json!({ "title": { "en": "What we decided" }, "sections": [
+        { "id": "health", "heading": { "en": "Health comes first" }, "body": { "en": "Waiting lists first." }, "cites": [mine["id"]] } ] });
+    expect_json(app.post_json("/api/v1/processes/national-ai/outcomes", &outcome).bearer_auth(&admin).send().await.unwrap(), 201).await;
+    let response = json!({ "contribution_ids": [mine["id"]], "disposition": "partly_adopted", "outcome_refs": ["health"],
+        "explanation": { "en": "We start with waiting lists.", "es": "Empezamos por las listas de espera.", "fr": "Nous commençons par les listes d’attente." } });
+    expect_json(app.post_json("/api/v1/processes/national-ai/responses", &response).bearer_auth(&admin).send().await.unwrap(), 201).await;
+    run_scenario(&app, "account_pages", json!({ "rosaEmail": email, "rosaPassword": password })).await;
+}

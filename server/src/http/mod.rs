@@ -1,4 +1,4 @@
-//! HTTP: the JSON API, operational endpoints and the few pages this version serves.
+//! HTTP: the JSON API, operational endpoints and the web pages.
 
 pub mod api;
 pub mod auth;
@@ -6,10 +6,8 @@ pub mod client_addr;
 pub mod extract;
 pub mod openapi;
 pub mod ops;
-pub mod legacy_pages;
 pub mod pages;
 pub mod problem;
-pub mod unsubscribe;
 pub mod upload;
 
 use std::net::TcpListener;
@@ -64,8 +62,6 @@ pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> 
             })
             .configure(api::configure)
             .configure(pages::routes)
-            .configure(legacy_pages::routes)
-            .configure(unsubscribe::routes)
             .default_service(web::to(not_found))
     })
     .listen(listener)?

@@ -17,11 +17,11 @@ scenario(async ({ data }) => {
   await checkA11y(page, 'sign-in link landing 1280px');
   await screenshot(page, 'signin-link');
 
-  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.getByRole('button', { name: 'Sign in' }).click()]);
-  expectPath(page, '/');
+  await Promise.all([page.waitForURL((url) => url.pathname === '/me/input'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  expectPath(page, '/me/input');
   const cookie = await expectCookie(page, 'convene_access');
   assert.ok(cookie.httpOnly, 'the session cookie is HttpOnly');
-  await checkA11y(page, 'home signed in 1280px');
+  await checkA11y(page, 'my input signed in 1280px');
 
   // The session works: the API answers as this person (cookies count for GET).
   const me = await page.request.get('/api/v1/me');

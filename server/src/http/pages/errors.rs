@@ -35,7 +35,11 @@ pub fn page_for(pc: &PageCtx, e: AppError) -> PageError {
         AppError::Forbidden(why) | AppError::Gone(why) if pc.tr.lang == super::i18n::UiLang::En => Some(why.clone()),
         _ => None,
     };
-    pc.error_response(render(pc, status, detail))
+    let mut res = render(pc, status, detail);
+    if let AppError::TooManyRequests { retry_after, .. } = &e {
+        res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
+    }
+    pc.error_response(res)
 }
 
 /// A page for a bare status (a refused form post, a body too large).

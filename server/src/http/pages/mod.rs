@@ -3,6 +3,9 @@
 //! language, security headers, form posts), `i18n` the strings, `assets` the static files,
 //! `errors` the error pages; each page lives in a module of its own beside its template.
 
+pub mod account;
+pub mod account_data;
+pub mod account_forms;
 pub mod activity;
 pub mod assets;
 pub mod charts;
@@ -12,9 +15,13 @@ pub mod home;
 pub mod i18n;
 pub mod ledger;
 pub mod moderation;
+pub mod my_input;
 pub mod outcome;
 pub mod page;
 pub mod process;
+pub mod signin;
+pub mod signup;
+pub mod unsubscribe;
 pub mod words;
 
 use actix_web::{HttpResponse, web};
@@ -32,7 +39,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/processes/{key}/moderation", web::get().to(moderation::show))
         .route("/processes/{key}/outcome", web::get().to(outcome::show))
         .route("/activities/{id}", web::get().to(activity::show))
-        .route("/activities/{id}/contributions", web::post().to(activity::contribute));
+        .route("/activities/{id}/contributions", web::post().to(activity::contribute))
+        .route("/signup", web::get().to(signup::show))
+        .route("/signup", web::post().to(signup::submit))
+        .route("/signup/sent", web::get().to(signup::sent))
+        .route("/signin", web::get().to(signin::show))
+        .route("/signin/link", web::post().to(signin::request_link))
+        .route("/signin/sent", web::get().to(signin::link_sent))
+        .route("/signin/password", web::post().to(signin::password))
+        .route("/login/magic", web::get().to(signin::magic_landing))
+        .route("/login/magic", web::post().to(signin::magic_submit))
+        .route("/signout", web::get().to(signin::signout_page))
+        .route("/signout", web::post().to(signin::signout))
+        .route("/signout/everywhere", web::post().to(signin::signout_everywhere))
+        .route("/account", web::get().to(account::show))
+        .route("/account", web::post().to(account::save_details))
+        .route("/account/emails", web::post().to(account::save_emails))
+        .route("/account/password", web::post().to(account::save_password))
+        .route("/account/data", web::get().to(account_data::data))
+        .route("/account/data/download", web::get().to(account_data::download))
+        .route("/account/delete", web::get().to(account_data::delete))
+        .route("/account/delete", web::post().to(account_data::request_deletion))
+        .route("/account/delete/sent", web::get().to(account_data::deletion_sent))
+        .route("/account/delete/confirm", web::get().to(account_data::confirm_landing))
+        .route("/account/delete/confirm", web::post().to(account_data::confirm))
+        .route("/account/deleted", web::get().to(account_data::deleted))
+        .route("/me/notifications", web::get().to(account::notifications_link))
+        .route("/me/input", web::get().to(my_input::show))
+        .route("/unsubscribe", web::get().to(unsubscribe::landing))
+        .route("/unsubscribe", web::post().to(unsubscribe::submit));
 }
 
 #[derive(Deserialize)]

@@ -97,6 +97,13 @@ impl PageCtx {
         self.cookies.push(cookie);
     }
 
+    /// A response of another kind (a download) with this request's cookies and headers: a
+    /// session renewed on the way must reach the browser, or its next request would present
+    /// the refresh token already used and end the session.
+    pub fn send(&self, res: HttpResponse) -> HttpResponse {
+        self.finish(res)
+    }
+
     fn finish(&self, mut res: HttpResponse) -> HttpResponse {
         for c in &self.cookies {
             let _ = res.add_cookie(c);
@@ -350,6 +357,36 @@ fn token_matches(secret: &[u8], masked: &str) -> bool {
     subtle::ConstantTimeEq::ct_eq(unmasked.as_slice(), secret).into()
 }
 
+/// How much a posted form must show that it comes from our own pages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// The browser's word (`Sec-Fetch-Site`, `Origin`), or the form token when it says nothing.
+    SameSite,
+    /// The form carries its own single-use token: only a browser's "another site" refuses it.
+    OwnToken,
+}
+
+/// Reads a posted form and decides, before anything is read as the person, whether the
+/// session cookie may count for it.
+async fn read_post(req: &HttpRequest, payload: &mut Payload, proof: Proof) -> Result<(PageCtx, Vec<(String, String)>), actix_web::Error> {
+    let app = app(req);
+    let body = crate::http::extract::read_limited(payload, FORM_LIMIT, "form").await;
+    let verdict = same_site_by_headers(req, &app);
+    let pc = build(req, false).await;
+    let Ok(body) = body else {
+        return Err(super::errors::status_page(pc, StatusCode::PAYLOAD_TOO_LARGE).into());
+    };
+    let pairs = form_urlencoded_pairs(&body);
+    let token_ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && token_matches(&pc.csrf_secret, v));
+    let ours = verdict.unwrap_or(token_ok);
+    if verdict == Some(false) || (proof == Proof::SameSite && !ours) {
+        return Err(super::errors::status_page(pc, StatusCode::FORBIDDEN).into());
+    }
+    // The session cookie counts only for a post shown to be ours.
+    let pc = if ours { build(req, true).await } else { pc };
+    Ok((pc, pairs))
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for PagePost<T> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
@@ -358,34 +395,43 @@ impl<T: DeserializeOwned + 'static> FromRequest for PagePost<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let app = app(&req);
-            let body = crate::http::extract::read_limited(&mut payload, FORM_LIMIT, "form").await;
-            let verdict = same_site_by_headers(&req, &app);
-            // Decide before anything is read as the person: a cross-site post is refused.
-            let pc = build(&req, false).await;
-            let body = match body {
-                Ok(b) => b,
-                Err(_) => return Err(super::errors::status_page(pc, StatusCode::PAYLOAD_TOO_LARGE).into()),
-            };
-            let pairs: Vec<(String, String)> = form_urlencoded_pairs(&body);
-            let token_ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && token_matches(&pc.csrf_secret, v));
-            let allowed = match verdict {
-                Some(same) => same,
-                None => token_ok,
-            };
-            if !allowed {
-                return Err(super::errors::status_page(pc, StatusCode::FORBIDDEN).into());
+            let (pc, pairs) = read_post(&req, &mut payload, Proof::SameSite).await?;
+            match typed_form::<T>(&pairs) {
+                Ok(form) => Ok(PagePost { pc, form, pairs }),
+                Err(()) => Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST).into()),
             }
-            let pc = build(&req, true).await;
-            let typed: Vec<(String, String)> = dedupe_for_typed(&pairs);
-            let form = match serde_urlencoded::from_str::<T>(&serde_urlencoded::to_string(&typed).unwrap_or_default()) {
-                Ok(f) => f,
-                Err(e) => {
-                    tracing::info!(error = %e, "a page form did not parse");
-                    return Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST).into());
-                }
-            };
-            Ok(PagePost { pc, form, pairs })
+        })
+    }
+}
+
+fn typed_form<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, ()> {
+    let typed: Vec<(String, String)> = dedupe_for_typed(pairs);
+    serde_urlencoded::from_str::<T>(&serde_urlencoded::to_string(&typed).unwrap_or_default()).map_err(|e| {
+        tracing::info!(error = %e, "a page form did not parse");
+    })
+}
+
+/// A form whose own single-use token is its authority (the button of a sign-in link's page):
+/// the post is refused only when the browser says it comes from another site, and the form
+/// token is not required. See [`TokenPost`]'s one user, `signin::magic_submit`, for why.
+pub struct TokenPost<T> {
+    pub pc: PageCtx,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for TokenPost<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let (pc, pairs) = read_post(&req, &mut payload, Proof::OwnToken).await?;
+            match typed_form::<T>(&pairs) {
+                Ok(form) => Ok(TokenPost { pc, form }),
+                Err(()) => Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST).into()),
+            }
         })
     }
 }

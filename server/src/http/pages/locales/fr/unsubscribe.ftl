@@ -1,0 +1,9 @@
+# La page qu’ouvre le lien de désinscription d’un e-mail.
+unsubscribe-title = Ne plus recevoir d’e-mails des activités
+unsubscribe-intro = Les activités de { $instance } (consultations, panels, groupes de suivi et autres) ne vous enverront plus d’e-mails.
+unsubscribe-still = Vous recevrez toujours les liens de connexion que vous demandez et les réponses des organisateurs à vos contributions.
+unsubscribe-button = Ne plus recevoir d’e-mails des activités
+unsubscribe-done-title = Vous ne recevrez plus d’e-mails des activités
+unsubscribe-done-body = Les activités de { $instance } ne vous enverront plus d’e-mails.
+unsubscribe-done-still = Vous pouvez les réactiver dans les réglages d’e-mails de votre compte.
+unsubscribe-settings = Vos réglages d’e-mails
