@@ -3,12 +3,18 @@
 //   import { focused, tabTo } from '../lib/keyboard.mjs';
 //   await tabTo(page, (f) => f.tag === 'BUTTON' && f.text === 'Send', 'the Send button');
 
-/** What has the focus: {tag, id, type, name, value, checked, href, text, cls, inForm}. */
+/**
+ * What has the focus: {tag, id, type, name, value, checked, href, text, cls, inForm, ring}
+ * (`ring`: the focus is drawn, as an outline or a shadow).
+ */
 export function focused(page) {
   return page.evaluate(() => {
     const el = document.activeElement;
-    if (!el || el === document.body) return { tag: 'BODY', id: '', type: '', name: '', value: '', checked: false, href: '', text: '', cls: '', inForm: null };
+    if (!el || el === document.body) return { tag: 'BODY', id: '', type: '', name: '', value: '', checked: false, href: '', text: '', cls: '', inForm: null, ring: false };
+    const style = getComputedStyle(el);
+    const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
     return {
+      ring,
       tag: el.tagName,
       id: el.id,
       type: el.getAttribute('type') ?? '',

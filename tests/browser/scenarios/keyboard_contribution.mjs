@@ -11,6 +11,7 @@ import { describe, focused, tabTo } from '../lib/keyboard.mjs';
 
 scenario(async ({ data }) => {
   const page = await newPage({ viewport: 1280, javaScriptEnabled: false });
+  const ring = (f) => assert.ok(f.ring, `the focus is visible on ${describe(f)}`);
   const press = async (key, navigates) => {
     if (navigates) await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
     else await page.keyboard.press(key);
@@ -18,7 +19,7 @@ scenario(async ({ data }) => {
 
   // The emailed link's page: Tab to its button, Enter.
   await visit(page, data.link);
-  await tabTo(page, (f) => f.tag === 'BUTTON' && f.inForm === '/login/magic', "the sign-in link page's button");
+  ring(await tabTo(page, (f) => f.tag === 'BUTTON' && f.inForm === '/login/magic', "the sign-in link page's button"));
   await press('Enter', true);
   const me = await page.request.get('/api/v1/me');
   assert.equal(me.status(), 200, 'signed in by keyboard');
@@ -29,31 +30,39 @@ scenario(async ({ data }) => {
   await expectH1(page, data.activityTitle);
   await checkA11y(page, 'activity page keyboard 1280px');
   await press('Tab');
-  assert.equal((await focused(page)).cls, 'skip-link', 'the first Tab reaches the skip link');
+  const skip = await focused(page);
+  assert.equal(skip.cls, 'skip-link', 'the first Tab reaches the skip link');
+  ring(skip);
   await press('Enter');
   assert.equal((await focused(page)).id, 'main', 'the skip link moves the focus to the content');
 
   // First try: Tab into the form, past the required choice, to the comment; too long.
   const priority = await tabTo(page, (f) => f.inForm === action, 'the form');
   assert.deepEqual([priority.type, priority.checked], ['radio', false], `the form starts with the unanswered choice: ${describe(priority)}`);
+  ring(priority);
   const trust = await tabTo(page, (f) => f.name !== priority.name, 'the next question');
   assert.deepEqual([trust.type, trust.checked, trust.value], ['radio', true, ''], `Tab lands on the scale's chosen radio ("no answer"): ${describe(trust)}`);
   const comment = await tabTo(page, (f) => f.name !== trust.name, 'the comment');
   assert.equal(comment.tag, 'TEXTAREA', `then the comment: ${describe(comment)}`);
+  ring(comment);
   await page.keyboard.type(data.tooLong);
   const send = await tabTo(page, (f) => f.tag === 'BUTTON', 'the Send button');
   assert.equal(send.text, 'Send');
+  ring(send);
   await press('Enter', true);
 
   // The error summary has the focus; its first link leads to the choice, which takes it.
   const summary = await focused(page);
   assert.ok(summary.cls.includes('error-summary'), `the error summary has the focus, not ${describe(summary)}`);
+  ring(summary);
   await checkA11y(page, 'activity page with errors keyboard 1280px');
   const first = await tabTo(page, (f) => f.tag === 'A', 'the first link of the summary', { max: 1 });
   assert.equal(first.href, `#${priority.id}`, `the summary's first link leads to the choice: ${describe(first)}`);
+  ring(first);
   await press('Enter');
   const landed = await focused(page);
   assert.equal(landed.id, priority.id, `following the link puts the focus on the field: ${describe(landed)}`);
+  ring(landed);
   assert.equal(await page.locator(`#${priority.id}`).getAttribute('aria-invalid'), 'true');
 
   // Choose with the arrow keys and Space: Down moves to the second choice and picks it, Up
