@@ -402,10 +402,11 @@ impl<'a> Form<'a> {
                 .max_by_key(|(_, s)| s.path.len());
             match best {
                 Some((i, s)) => {
-                    at.entry(s.path.clone()).or_default().push(sentence(&e.problem));
-                    placed.push((i, e.problem.clone()));
+                    let ours = sdk_problem(&self.tr, &e.problem);
+                    at.entry(s.path.clone()).or_default().push(ours.clone().unwrap_or_else(|| sentence(&e.problem)));
+                    placed.push((i, ours.unwrap_or_else(|| e.problem.clone())));
                 }
-                None => unplaced.push(SummaryItem { href: None, text: sentence(&e.problem) }),
+                None => unplaced.push(SummaryItem { href: None, text: sdk_problem(&self.tr, &e.problem).unwrap_or_else(|| sentence(&e.problem)) }),
             }
         }
         placed.sort_by_key(|(i, _)| *i);
@@ -777,7 +778,25 @@ fn slot_count(items: usize) -> usize {
     (items + 1).clamp(MIN_SLOTS, MAX_ITEMS)
 }
 
+/// A plugin's problem in the reader's language, when it is one the SDK's checks
+/// (`convene_sdk::form::check_text`, which most plugin forms use) word for word: the rest is
+/// the plugin's own words, in its language.
+fn sdk_problem(tr: &Tr, problem: &str) -> Option<String> {
+    let p = problem.trim();
+    let count = |prefix: &str| p.strip_prefix(prefix)?.strip_suffix(" characters")?.parse::<u32>().ok();
+    if p == "is required" {
+        Some(tr.t("form-problem-required"))
+    } else if p == "must be text" {
+        Some(tr.t("form-problem-text"))
+    } else if let Some(max) = count("must be at most ") {
+        Some(tr.n("form-problem-max-length", "max", i64::from(max)))
+    } else {
+        count("must be at least ").map(|min| tr.n("form-problem-min-length", "min", i64::from(min)))
+    }
+}
+
 /// A plugin's problem as a sentence: "is required" reads "Is required".
+
 fn sentence(problem: &str) -> String {
     let mut chars = problem.chars();
     match chars.next() {
@@ -1151,7 +1170,7 @@ mod tests {
         assert!(html.contains(r#"id="f-response-answers-priority-error"><span class="visually-hidden">Error:</span> `space` is not one of the choices"#), "{html}");
         assert!(html.contains(r#"<div class="field field-error">"#), "{html}");
         assert!(html.contains(r#"id="f-response-consent-error""#) && html.contains("Agree to the consent statement"), "{html}");
-        assert!(html.contains(r#"id="f-response-items-1-0-error""#) && html.contains("Must be at least 3 characters"), "{html}");
+        assert!(html.contains(r#"id="f-response-items-1-0-error""#) && html.contains("Write at least 3 characters."), "{html}");
         assert!(html.contains(r#"id="f-response-items-0-error""#) && html.contains("Is a duplicate"), "the item's own error: {html}");
         let summary: Vec<(Option<&str>, &str)> = rendered.summary.iter().map(|s| (s.href.as_deref(), s.text.as_str())).collect();
         assert_eq!(
@@ -1163,13 +1182,34 @@ mod tests {
                 (Some("#f-response-answers-rank"), "Rank: must list every choice exactly once, most preferred first"),
                 (Some("#f-response-consent"), "I agree: agree to the consent statement"),
                 (Some("#f-response-items-0-0"), "Items, item 1: is a duplicate"),
-                (Some("#f-response-items-1-0"), "Items, item 2: Item title: must be at least 3 characters"),
+                (Some("#f-response-items-1-0"), "Items, item 2: Item title: Write at least 3 characters."),
             ]
         );
         // Every link leads to a control of the form.
         for (href, _) in summary.iter().filter_map(|(h, t)| h.map(|h| (h, t))) {
             assert!(html.contains(&format!(r#" id="{}""#, &href[1..])), "{href} in {html}");
         }
+    }
+
+    #[test]
+    fn the_sdks_problems_are_said_in_the_readers_language_and_the_plugins_own_as_written() {
+        let fields = all_kinds();
+        let errors = vec![
+            FieldError::new("body.answers.priority", "is required"),
+            FieldError::new("body.items[1].title", "must be at most 1 characters"),
+            FieldError::new("body.answers.rank", "must list every choice exactly once"),
+        ];
+        let fr = Form::new(Tr::new(UiLang::Fr), "body", "f-response", "en", &fields).render(&Values::default(), &errors);
+        let summary: Vec<&str> = fr.summary.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(summary[0], "Priority: Répondez à cette question.");
+        assert!(summary[1].ends_with(": must list every choice exactly once"), "{summary:?}");
+        assert!(summary[2].ends_with(": Écrivez au plus un caractère."), "{summary:?}");
+        assert!(fr.html.contains("</span> Répondez à cette question.</span>"), "{}", fr.html);
+        let es = Tr::new(UiLang::Es);
+        assert_eq!(sdk_problem(&es, "must be at least 12 characters").as_deref(), Some("Escriba al menos 12 caracteres."));
+        assert_eq!(sdk_problem(&es, "must be text").as_deref(), Some("Escriba un texto."));
+        assert_eq!(sdk_problem(&es, "must be at least twelve characters"), None);
+        assert_eq!(sdk_problem(&tr(), " is required ").as_deref(), Some("Answer this question."));
     }
 
     #[test]
