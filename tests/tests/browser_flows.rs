@@ -138,5 +138,5 @@ async fn the_language_switcher_on_every_page_type_of_the_flows() {
     let respond = json!({ "contribution_ids": [contribution], "disposition": "adopted", "explanation": { "en": "In the draft.", "es": "En el borrador.", "fr": "Dans le projet." } });
     expect_json(app.post_json("/api/v1/processes/city-ai/responses", &respond).bearer_auth(&admin).send().await.unwrap(), 201).await;
     let link = sign_in_link(&app, email).await;
-    run_scenario(&app, "flow_languages", json!({ "link": link, "activityId": activity })).await;
+    run_scenario(&app, "flow_languages", json!({ "link": link, "activityId": activity, "tooLong": TOO_LONG })).await;
 }
