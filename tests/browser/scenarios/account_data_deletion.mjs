@@ -20,6 +20,9 @@ scenario(async ({ data }) => {
   const page = await newPage({ viewport: 360 });
   await visit(page, data.link);
   await Promise.all([page.waitForURL((u) => u.pathname !== '/login/magic'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  expectPath(page, '/me/input');
+  assert.ok((await page.locator('main').innerText()).includes('Awaiting a response from the organisers.'), 'My input lists the contribution, awaiting a response');
+  await checkState(page, 'my input awaiting a response 360px');
 
   // The account page leads to the download.
   await visit(page, '/account');

@@ -54,6 +54,9 @@ scenario(async ({ data }) => {
   const me = await page.request.get('/api/v1/me');
   assert.equal(me.status(), 200, 'signed in after the button');
   assert.equal((await me.json()).email, data.email);
+  expectPath(page, '/me/input');
+  await expectH1(page, 'My input');
+  await checkState(page, 'my input empty 360px');
 
   // The consultation: its form.
   await visit(page, `/activities/${data.activityId}`);

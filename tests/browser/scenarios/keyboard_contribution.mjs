@@ -19,6 +19,7 @@ scenario(async ({ data }) => {
 
   // The emailed link's page: Tab to its button, Enter.
   await visit(page, data.link);
+  await checkA11y(page, 'sign-in link landing keyboard 1280px');
   ring(await tabTo(page, (f) => f.tag === 'BUTTON' && f.inForm === '/login/magic', "the sign-in link page's button"));
   await press('Enter', true);
   const me = await page.request.get('/api/v1/me');
