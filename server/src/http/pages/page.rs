@@ -412,9 +412,10 @@ fn typed_form<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, ()> 
     })
 }
 
-/// A form whose own single-use token is its authority (the button of a sign-in link's page):
-/// the post is refused only when the browser says it comes from another site, and the form
-/// token is not required. See [`TokenPost`]'s one user, `signin::magic_submit`, for why.
+/// A form whose own single-use token from an email is its authority (the buttons of a sign-in
+/// link's page and of an account deletion link's page): the post is refused only when the
+/// browser says it comes from another site, and the form token is not required. See its
+/// users, `signin::magic_submit` and `account_data::confirm`, for why.
 pub struct TokenPost<T> {
     pub pc: PageCtx,
     pub form: T,
