@@ -277,9 +277,10 @@ async fn build(req: &HttpRequest, session_counts: bool) -> PageCtx {
     let account_lang = person.as_ref().and_then(|(_, lang): &(Person, Option<String>)| lang.clone());
     let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let lang = negotiate(account_lang.as_deref(), cookie_value(req, LANG_COOKIE).as_deref(), accept, app.settings.instance.default_language.as_str());
-    let here = match req.uri().query() {
-        Some(q) => format!("{}?{q}", req.path()),
-        None => req.path().to_string(),
+    let here = match (super::page_of_form(req.method(), req.path()), req.uri().query()) {
+        (Some(page), _) => page,
+        (None, Some(q)) => format!("{}?{q}", req.path()),
+        (None, None) => req.path().to_string(),
     };
     PageCtx {
         person: person.map(|(p, _)| p),
