@@ -22,6 +22,7 @@ pub mod db;
 pub mod flows;
 pub mod http;
 pub mod smtp_sink;
+pub mod traces;
 
 pub use app::{METRICS_TOKEN, TestApp, TestAppBuilder, WithToken, convene_bin};
 pub use db::{DbKind, TestDb};

@@ -394,6 +394,7 @@ async fn the_unsubscribe_page_asks_first_and_a_mail_clients_one_click_post_needs
     // A made-up token: a page that says the link does not work.
     let res = browser().post(app.url("/unsubscribe?token=AAAA")).form(&[("List-Unsubscribe", "One-Click")]).send().await.unwrap();
     assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("This unsubscribe link does not work"));
     assert!(setting().await);
 
     // The RFC 8058 one-click POST, as a mail client sends it: no cookie, no form token.

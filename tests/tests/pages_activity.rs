@@ -139,7 +139,7 @@ async fn contributing_through_the_page_shows_errors_at_their_fields_then_the_con
         assert!(html.contains(&format!(r#" id="{field}""#)), "{field} is on the page: {html}");
         assert!(html.contains(&format!(r#"<span class="error-message" id="{field}-error">"#)), "an error at {field}: {html}");
     }
-    assert!(html.contains("Must be at most 20 characters"), "the plugin's words at the field: {html}");
+    assert!(html.contains("</span> Write at most 20 characters.</span>"), "the SDK's check, in the reader's words, at the field: {html}");
     assert!(html.contains(&format!(">\n{long}</textarea>")), "what was typed is kept: {html}");
     assert!(html.contains(r#"value="jobs" checked"#) && html.contains(r#"value="bias" checked"#), "{html}");
     assert!(contributions(&app, &id).await.is_empty(), "nothing was stored");

@@ -1,6 +1,7 @@
-//! What the forms of the account pages share: the problems found in what was sent, each tied to
-//! the control it is about (for the error summary and the message beside the field), where to
-//! go after signing in, and the language choices an account may have.
+//! What the forms of the account pages share (plugin forms have `forms`): the problems found
+//! in what was sent, each tied to the control it is about (for the error summary and the
+//! message beside the field), where to go after signing in, the language choices an account
+//! may have, and the page that says one thing.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -78,7 +79,7 @@ impl Problems {
     /// The page title, prefixed "Error: " when something is wrong (so a screen reader says
     /// so first).
     pub fn title(&self, tr: &Tr, title: String) -> String {
-        if self.is_empty() { title } else { format!("{} {title}", tr.t("error-title-prefix")) }
+        if self.is_empty() { title } else { format!("{} {title}", tr.t("form-error-title-prefix")) }
     }
 }
 

@@ -143,7 +143,7 @@ impl Chart {
                 let scale = if max > 0.0 { plot / max } else { 0.0 };
                 for (c, category) in self.categories.iter().enumerate() {
                     let top = PAD + c as f64 * (row_h + GAP);
-                    labels.push(Label { x: n(LABEL_WIDTH - 8.0), y: n(top + row_h / 2.0 + 4.0), text: shorten(category, 30), anchor: "end" });
+                    labels.push(Label { x: n(LABEL_WIDTH - 8.0), y: n(top + row_h / 2.0 + 4.0), text: fit(category, LABEL_WIDTH - 12.0), anchor: "end" });
                     let mut x = LABEL_WIDTH;
                     for (s, series) in self.series.iter().enumerate() {
                         let v = self.value(s, c).max(0.0);
@@ -225,6 +225,36 @@ impl Chart {
     }
 }
 
+/// How wide a character is drawn at the charts' 13 px, in viewBox units, at most: measured
+/// in DejaVu Sans, one of the widest fonts `system-ui` may be, so that a label cut to fit
+/// stays inside the room before the bars in any of them.
+fn char_width(c: char) -> f64 {
+    match c {
+        'i' | 'j' | 'l' | 'I' | 'J' | 'í' | 'ì' | 'ï' | 'î' | '.' | ',' | ':' | ';' | '\'' | '’' | '|' | '!' | ' ' => 4.2,
+        'f' | 'r' | 't' | '(' | ')' | '-' | '[' | ']' | '/' => 5.2,
+        'm' | 'M' | 'W' | '—' | '…' => 13.0,
+        'w' => 10.7,
+        c if c.is_uppercase() => 10.2,
+        c if c.is_alphabetic() && (c as u32) >= 0x2E80 => 13.0,
+        _ => 8.4,
+    }
+}
+
+/// `s` as it fits in `room` viewBox units, ending with … when cut (the table beside the
+/// chart has it whole).
+fn fit(s: &str, room: f64) -> String {
+    let widths: Vec<f64> = s.chars().map(char_width).collect();
+    if widths.iter().sum::<f64>() <= room {
+        return s.to_string();
+    }
+    let mut used = char_width('…');
+    let kept: String = s.chars().zip(widths).take_while(|(_, w)| {
+        used += w;
+        used <= room
+    }).map(|(c, _)| c).collect();
+    format!("{}…", kept.trim_end())
+}
+
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
@@ -249,6 +279,16 @@ mod tests {
             category_header: "Answer".into(),
             total_label: Some("Total".into()),
         }
+    }
+
+    #[test]
+    fn long_bar_labels_are_cut_to_fit_before_the_bars() {
+        assert_eq!(fit("Health", 198.0), "Health");
+        let cut = fit("Booking and reminders for appointments", 198.0);
+        assert!(cut.ends_with('…') && cut.starts_with("Booking and reminders"), "{cut}");
+        assert!(cut.chars().map(char_width).sum::<f64>() <= 198.0, "{cut}");
+        let wide = fit("WWWWWWWWWWWWWWWWWWWWWWWW", 198.0);
+        assert!(wide.chars().count() < 17, "{wide}");
     }
 
     #[test]

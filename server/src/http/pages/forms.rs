@@ -192,10 +192,6 @@ struct Slot {
     path: String,
     id: String,
     label: String,
-    /// Where its value is in [`Values`], and whether it must be filled in: an empty required
-    /// control's error is said in the reader's language, whatever words the plugin used.
-    key: String,
-    required: bool,
 }
 
 impl<'a> Form<'a> {
@@ -367,8 +363,6 @@ impl<'a> Form<'a> {
                         path: self.control_name(&f.name),
                         id: first_leaf.map(|j| item_id(0, j)).unwrap_or_else(|| id.clone()),
                         label: label.clone(),
-                        key: f.name.clone(),
-                        required: false,
                     });
                     for i in 0..slot_count(values.items(&f.name)) {
                         let item_label = self.tr.a("form-item-label", &[("label", label.clone().into()), ("number", ((i + 1) as i64).into())]);
@@ -377,8 +371,6 @@ impl<'a> Form<'a> {
                                 path: self.control_name(&format!("{}[{i}]", f.name)),
                                 id: item_id(i, j),
                                 label: item_label.clone(),
-                                key: format!("{}[{i}]", f.name),
-                                required: false,
                             });
                         }
                         for (j, leaf) in leaves.iter().enumerate() {
@@ -386,14 +378,12 @@ impl<'a> Form<'a> {
                                 path: self.control_name(&format!("{}[{i}].{}", f.name, leaf.name)),
                                 id: item_id(i, j),
                                 label: format!("{item_label}: {}", self.label(leaf)),
-                                key: format!("{}[{i}].{}", f.name, leaf.name),
-                                required: leaf.required,
                             });
                         }
                     }
                 }
                 Kind::Unknown => {}
-                _ => out.push(Slot { path: self.control_name(&f.name), id, label, key: f.name.clone(), required: f.required }),
+                _ => out.push(Slot { path: self.control_name(&f.name), id, label }),
             }
         }
         out
@@ -419,20 +409,17 @@ impl<'a> Form<'a> {
                 .filter(|(_, s)| e.field == s.path || e.field.starts_with(&format!("{}.", s.path)) || e.field.starts_with(&format!("{}[", s.path)))
                 .max_by_key(|(_, s)| s.path.len());
             match best {
-                Some((i, s)) if s.required && e.field == s.path && values.get(&s.key).iter().all(|v| v.trim().is_empty()) => {
-                    at.entry(s.path.clone()).or_default().push(self.tr.t("form-error-required"));
-                    placed.push((i, self.tr.a1("form-error-required-summary", "label", s.label.as_str())));
-                }
                 Some((i, s)) => {
-                    at.entry(s.path.clone()).or_default().push(sentence(&e.problem));
-                    placed.push((i, format!("{}: {}", s.label, e.problem)));
+                    let ours = sdk_problem(&self.tr, &e.problem);
+                    at.entry(s.path.clone()).or_default().push(ours.clone().unwrap_or_else(|| sentence(&e.problem)));
+                    placed.push((i, ours.unwrap_or_else(|| e.problem.clone())));
                 }
-                None => unplaced.push(SummaryItem { href: None, text: sentence(&e.problem) }),
+                None => unplaced.push(SummaryItem { href: None, text: sdk_problem(&self.tr, &e.problem).unwrap_or_else(|| sentence(&e.problem)) }),
             }
         }
         placed.sort_by_key(|(i, _)| *i);
         let mut summary = unplaced;
-        summary.extend(placed.into_iter().map(|(i, text)| SummaryItem { href: Some(format!("#{}", slots[i].id)), text }));
+        summary.extend(placed.into_iter().map(|(i, problem)| SummaryItem { href: Some(format!("#{}", slots[i].id)), text: format!("{}: {problem}", slots[i].label) }));
 
         let mut ids = Ids::default();
         let mut html = String::new();
@@ -799,7 +786,25 @@ fn slot_count(items: usize) -> usize {
     (items + 1).clamp(MIN_SLOTS, MAX_ITEMS)
 }
 
+/// A plugin's problem in the reader's language, when it is one the SDK's checks
+/// (`convene_sdk::form::check_text`, which most plugin forms use) word for word: the rest is
+/// the plugin's own words, in its language.
+fn sdk_problem(tr: &Tr, problem: &str) -> Option<String> {
+    let p = problem.trim();
+    let count = |prefix: &str| p.strip_prefix(prefix)?.strip_suffix(" characters")?.parse::<u32>().ok();
+    if p == "is required" {
+        Some(tr.t("form-problem-required"))
+    } else if p == "must be text" {
+        Some(tr.t("form-problem-text"))
+    } else if let Some(max) = count("must be at most ") {
+        Some(tr.n("form-problem-max-length", "max", i64::from(max)))
+    } else {
+        count("must be at least ").map(|min| tr.n("form-problem-min-length", "min", i64::from(min)))
+    }
+}
+
 /// A plugin's problem as a sentence: "is required" reads "Is required".
+
 fn sentence(problem: &str) -> String {
     let mut chars = problem.chars();
     match chars.next() {
@@ -1173,7 +1178,7 @@ mod tests {
         assert!(html.contains(r#"id="f-response-answers-priority-error"><span class="visually-hidden">Error:</span> `space` is not one of the choices"#), "{html}");
         assert!(html.contains(r#"<div class="field field-error">"#), "{html}");
         assert!(html.contains(r#"id="f-response-consent-error""#) && html.contains("Agree to the consent statement"), "{html}");
-        assert!(html.contains(r#"id="f-response-items-1-0-error""#) && html.contains("Must be at least 3 characters"), "{html}");
+        assert!(html.contains(r#"id="f-response-items-1-0-error""#) && html.contains("Write at least 3 characters."), "{html}");
         assert!(html.contains(r#"id="f-response-items-0-error""#) && html.contains("Is a duplicate"), "the item's own error: {html}");
         let summary: Vec<(Option<&str>, &str)> = rendered.summary.iter().map(|s| (s.href.as_deref(), s.text.as_str())).collect();
         assert_eq!(
@@ -1185,7 +1190,7 @@ mod tests {
                 (Some("#f-response-answers-rank"), "Rank: must list every choice exactly once, most preferred first"),
                 (Some("#f-response-consent"), "I agree: agree to the consent statement"),
                 (Some("#f-response-items-0-0"), "Items, item 1: is a duplicate"),
-                (Some("#f-response-items-1-0"), "Items, item 2: Item title: must be at least 3 characters"),
+                (Some("#f-response-items-1-0"), "Items, item 2: Item title: Write at least 3 characters."),
             ]
         );
         // Every link leads to a control of the form.
@@ -1195,27 +1200,24 @@ mod tests {
     }
 
     #[test]
-    fn a_required_control_left_empty_is_said_in_the_readers_language() {
+    fn the_sdks_problems_are_said_in_the_readers_language_and_the_plugins_own_as_written() {
         let fields = all_kinds();
-        let f = Form::new(Tr::new(UiLang::Es), "body", "f-response", "en", &fields);
-        let mut values = f.values_from_json(&full_body());
-        values.0.remove("answers.priority");
-        values.0.remove("items[1].title");
         let errors = vec![
-            // The plugin's words are English; the reader reads Spanish.
             FieldError::new("body.answers.priority", "is required"),
-            FieldError::new("body.items[1].title", "is required"),
-            // A filled-in control's problem is the plugin's to say.
-            FieldError::new("body.answers.title", "must be at most 3 characters"),
+            FieldError::new("body.items[1].title", "must be at most 1 characters"),
+            FieldError::new("body.answers.rank", "must list every choice exactly once"),
         ];
-        let rendered = f.render(&values, &errors);
-        let html = &rendered.html;
-        assert!(html.contains(r#"id="f-response-answers-priority-error"><span class="visually-hidden">Error:</span> Es obligatorio responder."#), "{html}");
-        assert!(html.contains(r#"id="f-response-items-1-0-error""#), "{html}");
-        assert!(!html.contains("Is required"), "{html}");
-        assert!(html.contains("Must be at most 3 characters"), "{html}");
-        let summary: Vec<&str> = rendered.summary.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(summary, ["Title <b>: must be at most 3 characters", "Priority: es obligatorio responder", "Items, elemento 2: Item title: es obligatorio responder"]);
+        let fr = Form::new(Tr::new(UiLang::Fr), "body", "f-response", "en", &fields).render(&Values::default(), &errors);
+        let summary: Vec<&str> = fr.summary.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(summary[0], "Priority: Répondez à cette question.");
+        assert!(summary[1].ends_with(": must list every choice exactly once"), "{summary:?}");
+        assert!(summary[2].ends_with(": Écrivez au plus un caractère."), "{summary:?}");
+        assert!(fr.html.contains("</span> Répondez à cette question.</span>"), "{}", fr.html);
+        let es = Tr::new(UiLang::Es);
+        assert_eq!(sdk_problem(&es, "must be at least 12 characters").as_deref(), Some("Escriba al menos 12 caracteres."));
+        assert_eq!(sdk_problem(&es, "must be text").as_deref(), Some("Escriba un texto."));
+        assert_eq!(sdk_problem(&es, "must be at least twelve characters"), None);
+        assert_eq!(sdk_problem(&tr(), " is required ").as_deref(), Some("Answer this question."));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod signup;
 pub mod unsubscribe;
 pub mod words;
 
+use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -70,6 +71,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/unsubscribe", web::post().to(unsubscribe::submit));
 }
 
+/// The page a form is on, when the address it posts to is not a page of its own: a page
+/// rendered for such a post (the form with its errors) goes back there when the reader
+/// switches language or signs in, and marks it in the menu. Keep in step with `routes`.
+pub fn page_of_form(method: &Method, path: &str) -> Option<String> {
+    if method != Method::POST {
+        return None;
+    }
+    match path {
+        "/signin/link" | "/signin/password" => Some("/signin".into()),
+        "/account/emails" | "/account/password" | "/signout/everywhere" => Some("/account".into()),
+        _ => path.strip_prefix("/activities/")?.strip_suffix("/contributions").filter(|id| !id.is_empty() && !id.contains('/')).map(|id| format!("/activities/{id}")),
+    }
+}
+
 #[derive(Deserialize)]
 struct LangChoice {
     lang: String,
@@ -93,4 +108,22 @@ async fn switch_language(post: PagePost<LangChoice>) -> HttpResponse {
     let cookie = lang_cookie(&pc.app, lang.code());
     pc.set_cookie(cookie);
     pc.redirect(&back)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_posted_below_its_page_goes_back_to_the_page() {
+        let post = |path: &str| page_of_form(&Method::POST, path);
+        assert_eq!(post("/activities/01a2/contributions").as_deref(), Some("/activities/01a2"));
+        assert_eq!(post("/signin/password").as_deref(), Some("/signin"));
+        assert_eq!(post("/account/password").as_deref(), Some("/account"));
+        // Forms that post to their own page, and anything that is not a page's form.
+        for path in ["/signup", "/account", "/account/delete", "/activities/a/b/contributions", "/activities//contributions"] {
+            assert_eq!(post(path), None, "{path}");
+        }
+        assert_eq!(page_of_form(&Method::GET, "/signin/password"), None);
+    }
 }

@@ -277,9 +277,10 @@ async fn build(req: &HttpRequest, session_counts: bool) -> PageCtx {
     let account_lang = person.as_ref().and_then(|(_, lang): &(Person, Option<String>)| lang.clone());
     let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let lang = negotiate(account_lang.as_deref(), cookie_value(req, LANG_COOKIE).as_deref(), accept, app.settings.instance.default_language.as_str());
-    let here = match req.uri().query() {
-        Some(q) => format!("{}?{q}", req.path()),
-        None => req.path().to_string(),
+    let here = match (super::page_of_form(req.method(), req.path()), req.uri().query()) {
+        (Some(page), _) => page,
+        (None, Some(q)) => format!("{}?{q}", req.path()),
+        (None, None) => req.path().to_string(),
     };
     PageCtx {
         person: person.map(|(p, _)| p),
@@ -357,6 +358,36 @@ fn token_matches(secret: &[u8], masked: &str) -> bool {
     subtle::ConstantTimeEq::ct_eq(unmasked.as_slice(), secret).into()
 }
 
+/// How much a posted form must show that it comes from our own pages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// The browser's word (`Sec-Fetch-Site`, `Origin`), or the form token when it says nothing.
+    SameSite,
+    /// The form carries its own single-use token: only a browser's "another site" refuses it.
+    OwnToken,
+}
+
+/// Reads a posted form and decides, before anything is read as the person, whether the
+/// session cookie may count for it.
+async fn read_post(req: &HttpRequest, payload: &mut Payload, proof: Proof) -> Result<(PageCtx, Vec<(String, String)>), actix_web::Error> {
+    let app = app(req);
+    let body = crate::http::extract::read_limited(payload, FORM_LIMIT, "form").await;
+    let verdict = same_site_by_headers(req, &app);
+    let pc = build(req, false).await;
+    let Ok(body) = body else {
+        return Err(super::errors::status_page(pc, StatusCode::PAYLOAD_TOO_LARGE).into());
+    };
+    let pairs = form_urlencoded_pairs(&body);
+    let token_ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && token_matches(&pc.csrf_secret, v));
+    let ours = verdict.unwrap_or(token_ok);
+    if verdict == Some(false) || (proof == Proof::SameSite && !ours) {
+        return Err(super::errors::status_page(pc, StatusCode::FORBIDDEN).into());
+    }
+    // The session cookie counts only for a post shown to be ours.
+    let pc = if ours { build(req, true).await } else { pc };
+    Ok((pc, pairs))
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for PagePost<T> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
@@ -365,30 +396,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for PagePost<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let app = app(&req);
-            let body = crate::http::extract::read_limited(&mut payload, FORM_LIMIT, "form").await;
-            let verdict = same_site_by_headers(&req, &app);
-            // Decide before anything is read as the person: a cross-site post is refused.
-            let pc = build(&req, false).await;
-            let body = match body {
-                Ok(b) => b,
-                Err(_) => return Err(super::errors::status_page(pc, StatusCode::PAYLOAD_TOO_LARGE).into()),
-            };
-            let pairs: Vec<(String, String)> = form_urlencoded_pairs(&body);
-            let token_ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && token_matches(&pc.csrf_secret, v));
-            let allowed = match verdict {
-                Some(same) => same,
-                None => token_ok,
-            };
-            if !allowed {
-                return Err(super::errors::status_page(pc, StatusCode::FORBIDDEN).into());
+            let (pc, pairs) = read_post(&req, &mut payload, Proof::SameSite).await?;
+            match typed_form::<T>(&pairs) {
+                Ok(form) => Ok(PagePost { pc, form, pairs }),
+                Err(()) => Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST).into()),
             }
-            let pc = build(&req, true).await;
-            let form = match typed_form::<T>(&pairs) {
-                Ok(f) => f,
-                Err(()) => return Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST).into()),
-            };
-            Ok(PagePost { pc, form, pairs })
         })
     }
 }
@@ -400,9 +412,10 @@ fn typed_form<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, ()> 
     })
 }
 
-/// A form whose own single-use token is its authority (the button of a sign-in link's page):
-/// the post is refused only when the browser says it comes from another site, and the form
-/// token is not required. See [`TokenPost`]'s one user, `signin::magic_submit`, for why.
+/// A form whose own single-use token from an email is its authority (the buttons of a sign-in
+/// link's page and of an account deletion link's page): the post is refused only when the
+/// browser says it comes from another site, and the form token is not required. See its
+/// users, `signin::magic_submit` and `account_data::confirm`, for why.
 pub struct TokenPost<T> {
     pub pc: PageCtx,
     pub form: T,
@@ -416,21 +429,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for TokenPost<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let app = app(&req);
-            let body = crate::http::extract::read_limited(&mut payload, FORM_LIMIT, "form").await;
-            let verdict = same_site_by_headers(&req, &app);
-            let pc = build(&req, false).await;
-            let body = match body {
-                Ok(b) => b,
-                Err(_) => return Err(super::errors::status_page(pc, StatusCode::PAYLOAD_TOO_LARGE).into()),
-            };
-            if verdict == Some(false) {
-                return Err(super::errors::status_page(pc, StatusCode::FORBIDDEN).into());
-            }
-            let pairs = form_urlencoded_pairs(&body);
-            let token_ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && token_matches(&pc.csrf_secret, v));
-            // The session cookie counts only for a post shown to be ours.
-            let pc = if verdict == Some(true) || token_ok { build(&req, true).await } else { pc };
+            let (pc, pairs) = read_post(&req, &mut payload, Proof::OwnToken).await?;
             match typed_form::<T>(&pairs) {
                 Ok(form) => Ok(TokenPost { pc, form }),
                 Err(()) => Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST).into()),

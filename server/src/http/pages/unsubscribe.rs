@@ -9,8 +9,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::account_forms;
-use super::page::{Chrome, OrPage, PageCtx, PageResult};
-use crate::app::notifications;
+use super::page::{Chrome, PageCtx, PageResult};
+use crate::app::{AppError, notifications};
 
 #[derive(Deserialize)]
 pub struct TokenQuery {
@@ -27,7 +27,9 @@ struct UnsubscribePage {
 /// GET /unsubscribe?token=...: asks to confirm with a button.
 pub async fn landing(pc: PageCtx, q: web::Query<TokenQuery>) -> PageResult {
     let token = q.token.clone().unwrap_or_default();
-    notifications::unsubscribe_target(&pc.app, &token).or_page(&pc)?;
+    if let Err(e) = notifications::unsubscribe_target(&pc.app, &token) {
+        return refused(&pc, e);
+    }
     let action = format!("/unsubscribe?token={}", url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>());
     let page = UnsubscribePage { c: pc.chrome(pc.tr.t("unsubscribe-title")), action };
     Ok(pc.render(&page))
@@ -39,13 +41,30 @@ pub async fn landing(pc: PageCtx, q: web::Query<TokenQuery>) -> PageResult {
 /// a MAC only this instance can make, is the authority, and all it can do is stop emails.
 /// `PageCtx` on a POST never counts the session cookie, and the body is not read.
 pub async fn submit(pc: PageCtx, q: web::Query<TokenQuery>) -> PageResult {
-    notifications::unsubscribe(&pc.app, q.token.as_deref().unwrap_or_default()).await.or_page(&pc)?;
+    if let Err(e) = notifications::unsubscribe(&pc.app, q.token.as_deref().unwrap_or_default()).await {
+        return refused(&pc, e);
+    }
     let tr = pc.tr;
     Ok(account_forms::message(
         &pc,
         StatusCode::OK,
         tr.t("unsubscribe-done-title"),
         vec![tr.a1("unsubscribe-done-body", "instance", pc.app.settings.instance.name.as_str()), tr.t("unsubscribe-done-still")],
+        vec![("/account#emails-heading".to_string(), tr.t("unsubscribe-settings"))],
+    ))
+}
+
+/// A link that is not one of ours (cut short when copied, say): a page that says so.
+fn refused(pc: &PageCtx, e: AppError) -> PageResult {
+    if !matches!(e, AppError::BadRequest(_)) {
+        return Err(pc.fail(e));
+    }
+    let tr = pc.tr;
+    Ok(account_forms::message(
+        pc,
+        StatusCode::BAD_REQUEST,
+        tr.t("unsubscribe-refused-title"),
+        vec![tr.t("unsubscribe-refused-body")],
         vec![("/account#emails-heading".to_string(), tr.t("unsubscribe-settings"))],
     ))
 }

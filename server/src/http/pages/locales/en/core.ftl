@@ -15,7 +15,6 @@ pagination = Pages
 next-page = Next page
 previous-page = Previous page
 fallback-note = Not available in your language; shown in the original.
-error-title-prefix = Error:
 
 # Error pages.
 error-request-id = If you contact the organisers, quote this reference:

@@ -15,7 +15,6 @@ pagination = Páginas
 next-page = Página siguiente
 previous-page = Página anterior
 fallback-note = No disponible en tu idioma; se muestra en el original.
-error-title-prefix = Error:
 
 # Error pages.
 error-request-id = Si contactas con los organizadores, indica esta referencia:

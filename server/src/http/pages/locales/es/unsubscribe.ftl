@@ -7,3 +7,5 @@ unsubscribe-done-title = Ya no recibirás correos de las actividades
 unsubscribe-done-body = Las actividades de { $instance } ya no te enviarán correos.
 unsubscribe-done-still = Puedes volver a activarlos en las opciones de correo de tu cuenta.
 unsubscribe-settings = Tus opciones de correo
+unsubscribe-refused-title = Este enlace para darse de baja no funciona
+unsubscribe-refused-body = Puede que no se copiara entero. Copia el enlace completo del correo, o inicia sesión y elige qué correos recibes en tu cuenta.

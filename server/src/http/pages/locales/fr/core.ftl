@@ -15,7 +15,6 @@ pagination = Pages
 next-page = Page suivante
 previous-page = Page précédente
 fallback-note = Non disponible dans votre langue ; affiché dans la langue d’origine.
-error-title-prefix = Erreur :
 
 # Error pages.
 error-request-id = Si vous contactez les organisateurs, indiquez cette référence :

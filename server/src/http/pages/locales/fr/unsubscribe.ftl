@@ -7,3 +7,5 @@ unsubscribe-done-title = Vous ne recevrez plus d’e-mails des activités
 unsubscribe-done-body = Les activités de { $instance } ne vous enverront plus d’e-mails.
 unsubscribe-done-still = Vous pouvez les réactiver dans les réglages d’e-mails de votre compte.
 unsubscribe-settings = Vos réglages d’e-mails
+unsubscribe-refused-title = Ce lien de désinscription ne fonctionne pas
+unsubscribe-refused-body = Il n’a peut-être pas été copié en entier. Copiez le lien complet depuis l’e-mail, ou connectez-vous et choisissez les e-mails que vous recevez dans votre compte.
