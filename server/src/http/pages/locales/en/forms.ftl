@@ -48,5 +48,3 @@ form-error-whole-number = Enter a whole number, for example 12.
 form-error-date = Enter a real date, as year-month-day, for example 2027-03-15.
 form-error-scale = Choose a point of the scale, from { $min } to { $max }.
 form-error-choice = Choose from the options given.
-form-error-required = This is required.
-form-error-required-summary = { $label }: this is required

@@ -48,5 +48,3 @@ form-error-whole-number = Escriba un número entero, por ejemplo 12.
 form-error-date = Escriba una fecha real, como año-mes-día, por ejemplo 2027-03-15.
 form-error-scale = Elija un punto de la escala, de { $min } a { $max }.
 form-error-choice = Elija entre las opciones dadas.
-form-error-required = Es obligatorio responder.
-form-error-required-summary = { $label }: es obligatorio responder

@@ -48,5 +48,3 @@ form-error-whole-number = Saisissez un nombre entier, par exemple 12.
 form-error-date = Saisissez une date réelle, en année-mois-jour, par exemple 2027-03-15.
 form-error-scale = Choisissez un point de l’échelle, de { $min } à { $max }.
 form-error-choice = Choisissez parmi les options proposées.
-form-error-required = Ce champ est obligatoire.
-form-error-required-summary = { $label } : ce champ est obligatoire
