@@ -786,7 +786,7 @@ fn slot_count(items: usize) -> usize {
     (items + 1).clamp(MIN_SLOTS, MAX_ITEMS)
 }
 
-/// A plugin's problem in the reader's language, when it is one the SDK's checks
+/// A plugin's problem in the reader's language, when it is one of the SDK's checks'
 /// (`convene_sdk::form::check_text`, which most plugin forms use) word for word: the rest is
 /// the plugin's own words, in its language.
 fn sdk_problem(tr: &Tr, problem: &str) -> Option<String> {
@@ -804,7 +804,6 @@ fn sdk_problem(tr: &Tr, problem: &str) -> Option<String> {
 }
 
 /// A plugin's problem as a sentence: "is required" reads "Is required".
-
 fn sentence(problem: &str) -> String {
     let mut chars = problem.chars();
     match chars.next() {
