@@ -240,7 +240,8 @@ fn report_sentences(tr: &Tr, r: &InputUseReport) -> Vec<String> {
         ));
     }
     if let Some(p50) = r.response_delay.p50_days {
-        out.push(tr.a1("report-delay", "days", super::charts::format_value(p50)));
+        // "Within 0 days" reads oddly: responses on the day they were asked for are "within a day".
+        out.push(if p50 < 1.0 { tr.t("report-delay-within-a-day") } else { tr.a1("report-delay", "days", super::charts::format_value(p50)) });
     }
     out.push(tr.n("report-outcome-versions", "count", r.outcome_versions as i64));
     out

@@ -37,6 +37,7 @@ report-contributions = { $count ->
 }
 report-responded = { $count } got a public response ({ $share }).
 report-delay = Half of the responses came within { $days } days.
+report-delay-within-a-day = Half of the responses came within a day.
 report-outcome-versions = { $count ->
     [0] No outcome published yet.
     [one] One version of the outcome has been published.

@@ -37,6 +37,7 @@ report-contributions = { $count ->
 }
 report-responded = { $count } recibieron una respuesta pública ({ $share }).
 report-delay = La mitad de las respuestas llegaron en { $days } días o menos.
+report-delay-within-a-day = La mitad de las respuestas llegaron en menos de un día.
 report-outcome-versions = { $count ->
     [0] Todavía no se ha publicado ningún resultado.
     [one] Se ha publicado una versión del resultado.

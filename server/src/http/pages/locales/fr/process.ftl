@@ -37,6 +37,7 @@ report-contributions = { $count ->
 }
 report-responded = { $count } ont reçu une réponse publique ({ $share }).
 report-delay = La moitié des réponses sont arrivées en { $days } jours ou moins.
+report-delay-within-a-day = La moitié des réponses sont arrivées en moins d’un jour.
 report-outcome-versions = { $count ->
     [0] Aucun résultat publié pour l’instant.
     [one] Une version du résultat a été publiée.
