@@ -82,7 +82,10 @@ async fn the_demo_instance_is_alive_in_english_and_spanish() {
     assert_eq!(types, ["org.convene.citizen-panel", "org.convene.consultation", "org.convene.oversight-group", "org.convene.roundtable", "org.convene.self-convened"]);
     // The front page lists them, escaped.
     let html = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("<h2>Processes open to the public</h2>"));
+    assert!(html.contains("<h1>Processes</h1>"), "{html}");
+    for p in items {
+        assert!(html.contains(&format!("href=\"/processes/{}\"", p["slug"].as_str().unwrap())), "the front page links {}", p["slug"]);
+    }
     // Loading again is a no-op.
     let out = app.cli(&["demo"]).await;
     assert!(String::from_utf8_lossy(&out.stdout).contains("already loaded"));
