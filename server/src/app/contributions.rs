@@ -93,9 +93,9 @@ pub struct ContributionView {
     pub response: Option<super::responses::ResponseView>,
 }
 
-/// Organisers and facilitators moderate and see facilitators' references.
+/// Organisers and facilitators moderate and see facilitators' references (the powers rule).
 fn is_moderator(viewer: Option<&Viewer>, role: Option<ProcessRole>) -> bool {
-    viewer.is_some_and(|v| v.is_admin) || matches!(role, Some(ProcessRole::Organiser | ProcessRole::Facilitator))
+    crate::domain::powers::Powers::of(viewer.is_some_and(|v| v.is_admin), role).moderate
 }
 
 fn owns(c: &contribution::Model, viewer: Option<&Viewer>) -> bool {
@@ -307,7 +307,7 @@ async fn origin_of(ctx: &AppContext, viewer: &Viewer, visible: &Visible, input: 
             Ok(Origin { channel, author_id: Some(viewer.account_id), entered_by: None, reference: None })
         }
         facilitated => {
-            if !is_moderator(Some(viewer), visible.role) {
+            if !visible.powers(Some(viewer)).facilitate {
                 return Err(AppError::Forbidden("only the process's facilitators and organisers enter input on behalf of others".into()));
             }
             if let Some(id) = input.on_behalf_of {

@@ -25,6 +25,7 @@ use crate::domain::process::{
     can_view,
 };
 use crate::domain::ledger as ledger_rule;
+use crate::domain::powers::Powers;
 use crate::domain::{markdown, slug};
 
 type TextMap = BTreeMap<String, String>;
@@ -398,6 +399,20 @@ pub struct Visible {
     pub role: Option<ProcessRole>,
 }
 
+impl Visible {
+    /// What the viewer may do in this process: the rule the app's checks and the pages share.
+    pub fn powers(&self, viewer: Option<&Viewer>) -> Powers {
+        Powers::of(viewer.is_some_and(|v| v.is_admin), self.role)
+    }
+}
+
+/// The viewer's powers in a process they may see (a page's question: which actions to show).
+pub async fn powers(ctx: &AppContext, viewer: Option<&Viewer>, key: &str) -> AppResult<(Visible, Powers)> {
+    let v = load_visible(ctx, viewer, key).await?;
+    let powers = v.powers(viewer);
+    Ok((v, powers))
+}
+
 pub async fn load_visible(ctx: &AppContext, viewer: Option<&Viewer>, key: &str) -> AppResult<Visible> {
     let found = find(ctx, key).await?;
     // The same queries whether or not the process exists, so that the time of a 404 does not
@@ -413,7 +428,7 @@ pub async fn load_visible(ctx: &AppContext, viewer: Option<&Viewer>, key: &str) 
 /// Loads a process the viewer may manage (organiser or admin).
 pub async fn load_managed(ctx: &AppContext, viewer: &Viewer, key: &str) -> AppResult<Visible> {
     let v = load_visible(ctx, Some(viewer), key).await?;
-    if viewer.is_admin || v.role == Some(ProcessRole::Organiser) {
+    if v.powers(Some(viewer)).manage {
         Ok(v)
     } else {
         Err(AppError::Forbidden("only the process's organisers and instance administrators may do this".into()))

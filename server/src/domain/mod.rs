@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod localized;
 pub mod participation;
 pub mod plugin_text;
+pub mod powers;
 pub mod markdown;
 pub mod notification;
 pub mod process;

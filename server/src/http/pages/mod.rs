@@ -21,6 +21,7 @@ pub mod page;
 pub mod process;
 pub mod signin;
 pub mod signup;
+pub mod staff;
 pub mod unsubscribe;
 pub mod words;
 
@@ -33,6 +34,7 @@ use page::{PagePost, lang_cookie, local_path};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     assets::routes(cfg);
+    staff::routes(cfg);
     cfg.route("/", web::get().to(home::home))
         .route("/lang", web::post().to(switch_language))
         .route("/processes/{key}", web::get().to(process::show))

@@ -1,0 +1,9 @@
+staff-tabs-label = Process workspace
+staff-tabs-process = Process:
+staff-tab-overview = Overview
+staff-tab-activities = Activities
+staff-tab-desk = Facilitator desk
+staff-tab-moderation = Moderation
+staff-tab-responses = Responses
+staff-tab-outcome = Outcome
+staff-tab-report = Report

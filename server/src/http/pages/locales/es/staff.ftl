@@ -1,0 +1,9 @@
+staff-tabs-label = Espacio de trabajo del proceso
+staff-tabs-process = Proceso:
+staff-tab-overview = Resumen
+staff-tab-activities = Actividades
+staff-tab-desk = Mesa de facilitación
+staff-tab-moderation = Moderación
+staff-tab-responses = Respuestas
+staff-tab-outcome = Resultado
+staff-tab-report = Informe

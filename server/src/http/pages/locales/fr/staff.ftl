@@ -1,0 +1,9 @@
+staff-tabs-label = Espace de travail du processus
+staff-tabs-process = Processus :
+staff-tab-overview = Vue d’ensemble
+staff-tab-activities = Activités
+staff-tab-desk = Poste d’animation
+staff-tab-moderation = Modération
+staff-tab-responses = Réponses
+staff-tab-outcome = Résultat
+staff-tab-report = Rapport
