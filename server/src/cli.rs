@@ -390,9 +390,9 @@ fn report_demo(outcome: demo::Outcome) {
     }
 }
 
-/// A fresh one-time link for the demo participant, printed at each start: links are short-lived.
+/// Fresh one-time links for the demo's people, printed at each start: links are short-lived.
 async fn print_demo_sign_in(ctx: &AppContext) -> anyhow::Result<()> {
-    if let Some(line) = demo::participant_sign_in(ctx).await? {
+    for line in demo::sign_in_links(ctx).await? {
         println!("{line}");
     }
     Ok(())

@@ -41,14 +41,15 @@ async fn all_pages(app: &TestApp, path: &str, token: Option<&str>) -> Vec<Value>
     }
 }
 
-/// The sign-in links the server printed for the demo participant, oldest first. (stderr lines
-/// may come between a stdout line and the next in the logs, so the link is found on its own.)
-fn printed_links(app: &TestApp) -> Vec<String> {
+/// The sign-in links the server printed for one of the demo's people (`participant`,
+/// `organiser`, `facilitator`, `administrator`), oldest first. Each link follows a line saying
+/// whose it is; stderr lines may come between, so the k-th link belongs to the k-th such line.
+fn printed_links(app: &TestApp, role: &str) -> Vec<String> {
     let logs = app.logs();
-    let said = logs.lines().filter(|l| l.starts_with("Demo participant") && l.contains(PARTICIPANT)).count();
+    let said: Vec<&str> = logs.lines().filter(|l| l.starts_with("Demo ") && l.contains("one-time sign-in link")).collect();
     let links: Vec<String> = logs.lines().map(str::trim).filter(|l| l.starts_with("http") && l.contains("/login/magic?token=")).map(String::from).collect();
-    assert_eq!(said, links.len(), "each link is said whose it is: {logs}");
-    links
+    assert_eq!(said.len(), links.len(), "each link is said whose it is: {logs}");
+    said.iter().zip(links).filter(|(line, _)| line.starts_with(&format!("Demo {role} "))).map(|(_, link)| link).collect()
 }
 
 async fn ledger_kinds(app: &TestApp, process_id: &str) -> Vec<String> {
@@ -154,7 +155,7 @@ async fn the_demo_shows_the_whole_loop() {
     assert!(!said.is_empty() && said.iter().all(|c| c["language"] == "ar"));
 
     // The participant's printed link signs in, and "My input" shows what happened to it.
-    let links = printed_links(&app);
+    let links = printed_links(&app, "participant");
     assert_eq!(links.len(), 1, "{}", app.logs());
     let link = &links[0];
     assert!(link.starts_with(&app.base_url) && link.contains("/login/magic?token="), "{link}");
@@ -185,9 +186,32 @@ async fn the_demo_shows_the_whole_loop() {
     let list = get(&app, "/api/v1/processes?limit=100").await;
     let slugs: Vec<&str> = list["items"].as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap()).collect();
     assert_eq!(slugs.iter().filter(|s| **s == FINISHED).count(), 1);
-    let links = printed_links(&app);
+    let links = printed_links(&app, "participant");
     assert_eq!(links.len(), 2);
     assert_ne!(links[0], links[1]);
     let pair = consume(&app, &token_from_link(&links[1])).await;
     assert_eq!(pair["account"]["email"], PARTICIPANT);
+
+    // The staff's printed links: the organiser runs the finished process, the facilitator
+    // works on every demo process (without running it), the administrator runs the instance.
+    let staff = |role: &str| {
+        let links = printed_links(&app, role);
+        assert_eq!(links.len(), 2, "{role}: a link at each start");
+        links[1].clone()
+    };
+    let me = |pair: &Value| pair["access_token"].as_str().unwrap().to_string();
+    let organiser = me(&consume(&app, &token_from_link(&staff("organiser"))).await);
+    let facilitator = me(&consume(&app, &token_from_link(&staff("facilitator"))).await);
+    let admin = consume(&app, &token_from_link(&staff("administrator"))).await;
+    assert_eq!(admin["account"]["is_admin"], true, "{admin}");
+    for slug in [FINISHED, ARABIC] {
+        let as_organiser = expect_json(app.get(&format!("/api/v1/processes/{slug}")).bearer_auth(&organiser).send().await.unwrap(), 200).await;
+        assert_eq!(as_organiser["your_role"], "organiser", "{slug}");
+        let as_facilitator = expect_json(app.get(&format!("/api/v1/processes/{slug}")).bearer_auth(&facilitator).send().await.unwrap(), 200).await;
+        assert_eq!(as_facilitator["your_role"], "facilitator", "{slug}");
+    }
+    let res = app.get("/api/v1/admin/accounts").bearer_auth(&facilitator).send().await.unwrap();
+    assert_eq!(res.status(), 403, "only the administrator is one");
+    let res = app.get("/api/v1/admin/accounts").bearer_auth(me(&admin)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
 }

@@ -20,15 +20,17 @@ use uuid::Uuid;
 use crate::adapters::store::entities::{account, process};
 use crate::app::accounts::LinkPurpose;
 use crate::app::activities::{self, NewActivity};
-use crate::app::processes::{self, CommitmentInput, MilestoneInput, NewProcess, PhaseInput};
+use crate::app::processes::{self, CommitmentInput, MilestoneInput, NewMember, NewProcess, PhaseInput};
 use crate::app::{AppContext, AppError, Viewer, accounts, now};
 use crate::config::Settings;
-use crate::domain::account::EmailAddress;
+use crate::domain::account::{EmailAddress, ProcessRole};
 use crate::domain::language::Language;
 use crate::domain::process::{Iap2Level, Measure, Scope, Visibility};
 
 const CONTENT: &str = include_str!("processes.json");
 const ORGANISER_EMAIL: &str = "demo-organiser@convene.invalid";
+/// The demo's administrator: made on demo instances only, to show the instance's own pages.
+const ADMIN_EMAIL: &str = "demo-admin@convene.invalid";
 
 /// The languages the demo is written in. A demo instance offers them all, whatever
 /// `instance.languages` says, so that its content can be stored (and Arabic shown right to left).
@@ -155,6 +157,8 @@ pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
     // so the demo never creates an administrator anybody could sign in as.
     let viewer = Viewer { account_id: organiser, session_id: Uuid::nil(), is_admin: true };
     let facilitator = demo_account(ctx, &story.facilitator.email, &story.facilitator.name, &story.facilitator.locale).await?;
+    let admin = demo_account(ctx, ADMIN_EMAIL, "Demo administrator", ctx.settings.instance.default_language.as_str()).await?;
+    make_admin(ctx, admin).await?;
     let mut participants = Vec::with_capacity(story.participants.len());
     for p in &story.participants {
         participants.push(demo_account(ctx, &p.email, &p.name, &p.locale).await?);
@@ -219,6 +223,11 @@ pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
         if p.status == "published" {
             processes::publish(ctx, &viewer, &made.id.to_string()).await.map_err(|e| demo_error(&p.slug, e))?;
         }
+        // The demo facilitator works on every process (the story adds them to its own).
+        if p.slug != story.process {
+            let member = NewMember { email: story.facilitator.email.clone(), role: ProcessRole::Facilitator };
+            processes::add_member(ctx, &viewer, &p.slug, member).await.map_err(|e| demo_error(&p.slug, e))?;
+        }
         created.insert(p.slug.as_str(), refs);
     }
     let finished = created.get(story.process.as_str()).map(Vec::as_slice);
@@ -227,19 +236,39 @@ pub async fn load(ctx: &AppContext) -> anyhow::Result<Outcome> {
     Ok(Outcome::Loaded(created.len()))
 }
 
-/// A one-time sign-in link for the demo participant who took part in the finished process
-/// (to see "My input" and the responses to it), with a line saying whose it is; None when the
-/// demo is not loaded.
-pub async fn participant_sign_in(ctx: &AppContext) -> anyhow::Result<Option<String>> {
+/// The demo's people one can sign in as, and what each of them shows.
+struct DemoSignIn {
+    role: &'static str,
+    name: String,
+    email: String,
+    shows: &'static str,
+}
+
+/// One-time sign-in links for the demo's participant (who took part in the finished process),
+/// organiser, facilitator and administrator, each on a line saying whose it is and what it
+/// shows; nothing when the demo is not loaded. Printed at every start: links are short-lived.
+/// The administrator exists only on a demo instance, and its link reaches only whoever reads
+/// the server's console.
+pub async fn sign_in_links(ctx: &AppContext) -> anyhow::Result<Vec<String>> {
     let story = story::parse();
-    let person = &story.participants[0];
-    let email = EmailAddress::parse("email", &person.email).expect("a valid address");
-    let Some(account) = accounts::find_by_email(&ctx.db, &email).await.map_err(|e| anyhow::anyhow!("{e}"))? else { return Ok(None) };
-    let link = accounts::create_magic_link(ctx, account.id, LinkPurpose::Login).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(Some(format!(
-        "Demo participant {} <{}>: see \"My input\" and the responses to it with this one-time sign-in link (valid {} minutes):\n{link}",
-        person.name, person.email, ctx.settings.auth.magic_link_minutes
-    )))
+    let participant = &story.participants[0];
+    let people = [
+        DemoSignIn { role: "participant", name: participant.name.clone(), email: participant.email.clone(), shows: "\"My input\" and the responses to it" },
+        DemoSignIn { role: "organiser", name: "Demo organiser".into(), email: ORGANISER_EMAIL.into(), shows: "every demo process's workspace (Manage): edit, activities, responses, outcome, report" },
+        DemoSignIn { role: "facilitator", name: story.facilitator.name.clone(), email: story.facilitator.email.clone(), shows: "the facilitator desk and the moderation queue of every demo process" },
+        DemoSignIn { role: "administrator", name: "Demo administrator".into(), email: ADMIN_EMAIL.into(), shows: "everything, and the instance's pages (Manage, then Instance administration)" },
+    ];
+    let mut lines = Vec::new();
+    for person in &people {
+        let email = EmailAddress::parse("email", &person.email).expect("a valid address");
+        let Some(account) = accounts::find_by_email(&ctx.db, &email).await.map_err(|e| anyhow::anyhow!("{e}"))? else { continue };
+        let link = accounts::create_magic_link(ctx, account.id, LinkPurpose::Login).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        lines.push(format!(
+            "Demo {} {} <{}>: {} with this one-time sign-in link (valid {} minutes):\n{link}",
+            person.role, person.name, person.email, person.shows, ctx.settings.auth.magic_link_minutes
+        ));
+    }
+    Ok(lines)
 }
 
 fn demo_error(slug: &str, e: AppError) -> anyhow::Error {
@@ -247,6 +276,13 @@ fn demo_error(slug: &str, e: AppError) -> anyhow::Error {
         AppError::Invalid(errors) => anyhow::anyhow!("demo process {slug}: {}", processes::describe_errors(&errors)),
         other => anyhow::anyhow!("demo process {slug}: {other}"),
     }
+}
+
+async fn make_admin(ctx: &AppContext, id: Uuid) -> anyhow::Result<()> {
+    use sea_orm::ActiveModelTrait;
+    let model = account::ActiveModel { id: sea_orm::Set(id), is_admin: sea_orm::Set(true), ..Default::default() };
+    model.update(&ctx.db).await?;
+    Ok(())
 }
 
 /// A demo account (the organiser, the facilitator, the participants): found, or made as
