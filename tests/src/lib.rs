@@ -21,6 +21,7 @@ pub mod browser;
 pub mod db;
 pub mod flows;
 pub mod http;
+pub mod pages;
 pub mod smtp_sink;
 pub mod traces;
 

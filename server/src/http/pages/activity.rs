@@ -296,7 +296,7 @@ async fn render(pc: &PageCtx, id: Uuid, q: &ActivityQuery, posted: Option<Posted
     Ok(pc.render_status(status, &view))
 }
 
-fn kind_name(tr: &Tr, k: &KindAccess, dl: &str) -> Text {
+pub(super) fn kind_name(tr: &Tr, k: &KindAccess, dl: &str) -> Text {
     if k.name.is_empty() { Text { text: k.id.clone(), lang: tr.code().into(), dir: "ltr" } } else { forms::pick(tr, &k.name, dl) }
 }
 
@@ -488,7 +488,7 @@ fn result_sections(tr: &Tr, sections: &Value, dl: &str) -> Vec<ResultSection> {
     out
 }
 
-fn contribution_item(
+pub(super) fn contribution_item(
     tr: &Tr,
     c: &ContributionView,
     form_fields: &BTreeMap<String, Option<Vec<forms::Field>>>,

@@ -8,7 +8,9 @@ pub mod account_data;
 pub mod account_forms;
 pub mod activity;
 pub mod assets;
+pub mod attributes;
 pub mod charts;
+pub mod contribution;
 pub mod errors;
 pub mod forms;
 pub mod home;
@@ -35,6 +37,8 @@ use page::{PagePost, lang_cookie, local_path};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     assets::routes(cfg);
     staff::routes(cfg);
+    contribution::routes(cfg);
+    attributes::routes(cfg);
     cfg.route("/", web::get().to(home::home))
         .route("/lang", web::post().to(switch_language))
         .route("/processes/{key}", web::get().to(process::show))

@@ -17,6 +17,7 @@ use crate::app::outcomes::{self, OutcomeView, VersionSummary};
 use crate::app::pagination::PageParams;
 use crate::app::processes::{self, ProcessFilter, ProcessSummary, ProcessView};
 use crate::app::report::{self, InputUseReport};
+use crate::domain::powers::Powers;
 use crate::app::{AppError, now};
 use crate::domain::commitments::CommitmentStatus;
 use crate::domain::participation::Channel;
@@ -92,6 +93,8 @@ struct ProcessPage<'a> {
     charts: Vec<String>,
     parent: Option<Related<'a>>,
     children: Vec<Related<'a>>,
+    /// Whether the reader works on this process (the powers rule): a link to its workspace.
+    manage: bool,
 }
 
 pub async fn show(pc: PageCtx, key: web::Path<String>) -> PageResult {
@@ -130,6 +133,7 @@ fn build_page<'a>(
     let description = tr.pick(&p.description, dl);
     let (timeline, now_label) = timeline(tr, p);
     ProcessPage {
+        manage: Powers::of(pc.viewer().is_some_and(|v| v.is_admin), p.your_role).any_staff(),
         c: pc.chrome(title.text.to_string()),
         slug: &p.slug,
         listed: crate::domain::process::is_listed(p.status, p.visibility),

@@ -58,3 +58,6 @@ process-parent = Part of:
 process-child = Includes:
 process-ledger = Public ledger entries of this process
 process-moderation-log = Moderation log
+process-manage = Work on this process
+process-export-csv = Download every contribution and its response (CSV, for spreadsheets)
+process-export-jsonl = Download the whole process as open data (JSON Lines)

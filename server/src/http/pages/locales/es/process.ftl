@@ -58,3 +58,6 @@ process-parent = Forma parte de:
 process-child = Incluye:
 process-ledger = Entradas del registro público de este proceso
 process-moderation-log = Registro de moderación
+process-manage = Trabajar en este proceso
+process-export-csv = Descargar todas las contribuciones y sus respuestas (CSV, para hojas de cálculo)
+process-export-jsonl = Descargar todo el proceso como datos abiertos (JSON Lines)

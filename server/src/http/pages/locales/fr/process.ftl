@@ -58,3 +58,6 @@ process-parent = Fait partie de :
 process-child = Comprend :
 process-ledger = Entrées du registre public de cette démarche
 process-moderation-log = Journal de modération
+process-manage = Travailler sur ce processus
+process-export-csv = Télécharger toutes les contributions et leurs réponses (CSV, pour tableurs)
+process-export-jsonl = Télécharger tout le processus en données ouvertes (JSON Lines)
