@@ -8,7 +8,13 @@
 
 import { assert, checkA11y, expectH1, expectPath, newPage, scenario, screenshot, visit } from '../lib/index.mjs';
 
-const submit = (page, name) => Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name, exact: true }).click()]).then(() => page.waitForLoadState('load'));
+/** Presses a form's button and waits for the page the post answers with (often at the same address). */
+async function submit(page, name) {
+  const navigated = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame());
+  await page.getByRole('button', { name, exact: true }).click();
+  await navigated;
+  await page.waitForLoadState('load');
+}
 
 scenario(async ({ data }) => {
   const cookies = (lang) => ({ convene_access: data.token, lang });
@@ -93,7 +99,9 @@ scenario(async ({ data }) => {
     await checkA11y(page, state('workspace dashboard'));
     await visit(page, '/manage/processes/new');
     await checkA11y(page, state('new process empty'));
+    const navigated = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame());
     await page.locator('form[action="/manage/processes/new"] button[name="save"]').click();
+    await navigated;
     await page.locator('.error-summary').waitFor();
     await checkA11y(page, state('new process with errors'));
     if (lang !== 'en') await screenshot(page, `staff-workspace-new-errors-${lang}`);

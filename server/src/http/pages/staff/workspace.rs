@@ -754,14 +754,14 @@ pub async fn add_member(post: PagePost<MemberForm>, key: web::Path<String>) -> P
             let mut errors = Problems::default();
             for p in list {
                 if p.field == "email" {
-                    let key = if form.email.trim().is_empty() {
+                    let message = if form.email.trim().is_empty() {
                         "workspace-error-email-empty"
                     } else if p.problem.contains("no account") {
                         "workspace-error-email-unknown"
                     } else {
                         "workspace-error-email-format"
                     };
-                    errors.push("email".into(), tr.t(key));
+                    errors.push("email".into(), tr.t(message));
                 } else {
                     errors.push("email".into(), p.problem);
                 }

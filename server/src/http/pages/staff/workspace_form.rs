@@ -247,26 +247,27 @@ impl ProcessForm {
     /// One per-language or per-row field.
     fn put(&mut self, name: &str, value: String) {
         let parts: Vec<&str> = name.split('.').collect();
-        let lang_ok = |l: &str| self.langs.iter().any(|x| x == l);
+        let langs = &self.langs;
+        let lang_ok = |l: &str| langs.iter().any(|x| x == l);
         match parts.as_slice() {
-            ["title", l] if lang_ok(l) => {
+            ["title", l] if lang_ok(*l) => {
                 self.title.insert(l.to_string(), value);
             }
-            ["summary", l] if lang_ok(l) => {
+            ["summary", l] if lang_ok(*l) => {
                 self.summary.insert(l.to_string(), value);
             }
-            ["description", l] if lang_ok(l) => {
+            ["description", l] if lang_ok(*l) => {
                 self.description.insert(l.to_string(), value);
             }
             [list, i, rest @ ..] => {
                 let Ok(i) = i.parse::<usize>() else { return };
                 match (*list, rest) {
-                    ("phases", ["name", l]) if lang_ok(l) => {
+                    ("phases", ["name", l]) if lang_ok(*l) => {
                         if let Some(r) = self.phases.get_mut(i) {
                             r.name.insert(l.to_string(), value);
                         }
                     }
-                    ("phases", ["description", l]) if lang_ok(l) => {
+                    ("phases", ["description", l]) if lang_ok(*l) => {
                         if let Some(r) = self.phases.get_mut(i) {
                             r.description.insert(l.to_string(), value);
                         }
@@ -281,12 +282,12 @@ impl ProcessForm {
                             r.ends_on = value;
                         }
                     }
-                    ("milestones", ["title", l]) if lang_ok(l) => {
+                    ("milestones", ["title", l]) if lang_ok(*l) => {
                         if let Some(r) = self.milestones.get_mut(i) {
                             r.title.insert(l.to_string(), value);
                         }
                     }
-                    ("milestones", ["description", l]) if lang_ok(l) => {
+                    ("milestones", ["description", l]) if lang_ok(*l) => {
                         if let Some(r) = self.milestones.get_mut(i) {
                             r.description.insert(l.to_string(), value);
                         }
@@ -296,7 +297,7 @@ impl ProcessForm {
                             r.due_on = value;
                         }
                     }
-                    ("commitments", ["text", l]) if lang_ok(l) => {
+                    ("commitments", ["text", l]) if lang_ok(*l) => {
                         if let Some(r) = self.commitments.get_mut(i) {
                             r.text.insert(l.to_string(), value);
                         }
