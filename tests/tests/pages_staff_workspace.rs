@@ -53,7 +53,18 @@ fn location(res: &reqwest::Response) -> String {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&#x2f;", "/").replace("&#47;", "/").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&#x2f;", "/")
+        .replace("&#47;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&#60;", "<")
+        .replace("&gt;", ">")
+        .replace("&#62;", ">")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&")
 }
 
 fn attr(tag: &str, name: &str) -> Option<String> {
@@ -146,7 +157,7 @@ async fn an_admin_creates_edits_and_publishes_a_process_through_the_pages() {
     for id in ["scope", "iap2_level", "phases-0-starts_on", "phases-0-ends_on"] {
         assert!(html.contains(&format!("href=\"#{id}\"")), "{id}: {html}");
     }
-    assert!(html.contains("A summary kept &lt;as typed&gt;") && html.contains("value=\"2027-02-30\""), "{html}");
+    assert!(html.contains("A summary kept &#60;as typed&#62;") && html.contains("value=\"2027-02-30\""), "{html}");
 
     // The app's own checks: no title at all.
     let mut fields = form_fields(&html, "/manage/processes/new");
