@@ -1004,6 +1004,56 @@ async fn summaries(ctx: &AppContext, viewer: Option<&Viewer>, page: Page<process
     Ok(Page { items, next_cursor: page.next_cursor })
 }
 
+/// One process of a staff member's workspace, with their role in it (none for an instance
+/// administrator who is not a member).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WorkspaceItem {
+    pub process: ProcessSummary,
+    pub your_role: Option<ProcessRole>,
+}
+
+/// Most processes a workspace lists at once.
+const WORKSPACE_LIMIT: u64 = 500;
+
+/// Whether the viewer has a staff role somewhere: instance administrator, or organiser or
+/// facilitator of some process. One query at most (for the pages' "Manage" link).
+pub async fn has_staff_role(ctx: &AppContext, viewer: &Viewer) -> AppResult<bool> {
+    if viewer.is_admin {
+        return Ok(true);
+    }
+    Ok(process_member::Entity::find()
+        .filter(process_member::Column::AccountId.eq(viewer.account_id))
+        .filter(process_member::Column::Role.is_in([ProcessRole::Organiser.as_str(), ProcessRole::Facilitator.as_str()]))
+        .one(&ctx.db)
+        .await?
+        .is_some())
+}
+
+/// The processes the viewer works on, newest first: every process for an instance
+/// administrator, else those where they are an organiser or a facilitator. Someone with no
+/// staff role has no workspace (403).
+pub async fn workspace_list(ctx: &AppContext, viewer: &Viewer) -> AppResult<Vec<WorkspaceItem>> {
+    let roles: HashMap<Uuid, ProcessRole> = process_member::Entity::find()
+        .filter(process_member::Column::AccountId.eq(viewer.account_id))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .filter_map(|m| ProcessRole::from_stored(&m.role).map(|r| (m.process_id, r)))
+        .collect();
+    let staff: Vec<Uuid> =
+        roles.iter().filter(|(_, r)| matches!(r, ProcessRole::Organiser | ProcessRole::Facilitator)).map(|(id, _)| *id).collect();
+    if !viewer.is_admin && staff.is_empty() {
+        return Err(AppError::Forbidden("only organisers, facilitators and instance administrators have a workspace".into()));
+    }
+    let mut query = process::Entity::find().order_by_desc(process::Column::Id).limit(WORKSPACE_LIMIT);
+    if !viewer.is_admin {
+        query = query.filter(process::Column::Id.is_in(staff));
+    }
+    let rows = query.all(&ctx.db).await?;
+    let page = summaries(ctx, Some(viewer), Page { items: rows, next_cursor: None }).await?;
+    Ok(page.items.into_iter().map(|p| WorkspaceItem { your_role: roles.get(&p.id).copied(), process: p }).collect())
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub account_id: Uuid,

@@ -24,6 +24,7 @@ use problems::ProblemResponses;
         api::processes::list, api::processes::create, api::processes::get, api::processes::update,
         api::processes::publish, api::processes::archive, api::processes::children,
         api::processes::members, api::processes::add_member, api::processes::set_member_role, api::processes::remove_member,
+        api::processes::workspace,
         api::admin::list_accounts, api::admin::grant_attribute, api::admin::revoke_attribute, api::admin::import_census,
         api::activities::list, api::activities::create, api::activities::get, api::activities::form, api::activities::results, api::activities::commit_seed, api::activities::reveal_seed,
         api::contributions::list, api::contributions::contribute, api::contributions::get, api::contributions::edit,

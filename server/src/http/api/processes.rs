@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::Ctx;
 use crate::app::AppError;
 use crate::app::pagination::{Page, PageParams};
-use crate::app::processes::{self, MemberView, NewMember, NewProcess, ProcessFilter, ProcessPatch, ProcessSummary, ProcessView, RoleChange};
+use crate::app::processes::{self, MemberView, NewMember, NewProcess, ProcessFilter, ProcessPatch, ProcessSummary, ProcessView, RoleChange, WorkspaceItem};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
 
@@ -24,7 +24,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/{key}/members", web::post().to(add_member))
             .route("/{key}/members/{account_id}", web::put().to(set_member_role))
             .route("/{key}/members/{account_id}", web::delete().to(remove_member)),
-    );
+    )
+    .route("/workspace", web::get().to(workspace));
+}
+
+/// The processes the caller works on: all for instance administrators, else those where
+/// the caller is an organiser or a facilitator.
+#[utoipa::path(get, path = "/api/v1/workspace", tag = "processes", security(("bearer" = [])),
+    responses((status = 200, body = Vec<WorkspaceItem>), (status = 403, description = "no staff role anywhere")))]
+pub async fn workspace(ctx: Ctx, Authenticated(viewer): Authenticated) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(processes::workspace_list(&ctx, &viewer).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]

@@ -87,6 +87,7 @@ pub fn page_of_form(method: &Method, path: &str) -> Option<String> {
     match path {
         "/signin/link" | "/signin/password" => Some("/signin".into()),
         "/account/emails" | "/account/password" | "/signout/everywhere" => Some("/account".into()),
+        _ if path.starts_with("/manage/processes/") && path.contains("/members/") => path.split("/members/").next().map(|p| format!("{p}/members")),
         _ => path.strip_prefix("/activities/")?.strip_suffix("/contributions").filter(|id| !id.is_empty() && !id.contains('/')).map(|id| format!("/activities/{id}")),
     }
 }
@@ -126,6 +127,7 @@ mod tests {
         assert_eq!(post("/activities/01a2/contributions").as_deref(), Some("/activities/01a2"));
         assert_eq!(post("/signin/password").as_deref(), Some("/signin"));
         assert_eq!(post("/account/password").as_deref(), Some("/account"));
+        assert_eq!(post("/manage/processes/p/members/01a2/role").as_deref(), Some("/manage/processes/p/members"));
         // Forms that post to their own page, and anything that is not a page's form.
         for path in ["/signup", "/account", "/account/delete", "/activities/a/b/contributions", "/activities//contributions"] {
             assert_eq!(post(path), None, "{path}");

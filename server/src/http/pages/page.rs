@@ -45,6 +45,9 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 pub struct Person {
     pub viewer: Viewer,
     pub display_name: String,
+    /// An instance administrator, or an organiser or facilitator somewhere: the navigation
+    /// shows them the staff's pages.
+    pub staff: bool,
 }
 
 /// One page request: the app, the reader and their language.
@@ -83,6 +86,7 @@ impl PageCtx {
             title: title.into(),
             instance_name: self.app.settings.instance.name.clone(),
             signed_in: self.person.as_ref().map(|p| p.display_name.clone()),
+            staff: self.person.as_ref().is_some_and(|p| p.staff),
             csrf: self.csrf_token(),
             here,
             path,
@@ -213,6 +217,8 @@ pub struct Chrome {
     pub instance_name: String,
     /// The display name of the signed-in person.
     pub signed_in: Option<String>,
+    /// Whether the navigation links to the staff's pages.
+    pub staff: bool,
     pub csrf: String,
     pub here: String,
     pub path: String,
@@ -301,20 +307,27 @@ async fn signed_in_person(app: &AppContext, req: &HttpRequest, cookies: &mut Vec
     if let Some(token) = &access
         && let Ok((viewer, account)) = accounts::authenticate_account(app, token).await
     {
-        return Some((Person { viewer, display_name: account.display_name.clone() }, Some(account.locale.clone())));
+        let staff = staff_role(app, &viewer).await;
+        return Some((Person { viewer, display_name: account.display_name.clone(), staff }, Some(account.locale.clone())));
     }
     let refresh = cookie_value(req, REFRESH_COOKIE)?;
     match accounts::refresh(app, &refresh).await {
         Ok(pair) => {
             let (viewer, account) = accounts::authenticate_account(app, &pair.access_token).await.ok()?;
             cookies.extend(session_cookies(app, &pair.access_token, &pair.refresh_token));
-            Some((Person { viewer, display_name: account.display_name.clone() }, Some(account.locale.clone())))
+            let staff = staff_role(app, &viewer).await;
+            Some((Person { viewer, display_name: account.display_name.clone(), staff }, Some(account.locale.clone())))
         }
         Err(_) => {
             cookies.extend(crate::http::auth::cleared_cookies());
             None
         }
     }
+}
+
+/// Whether the navigation shows the staff's pages; a failed query only hides the link.
+async fn staff_role(app: &AppContext, viewer: &Viewer) -> bool {
+    crate::app::processes::has_staff_role(app, viewer).await.unwrap_or(false)
 }
 
 impl FromRequest for PageCtx {

@@ -7,6 +7,9 @@
 
 use actix_web::web;
 
+pub mod workspace;
+pub mod workspace_form;
+
 use super::i18n::Tr;
 use crate::app::Viewer;
 use crate::app::processes::Visible;
@@ -14,7 +17,9 @@ use crate::domain::localized::LocalizedText;
 use crate::domain::powers::Powers;
 
 /// Each area adds its routes here.
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    workspace::routes(cfg);
+}
 
 /// The tabs across the top of every page of one process's workspace; a page's template
 /// includes `staff/tabs.html` and has a field `tabs` of this type.
@@ -44,6 +49,7 @@ const ALL_TABS: &[(Tab, fn(&Powers) -> bool)] = &[
     (Tab { key: "responses", label: "staff-tab-responses", path: "/responses" }, |p| p.manage),
     (Tab { key: "outcome", label: "staff-tab-outcome", path: "/outcome" }, |p| p.manage),
     (Tab { key: "report", label: "staff-tab-report", path: "/report" }, |p| p.manage),
+    (Tab { key: "members", label: "workspace-tab-members", path: "/members" }, |p| p.manage),
 ];
 
 impl Tabs {
