@@ -5,6 +5,9 @@
 //!
 //! Addresses: `/manage…` for a process's workspace, `/admin…` for the instance.
 
+pub mod activities;
+pub mod panel;
+
 use actix_web::web;
 
 use super::i18n::Tr;
@@ -14,7 +17,9 @@ use crate::domain::localized::LocalizedText;
 use crate::domain::powers::Powers;
 
 /// Each area adds its routes here.
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    activities::routes(cfg);
+}
 
 /// The tabs across the top of every page of one process's workspace; a page's template
 /// includes `staff/tabs.html` and has a field `tabs` of this type.
