@@ -264,7 +264,7 @@ pub struct Editable {
 /// The rules of [`update`] for an activity as it is now.
 pub async fn editable(ctx: &AppContext, a: &ActivityView) -> AppResult<Editable> {
     let any = a.state != ActivityState::Closed;
-    let config = any && !has_contributions(ctx, a.id).await?;
+    let config = any && !has_contributions(&ctx.db, a.id).await?;
     Ok(Editable { any, config })
 }
 

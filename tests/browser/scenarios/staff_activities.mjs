@@ -29,7 +29,7 @@ scenario(async ({ data }) => {
   await page.getByRole('link', { name: 'Add an activity' }).click();
   await page.waitForURL('**/activities/new');
   await both(page, 'staff activities pick type', 'staff-activities-pick');
-  await page.getByLabel('Consultation').check();
+  await page.getByLabel('Consultation', { exact: true }).check();
   await Promise.all([page.waitForURL('**/activities/new?type=*'), page.getByRole('button', { name: 'Continue' }).click()]);
   await both(page, 'staff activities new consultation', 'staff-activities-new');
 

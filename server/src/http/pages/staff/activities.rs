@@ -349,7 +349,7 @@ impl Config {
         if !t.config_fields.is_empty() {
             return Config { fields: t.config_fields.clone(), json: false };
         }
-        let text = |key: &str| LocalizedText::from_stored(json!({ tr.code(): tr.t(key) }));
+        let text = |key: &str| LocalizedText::from_stored(Value::Object(serde_json::Map::from_iter([(tr.code().to_string(), Value::String(tr.t(key)))])));
         let field = Field { name: "json".into(), label: text("staff-act-config-json"), help: text("staff-act-config-json-hint"), required: true, kind: Kind::LongText { min_length: 0, max_length: 0 } };
         Config { fields: vec![field], json: true }
     }

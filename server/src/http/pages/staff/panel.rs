@@ -139,6 +139,11 @@ async fn render(pc: &PageCtx, viewer: &Viewer, id: Uuid, posted: Option<Posted>,
     let mut key = Uuid::new_v4().to_string();
     let mut note = note;
     let (draw_form, draw_refusal) = if a.seed.is_none() {
+        // A draw posted all the same: the plugin's refusal, above everything.
+        if let Some(p) = posted {
+            summary = p.errors.iter().map(|e| SummaryItem { href: None, text: e.problem.clone() }).collect();
+            note = p.note.or(note);
+        }
         (None, Some(tr.t("staff-panel-draw-needs-seed")))
     } else {
         match activities::form(&pc.app, Some(viewer), id, DRAW).await {
