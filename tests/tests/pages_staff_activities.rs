@@ -212,7 +212,7 @@ async fn a_participant_gets_403_and_a_forged_post_changes_nothing() {
 #[tokio::test]
 async fn an_organiser_edits_while_allowed_closes_and_commits_then_reveals_the_seed() {
     let app = TestApp::spawn().await;
-    let (admin, olga, pat) = process_with_staff(&app, "edits").await;
+    let (_, olga, pat) = process_with_staff(&app, "edits").await;
     let config: Value = serde_json::from_str(&consultation_config()).unwrap();
     let id = add_activity(&app, &olga, "edits", &json!({ "type": "org.convene.consultation", "title": { "en": "First title" }, "config": config })).await["id"]
         .as_str()
