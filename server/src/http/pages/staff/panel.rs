@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::Tabs;
 use super::activities::{PANEL_TYPE, activity_id, managed, signed_in};
-use crate::app::activities::{self, ActivityState};
+use crate::app::activities;
 use crate::app::contributions::{self, NewContribution, Submitted};
 use crate::app::{AppError, Viewer, results};
 use crate::domain::errors::FieldError;
@@ -91,7 +91,6 @@ struct PanelPage {
     seed_sha256: Option<String>,
     seed_revealed: Option<String>,
     drawn: bool,
-    closed: bool,
     draw_form: Option<String>,
     draw_refusal: Option<String>,
     key: String,
@@ -134,7 +133,6 @@ async fn render(pc: &PageCtx, viewer: &Viewer, id: Uuid, posted: Option<Posted>,
         Err(e) => return Err(pc.fail(e)),
     };
     let drawn = s.draws.as_ref().is_some_and(|d| !d.rows.is_empty());
-    let closed = a.state == ActivityState::Closed;
     let mut summary = Vec::new();
     let mut key = Uuid::new_v4().to_string();
     let mut note = note;
@@ -183,7 +181,6 @@ async fn render(pc: &PageCtx, viewer: &Viewer, id: Uuid, posted: Option<Posted>,
         seed_sha256: a.seed.as_ref().map(|s| s.sha256.clone()),
         seed_revealed: a.seed.as_ref().and_then(|s| s.seed.clone()),
         drawn,
-        closed,
         draw_form,
         draw_refusal,
         key,
