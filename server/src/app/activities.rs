@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 use super::error::AppResult;
@@ -227,6 +227,148 @@ pub async fn close_now(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult
     model.closes_at = Set(Some(at));
     model.updated_at = Set(at);
     Ok(activity_view(model.update(&ctx.db).await?))
+}
+
+/// Any subset of an activity's settings (`PATCH /api/v1/activities/{id}`). `opens_at: null`
+/// or `closes_at: null` removes that date.
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityPatch {
+    pub title: Option<TextMap>,
+    pub description: Option<TextMap>,
+    /// A new configuration, checked by the type's plugin. Only before the first contribution.
+    #[schema(value_type = Option<Object>)]
+    pub config: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub opens_at: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub closes_at: Option<Option<DateTime<Utc>>>,
+}
+
+/// Tells "absent" (None) from "null" (Some(None)).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// What may still change in an activity, by the rules of [`update`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Editable {
+    /// Title, description and closing date: while the activity is not closed.
+    pub any: bool,
+    /// Configuration and opening date: also only while nobody has contributed.
+    pub config: bool,
+}
+
+/// The rules of [`update`] for an activity as it is now.
+pub async fn editable(ctx: &AppContext, a: &ActivityView) -> AppResult<Editable> {
+    let any = a.state != ActivityState::Closed;
+    let config = any && !has_contributions(&ctx.db, a.id).await?;
+    Ok(Editable { any, config })
+}
+
+async fn has_contributions<C: sea_orm::ConnectionTrait>(db: &C, id: Uuid) -> AppResult<bool> {
+    use crate::adapters::store::entities::contribution;
+    Ok(contribution::Entity::find().filter(contribution::Column::ActivityId.eq(id)).count(db).await? > 0)
+}
+
+/// Changes an activity (its process's organisers), within these rules:
+/// - a closed activity no longer changes (its contributions were made under what it says);
+/// - its configuration and opening date change only until the first contribution (any
+///   contribution, withdrawn or hidden ones too): what people answered must stay what they
+///   were asked; a new configuration is checked by the type's plugin like at creation;
+/// - a closing date set here must be in the future and after the opening date (closing at
+///   once is `close_now`); `null` removes a date.
+///
+/// The public ledger records the activity's creation, closing and seed; an edit is not a
+/// ledger event (the activity's page shows what it is now).
+pub async fn update(ctx: &AppContext, viewer: &Viewer, id: Uuid, patch: ActivityPatch) -> AppResult<ActivityView> {
+    let (a, _) = load(ctx, Some(viewer), id).await?;
+    let Visible { process, .. } = processes::load_managed(ctx, viewer, &a.process_id.to_string()).await?;
+    if process.status == ProcessStatus::Archived.as_str() {
+        return Err(AppError::conflict("process", "is archived; it can no longer change"));
+    }
+    let at = now();
+    if state_at(&a, at) == ActivityState::Closed {
+        return Err(AppError::conflict("activity", "is closed; a closed activity no longer changes"));
+    }
+    let offered = &ctx.settings.instance.languages;
+    let mut errors = FieldErrors::new();
+    let title = patch.title.as_ref().map(|t| LocalizedText::required(&mut errors, "title", t, offered, TITLE));
+    let description = patch.description.as_ref().map(|d| LocalizedText::optional(&mut errors, "description", d, offered, DESCRIPTION));
+    let opens_at = patch.opens_at.unwrap_or(a.opens_at);
+    let closes_at = patch.closes_at.unwrap_or(a.closes_at);
+    if let (Some(o), Some(c)) = (opens_at, closes_at) {
+        if c <= o {
+            errors.push("closes_at", "must be after opens_at");
+        }
+    }
+    if let Some(Some(c)) = patch.closes_at {
+        if c <= at && Some(c) != a.closes_at {
+            errors.push("closes_at", "must be in the future; to close the activity now, close it (POST /api/v1/activities/{id}/close)");
+        }
+    }
+    let config = match &patch.config {
+        Some(c) if !c.is_object() => {
+            errors.push("config", "must be a JSON object");
+            None
+        }
+        Some(c) => {
+            let text = c.to_string();
+            if let Err(problem) = crate::domain::stored_json::check(&text, MAX_CONFIG_BYTES) {
+                errors.push("config", problem.to_string());
+            }
+            Some(text)
+        }
+        None => None,
+    };
+    errors.finish()?;
+    let opens_changed = patch.opens_at.is_some_and(|o| o != a.opens_at);
+    let config_changed = config.is_some();
+
+    // The plugin checks the new configuration before anything is stored.
+    let normalised = match config {
+        Some(config) => {
+            let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
+            let (verdict, _) = ctx
+                .plugins
+                .run_checked(&plugin, "validate-config", CallContext::empty(), move |p, s| p.call_validate_config(s, &config), super::plugin_output::normalised_config)
+                .await?;
+            Some(verdict.map_err(|e| AppError::Invalid(prefixed("config", e)))?)
+        }
+        None => None,
+    };
+
+    // Contributions to this activity take turns with this change on this server; across
+    // servers, the revision read here must still be current when it is written.
+    let _turn = ctx.activity_locks.lock(id).await;
+    let current = activity::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound("activity"))?;
+    let txn = crate::adapters::store::begin_write(&ctx.db).await?;
+    if (config_changed || opens_changed) && has_contributions(&txn, id).await? {
+        let field = if config_changed { "config" } else { "opens_at" };
+        return Err(AppError::conflict(field, "can no longer change: people have already contributed to this activity"));
+    }
+    if !super::activity_writes::advance_revision(&txn, id, Some(current.revision)).await? {
+        return Err(AppError::conflict("activity", "was changed by someone else just now; try again"));
+    }
+    let mut model: activity::ActiveModel = current.into();
+    if let Some(t) = &title {
+        model.title = Set(t.to_json());
+    }
+    if let Some(d) = &description {
+        model.description = Set(d.to_json());
+    }
+    if let Some(c) = normalised {
+        model.config = Set(c);
+    }
+    model.opens_at = Set(opens_at);
+    model.closes_at = Set(closes_at);
+    model.updated_at = Set(at);
+    let updated = model.update(&txn).await?;
+    txn.commit().await?;
+    let fresh = activity::Entity::find_by_id(id).one(&ctx.db).await?.unwrap_or(updated);
+    Ok(activity_view(fresh))
 }
 
 /// A process's activities in the order they were added.

@@ -26,7 +26,7 @@ use problems::ProblemResponses;
         api::processes::members, api::processes::add_member, api::processes::set_member_role, api::processes::remove_member,
         api::processes::workspace,
         api::admin::list_accounts, api::admin::grant_attribute, api::admin::revoke_attribute, api::admin::import_census,
-        api::activities::list, api::activities::create, api::activities::get, api::activities::form, api::activities::results, api::activities::commit_seed, api::activities::reveal_seed,
+        api::activities::list, api::activities::create, api::activities::get, api::activities::update, api::activities::close, api::activities::form, api::activities::results, api::activities::commit_seed, api::activities::reveal_seed,
         api::contributions::list, api::contributions::contribute, api::contributions::get, api::contributions::edit,
         api::contributions::withdraw, api::contributions::report, api::contributions::hide, api::contributions::restore,
         api::contributions::history, api::contributions::moderation_log, api::contributions::reports,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::Ctx;
 use crate::app::AppError;
-use crate::app::activities::{self, ActivityView, NewActivity};
+use crate::app::activities::{self, ActivityPatch, ActivityView, NewActivity};
 use crate::app::draw_seeds::{self, SeedView};
 use crate::app::results::{self, ResultsView};
 use crate::http::auth::{Authenticated, MaybeViewer};
@@ -19,10 +19,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/activities")
                 .route("/{id}", web::get().to(get))
+                .route("/{id}", web::patch().to(update))
                 .route("/{id}/form", web::get().to(form))
                 .route("/{id}/contributions", web::get().to(super::contributions::list))
                 .route("/{id}/contributions", web::post().to(super::contributions::contribute))
                 .route("/{id}/results", web::get().to(results))
+                .route("/{id}/close", web::post().to(close))
                 .route("/{id}/seed", web::post().to(commit_seed))
                 .route("/{id}/seed/reveal", web::post().to(reveal_seed)),
         );
@@ -52,6 +54,27 @@ pub async fn create(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::Pa
     responses((status = 200, body = ActivityView)))]
 pub async fn get(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(activities::get(&ctx, viewer.as_ref(), *id).await?))
+}
+
+/// Changes an activity (organisers): title and description and closing date while it is not
+/// closed; its configuration (checked by the type's plugin, errors under `config.`) and
+/// opening date only until the first contribution. `null` removes a date.
+#[utoipa::path(patch, path = "/api/v1/activities/{id}", tag = "activities", params(("id" = Uuid, Path)), request_body = ActivityPatch, security(("bearer" = [])),
+    responses((status = 200, body = ActivityView),
+              (status = 403, description = "not an organiser of this process"),
+              (status = 409, description = "the activity is closed, the process archived, or people have contributed (configuration, opening date)"),
+              (status = 422, description = "a field is wrong; the plugin's configuration errors come under `config.`"),
+              (status = 502, description = "the activity type's plugin failed; `plugin` names it")))]
+pub async fn update(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(patch): ApiJson<ActivityPatch>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(activities::update(&ctx, &viewer, *id, patch).await?))
+}
+
+/// Closes an activity now (organisers): no more contributions; everything it holds stays. An
+/// activity already closed stays as it is.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/close", tag = "activities", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = ActivityView), (status = 403, description = "not an organiser of this process")))]
+pub async fn close(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(activities::close_now(&ctx, &viewer, *id).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -424,7 +424,7 @@ fn plugin_text(tr: &Tr, v: &Value, dl: &str) -> Text {
 
 /// The results' sections as the page shows them: text as paragraphs, tables with headers,
 /// charts drawn with their tables (a pie as bars, which read better).
-fn result_sections(tr: &Tr, sections: &Value, dl: &str) -> Vec<ResultSection> {
+pub(crate) fn result_sections(tr: &Tr, sections: &Value, dl: &str) -> Vec<ResultSection> {
     let mut out = Vec::new();
     for (i, s) in sections.as_array().into_iter().flatten().enumerate() {
         let title = plugin_text(tr, &s["title"], dl);

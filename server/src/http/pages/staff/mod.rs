@@ -5,6 +5,9 @@
 //!
 //! Addresses: `/manage…` for a process's workspace, `/admin…` for the instance.
 
+pub mod activities;
+pub mod panel;
+
 use actix_web::web;
 
 pub mod workspace;
@@ -19,6 +22,7 @@ use crate::domain::powers::Powers;
 /// Each area adds its routes here.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     workspace::routes(cfg);
+    activities::routes(cfg);
 }
 
 /// The tabs across the top of every page of one process's workspace; a page's template
