@@ -164,7 +164,7 @@ pub async fn save(post: PagePost<EntryPost>, key: web::Path<String>) -> PageResu
     let channel = channel_of(Some(&form.channel)).ok_or_else(|| AppError::bad_request("channel", "paper, phone or in_person")).or_page(&pc)?;
     let dl = visible.process.default_language.clone();
     let fields = forms::fields(&activities::form(&pc.app, Some(&viewer), id, &form.kind).await.or_page(&pc)?);
-    let f = Form::new(pc.tr, "body", "desk", &dl, &fields);
+    let f = Form::new(pc.tr, "body", "entry", &dl, &fields);
     let values = f.values_from_pairs(&pairs);
     let idem = form.idempotency_key.clone().filter(|k| !k.is_empty()).unwrap_or_else(|| Uuid::new_v4().to_string());
     let mut posted = Posted { kind: form.kind.clone(), values, errors: Vec::new(), key: idem, email: form.email.trim().to_string(), reference: form.reference.clone(), note: None };
@@ -276,7 +276,7 @@ async fn render(pc: &PageCtx, key: &str, q: &DeskQuery, posted: Option<Posted>, 
             match activities::form(app, Some(&viewer), a.id, &k.id).await {
                 Ok(v) => {
                     let fields = forms::fields(&v);
-                    let form = Form::new(tr, "body", "desk", &dl, &fields);
+                    let form = Form::new(tr, "body", "entry", &dl, &fields);
                     let (values, errors) = match &posted {
                         Some(p) => (p.values.clone(), p.errors.as_slice()),
                         None => (Values::default(), &[][..]),
