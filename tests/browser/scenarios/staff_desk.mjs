@@ -87,12 +87,19 @@ scenario(async ({ data }) => {
   }
   assert.equal(new Set(references).size, 10, `ten different references: ${references}`);
 
-  // At phone width, in Spanish; with an error, in French.
+  // At phone width, in Spanish; with an error, in French (the account's language wins over
+  // the cookie, so it is set through the API).
+  const locale = async (lang) => {
+    const res = await page.request.patch('/api/v1/me', { data: { locale: lang }, headers: { authorization: `Bearer ${data.token}` } });
+    assert.equal(res.status(), 200, `locale ${lang}`);
+  };
+  await locale('es');
   const es = await newPage({ viewport: 360, lang: 'es', javaScriptEnabled: false, cookies: { convene_access: data.token, lang: 'es' } });
   await visit(es, `${desk}?activity=${data.activityId}&channel=phone`);
   await expectH1(es, 'Mesa de facilitación');
   await checkA11y(es, 'desk empty es 360px');
   await screenshot(es, 'staff-desk-empty-es');
+  await locale('fr');
   const fr = await newPage({ viewport: 360, lang: 'fr', javaScriptEnabled: false, cookies: { convene_access: data.token, lang: 'fr' } });
   await visit(fr, `${desk}?activity=${data.activityId}&channel=in_person`);
   await fr.getByLabel(/Son adresse e-mail/).fill('pas une adresse');
@@ -102,6 +109,7 @@ scenario(async ({ data }) => {
   await screenshot(fr, 'staff-desk-errors-fr');
   await visit(fr, desk);
   await checkA11y(fr, 'desk choose fr 360px');
+  await locale('en');
 
   // The moderation queue: the report, a first try without a reason, then hidden.
   const queue = `/manage/processes/${data.slug}/moderation`;
@@ -125,6 +133,7 @@ scenario(async ({ data }) => {
   await Promise.all([mod.waitForNavigation(), mod.getByRole('link', { name: 'See the public moderation log' }).click()]);
   assert.ok((await mod.locator('main').innerText()).includes(data.hideReason), 'the public log shows the reason');
 
+  await locale('es');
   const small = await newPage({ viewport: 360, lang: 'es', javaScriptEnabled: false, cookies: { convene_access: data.token, lang: 'es' } });
   await visit(small, queue);
   await expectH1(small, 'Cola de moderación');
