@@ -171,7 +171,7 @@ pub enum Refusal {
 }
 
 /// The activity must be open and its process published.
-fn open_refusal(a: &activity::Model, visible: &Visible) -> Option<Refusal> {
+pub(super) fn open_refusal(a: &activity::Model, visible: &Visible) -> Option<Refusal> {
     if visible.process.status != ProcessStatus::Published.as_str() {
         return Some(Refusal::ProcessNotOpen);
     }
@@ -224,7 +224,7 @@ fn wit_role(role: Option<ProcessRole>, is_admin: bool) -> wit::SubmitterRole {
 }
 
 /// The roles that submit `kind`, when `role` is not one of them (its `submitted-by` rule).
-fn role_refusal(plugin: &LoadedPlugin, kind: &str, role: wit::SubmitterRole) -> Option<Vec<&'static str>> {
+pub(super) fn role_refusal(plugin: &LoadedPlugin, kind: &str, role: wit::SubmitterRole) -> Option<Vec<&'static str>> {
     let k = plugin.info.contribution_kinds.iter().find(|k| k.id == kind)?;
     if k.submitted_by.is_empty() || k.submitted_by.contains(&role) {
         return None;

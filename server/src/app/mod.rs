@@ -8,6 +8,7 @@ pub mod activity_writes;
 pub mod census;
 pub mod context;
 pub mod contributions;
+pub mod desk;
 pub mod draw_seeds;
 pub mod error;
 pub mod export;

@@ -31,6 +31,7 @@ use problems::ProblemResponses;
         api::contributions::withdraw, api::contributions::report, api::contributions::hide, api::contributions::restore,
         api::contributions::history, api::contributions::moderation_log, api::contributions::reports,
         api::contributions::respond, api::contributions::my_input,
+        api::desk::find_member, api::desk::entered_today,
         api::plugins::activity_types, api::plugins::list, api::plugins::install, api::plugins::upgrade,
         api::plugins::disable, api::plugins::enable, api::plugins::rollback,
         api::ledger::page,

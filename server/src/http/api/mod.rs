@@ -5,6 +5,7 @@ pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod contributions;
+pub mod desk;
 pub mod exports;
 pub mod instance;
 pub mod ledger;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // These first: the /me and /processes scopes would otherwise swallow /me/input,
             // /me/notifications and /processes/{key}/activities, /moderation, /reports, /responses.
             .configure(contributions::routes)
+            .configure(desk::routes)
             .configure(notifications::routes)
             .configure(outcomes::routes)
             .configure(exports::routes)

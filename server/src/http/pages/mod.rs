@@ -88,6 +88,7 @@ pub fn page_of_form(method: &Method, path: &str) -> Option<String> {
         "/signin/link" | "/signin/password" => Some("/signin".into()),
         "/account/emails" | "/account/password" | "/signout/everywhere" => Some("/account".into()),
         _ if path.starts_with("/manage/processes/") && path.contains("/members/") => path.split("/members/").next().map(|p| format!("{p}/members")),
+        _ if path.starts_with("/manage/processes/") && (path.ends_with("/hide") || path.ends_with("/restore")) => staff::moderation::page_of_action(path),
         _ => path.strip_prefix("/activities/")?.strip_suffix("/contributions").filter(|id| !id.is_empty() && !id.contains('/')).map(|id| format!("/activities/{id}")),
     }
 }

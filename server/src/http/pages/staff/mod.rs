@@ -19,10 +19,15 @@ use crate::app::processes::Visible;
 use crate::domain::localized::LocalizedText;
 use crate::domain::powers::Powers;
 
+pub mod desk;
+pub mod moderation;
+
 /// Each area adds its routes here.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     workspace::routes(cfg);
     activities::routes(cfg);
+    desk::routes(cfg);
+    moderation::routes(cfg);
 }
 
 /// The tabs across the top of every page of one process's workspace; a page's template
