@@ -29,7 +29,7 @@ use problems::ProblemResponses;
         api::contributions::list, api::contributions::contribute, api::contributions::get, api::contributions::edit,
         api::contributions::withdraw, api::contributions::report, api::contributions::hide, api::contributions::restore,
         api::contributions::history, api::contributions::moderation_log, api::contributions::reports,
-        api::contributions::respond, api::contributions::my_input,
+        api::contributions::respond, api::contributions::my_input, api::contributions::staff_list, api::contributions::matching_ids,
         api::plugins::activity_types, api::plugins::list, api::plugins::install, api::plugins::upgrade,
         api::plugins::disable, api::plugins::enable, api::plugins::rollback,
         api::ledger::page,

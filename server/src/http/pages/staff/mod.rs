@@ -7,6 +7,8 @@
 
 use actix_web::web;
 
+pub mod responses;
+
 use super::i18n::Tr;
 use crate::app::Viewer;
 use crate::app::processes::Visible;
@@ -14,7 +16,9 @@ use crate::domain::localized::LocalizedText;
 use crate::domain::powers::Powers;
 
 /// Each area adds its routes here.
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    responses::routes(cfg);
+}
 
 /// The tabs across the top of every page of one process's workspace; a page's template
 /// includes `staff/tabs.html` and has a field `tabs` of this type.
