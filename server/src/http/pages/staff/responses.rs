@@ -589,6 +589,11 @@ pub async fn respond_form(pc: PageCtx, key: web::Path<String>, req: HttpRequest)
     let viewer = signed_in(&pc)?;
     let tr = pc.tr;
     let pairs = query_pairs(&req);
+    if pairs.is_empty() {
+        // Nothing asked for (e.g. the language switched on a form sent back with errors).
+        let visible = processes::load_managed(&pc.app, &viewer, &key).await.or_page(&pc)?;
+        return Ok(pc.redirect(&format!("/manage/processes/{}/responses", visible.process.slug)));
+    }
     let raw = RawFilter::from_pairs(&pairs);
     let mut typed = Typed { back: raw.clone(), ..Typed::default() };
     if first(&pairs, "scope") == Some("all") {
