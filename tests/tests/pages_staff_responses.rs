@@ -215,7 +215,7 @@ async fn organisers_filter_page_and_respond_in_bulk_and_one_by_one() {
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("Send this response to 2 contributions?") && html.contains("Send the response to 2 contributions"), "{html}");
-    assert_eq!(listed(&app, &f.admin, "responded=yes").await.1, 0, "nothing is sent before the confirmation");
+    assert_eq!(listed(&app, &f.admin, "responded=true").await.1, 0, "nothing is sent before the confirmation");
     let mut confirm = pairs.clone();
     confirm.push(("confirm", "yes"));
     let res = post_form(&app, &org, &action, &hidden(&html, "csrf"), &confirm).await;
@@ -248,8 +248,8 @@ async fn organisers_filter_page_and_respond_in_bulk_and_one_by_one() {
     confirm.push(("confirm", "yes"));
     let res = post_form(&app, &org, &action, &hidden(&html, "csrf"), &confirm).await;
     assert_eq!(res.status(), 303);
-    assert!(location(&res).contains("q=buses&responded=no&answered=30"), "back to the same filter: {}", location(&res));
-    let (_, left) = listed(&app, &f.admin, "responded=no").await;
+    assert!(location(&res).contains("responded=no&q=buses&answered=30"), "back to the same filter: {}", location(&res));
+    let (_, left) = listed(&app, &f.admin, "responded=false").await;
     assert_eq!(left, 3, "the online one left and the two phone entries");
     let batches: std::collections::BTreeSet<String> = {
         let mut s = std::collections::BTreeSet::new();
@@ -325,7 +325,7 @@ async fn a_participant_gets_403_on_every_step_and_a_forged_post_changes_nothing(
     // Even with the form incomplete, who may is decided first.
     let res = post_form(&app, &ana, &action, &csrf, &[("ids", ids.as_str())]).await;
     assert_eq!(res.status(), 403);
-    let (_, waiting) = listed(&app, &f.admin, "responded=no").await;
+    let (_, waiting) = listed(&app, &f.admin, "responded=false").await;
     assert_eq!(waiting, 35, "no response was stored");
     for id in &f.online_ids {
         let history = expect_json(app.get(&format!("/api/v1/contributions/{id}/responses")).send().await.unwrap(), 200).await;
