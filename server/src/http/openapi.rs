@@ -32,6 +32,7 @@ use problems::ProblemResponses;
         api::contributions::history, api::contributions::moderation_log, api::contributions::reports,
         api::contributions::respond, api::contributions::my_input,
         api::desk::find_member, api::desk::entered_today,
+        api::contributions::respond, api::contributions::my_input, api::contributions::staff_list, api::contributions::matching_ids,
         api::plugins::activity_types, api::plugins::list, api::plugins::install, api::plugins::upgrade,
         api::plugins::disable, api::plugins::enable, api::plugins::rollback,
         api::ledger::page,

@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::app::AppError;
 use crate::app::contributions::{self, ContributionEdit, ContributionView, ModerationEntry, NewContribution, Reason, ReportedContribution, Submitted};
 use crate::app::pagination::{Page, PageParams};
-use crate::app::responses::{self, MyInput, NewResponse, Responded, ResponseView};
+use crate::app::responses::{self, MatchingIds, MyInput, NewResponse, Responded, ResponseView, StaffFilter, StaffPage, StaffPageParams};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
 
@@ -16,6 +16,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/processes/{key}/moderation", web::get().to(moderation_log))
         .route("/processes/{key}/reports", web::get().to(reports))
         .route("/processes/{key}/responses", web::post().to(respond))
+        .route("/processes/{key}/contributions", web::get().to(staff_list))
+        .route("/processes/{key}/contributions/ids", web::get().to(matching_ids))
         .route("/me/input", web::get().to(my_input))
         .service(
             web::scope("/contributions")
@@ -149,6 +151,32 @@ pub async fn reports(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::P
               (status = 409, description = "the process is archived")))]
 pub async fn respond(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::Path<String>, ApiJson(input): ApiJson<NewResponse>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(responses::respond(&ctx, &viewer, &key, input).await?))
+}
+
+/// Every contribution to a process's activities, for its organisers to respond to: filtered
+/// (activity, channel, with or without a response, current disposition, words in the text),
+/// oldest first, with the current response of each; withdrawn ones are left out. Pages go both
+/// ways: `cursor` (from `next_cursor`) or `before` (from `prev_cursor`).
+#[utoipa::path(get, path = "/api/v1/processes/{key}/contributions", tag = "contributions",
+    params(("key" = String, Path, description = "id or slug"), StaffFilter, StaffPageParams), security(("bearer" = [])),
+    responses((status = 200, body = StaffPage), (status = 403, description = "not an organiser of this process")))]
+pub async fn staff_list(
+    ctx: Ctx,
+    Authenticated(viewer): Authenticated,
+    key: web::Path<String>,
+    ApiQuery(filter): ApiQuery<StaffFilter>,
+    ApiQuery(page): ApiQuery<StaffPageParams>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(responses::staff_list(&ctx, &viewer, &key, &filter, &page).await?))
+}
+
+/// The ids of every contribution the filter selects (the same filter as the list), oldest
+/// first, at most 1,000 (what one response may answer): to respond to all that match.
+#[utoipa::path(get, path = "/api/v1/processes/{key}/contributions/ids", tag = "contributions",
+    params(("key" = String, Path, description = "id or slug"), StaffFilter), security(("bearer" = [])),
+    responses((status = 200, body = MatchingIds), (status = 403, description = "not an organiser of this process")))]
+pub async fn matching_ids(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::Path<String>, ApiQuery(filter): ApiQuery<StaffFilter>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(responses::matching_ids(&ctx, &viewer, &key, &filter).await?))
 }
 
 /// Everything you contributed, across processes, and what happened to it.

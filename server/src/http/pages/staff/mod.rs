@@ -12,6 +12,7 @@ use actix_web::web;
 
 pub mod workspace;
 pub mod workspace_form;
+pub mod responses;
 
 use super::i18n::Tr;
 use crate::app::Viewer;
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     activities::routes(cfg);
     desk::routes(cfg);
     moderation::routes(cfg);
+    responses::routes(cfg);
 }
 
 /// The tabs across the top of every page of one process's workspace; a page's template
