@@ -142,6 +142,7 @@ fn process_ops() -> Vec<Op> {
         op("GET", "/api/v1/contributions/{contribution}/responses", None, Gate::Read, ok200),
         op("GET", "/api/v1/processes/{key}/members", None, Gate::Manager, ok200),
         op("GET", "/api/v1/processes/{key}/reports", None, Gate::Moderator, ok200),
+        op("GET", "/api/v1/processes/{key}/outcomes/citable?text=x", None, Gate::Manager, ok200),
         op("PATCH", "/api/v1/processes/{key}", Some(json!({ "title": {} })), Gate::Manager, ok422),
         // The draft has no phases, so publishing it is refused; the others are published.
         op("POST", "/api/v1/processes/{key}/publish", None, Gate::Manager, |v| if v == Vis::Draft { &[422] } else { &[409] }),
