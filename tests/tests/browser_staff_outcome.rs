@@ -29,12 +29,22 @@ async fn an_organiser_publishes_an_outcome_citing_three_contributions_and_revise
     let aid = add_activity(&app, &admin, SLUG, &activity).await["id"].as_str().unwrap().to_string();
     let organiser = user_token(&app, "olga@example.org").await;
     add_member(&app, &admin, SLUG, "olga@example.org", "organiser").await;
+    // Organisers who read in Spanish and in French (an account's language wins over the cookie).
+    let mut by_lang = serde_json::Map::new();
+    for lang in ["es", "fr"] {
+        let email = format!("olga.{lang}@example.org");
+        let token = user_token(&app, &email).await;
+        add_member(&app, &admin, SLUG, &email, "organiser").await;
+        let res = app.client.patch(app.url("/api/v1/me")).bearer_auth(&token).json(&json!({ "locale": lang })).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        by_lang.insert(lang.to_string(), json!(token));
+    }
     for (who, text) in ["ana", "ben", "eva", "ivo"].iter().zip(TEXTS) {
         let token = user_token(&app, &format!("{who}@example.org")).await;
         expect_json(contribute(&app, &token, &aid, &json!({ "kind": "response", "body": { "answers": { "q": text } } })).await, 201).await;
     }
 
-    run_scenario(&app, "staff_outcome", json!({ "slug": SLUG, "organiserToken": organiser, "texts": TEXTS, "risky": RISKY })).await;
+    run_scenario(&app, "staff_outcome", json!({ "slug": SLUG, "organiserToken": organiser, "tokens": by_lang, "texts": TEXTS, "risky": RISKY })).await;
 
     // What the pages did is what the API holds: two versions, the second with its note.
     let versions = expect_json(app.get(&format!("/api/v1/processes/{SLUG}/outcomes")).send().await.unwrap(), 200).await;

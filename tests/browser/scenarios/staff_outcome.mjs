@@ -4,7 +4,8 @@
 // phone width), the history with the per-section differences, the public page; and the report
 // dashboard with the commitment at risk first (French and English). axe checks every state.
 //
-// SCENARIO_DATA: { slug, organiserToken, texts: [three contributions' words], risky }
+// SCENARIO_DATA: { slug, organiserToken, tokens: { es, fr } (organisers reading in those
+//                 languages), texts: [the contributions' words], risky }
 
 import { assert, checkA11y, expectH1, newPage, scenario, screenshot, visit } from '../lib/index.mjs';
 
@@ -79,7 +80,7 @@ scenario(async ({ data }) => {
   assert.equal(v1.sections.flatMap((s) => s.cites).length, 3, 'three contributions cited');
 
   // Revise, in Spanish at phone width: the note is required.
-  const es = await newPage({ viewport: 360, lang: 'es', cookies: { convene_access: data.organiserToken, lang: 'es' } });
+  const es = await newPage({ viewport: 360, lang: 'es', cookies: { convene_access: data.tokens.es, lang: 'es' } });
   await visit(es, editor);
   await expectH1(es, 'Revisar el resultado: versión 2');
   assert.equal(await es.locator('[name="s0.body.en"]').inputValue(), '**Night buses** first.\n\nThen bike lanes.', 'starts from the current version');
@@ -108,7 +109,7 @@ scenario(async ({ data }) => {
   assert.match(await page.locator('main').innerText(), /Version 2/);
 
   // The report dashboard: the commitment at risk first, in French and in English.
-  const fr = await newPage({ viewport: 1280, lang: 'fr', cookies: { convene_access: data.organiserToken, lang: 'fr' } });
+  const fr = await newPage({ viewport: 1280, lang: 'fr', cookies: { convene_access: data.tokens.fr, lang: 'fr' } });
   await visit(fr, `/manage/processes/${data.slug}/report`);
   await expectH1(fr, 'Rapport');
   await checkA11y(fr, 'report dashboard 1280px fr');
