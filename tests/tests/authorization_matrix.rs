@@ -147,6 +147,7 @@ fn process_ops() -> Vec<Op> {
         op("POST", "/api/v1/processes/{key}/members/lookup", Some(json!({ "email": "not an address" })), Gate::Moderator, ok422),
         op("GET", "/api/v1/processes/{key}/contributions", None, Gate::Manager, ok200),
         op("GET", "/api/v1/processes/{key}/contributions/ids", None, Gate::Manager, ok200),
+        op("GET", "/api/v1/processes/{key}/outcomes/citable?text=x", None, Gate::Manager, ok200),
         op("PATCH", "/api/v1/processes/{key}", Some(json!({ "title": {} })), Gate::Manager, ok422),
         // The draft has no phases, so publishing it is refused; the others are published.
         op("POST", "/api/v1/processes/{key}/publish", None, Gate::Manager, |v| if v == Vis::Draft { &[422] } else { &[409] }),

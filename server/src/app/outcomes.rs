@@ -293,3 +293,97 @@ pub async fn cited_activities(ctx: &AppContext, viewer: Option<&Viewer>, process
     }
     Ok(out)
 }
+
+/// A contribution the outcome editor offers to cite: its words and where it was made.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Citable {
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    /// The body as the plugin normalised it (organisers see hidden ones too).
+    #[schema(value_type = Object)]
+    pub body: serde_json::Value,
+    pub language: String,
+    /// The facilitator's reference of paper, phone and in-person input.
+    pub reference: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// At most this many contributions per search.
+pub const MAX_CITABLE: u64 = 50;
+const MAX_SEARCH_CHARS: usize = 200;
+
+fn citable_of(c: contribution::Model) -> Citable {
+    Citable {
+        id: c.id,
+        activity_id: c.activity_id,
+        body: serde_json::from_str(&c.body).unwrap_or_default(),
+        language: c.language,
+        reference: c.reference,
+        created_at: c.created_at,
+    }
+}
+
+/// Contributions to a process that an outcome may cite (organisers): those whose words or
+/// facilitator's reference contain every word of `text` (ignoring ASCII case), or whose id
+/// is `text` or ends with it (the short reference pages show); with `text` empty, the newest.
+/// Newest first, at most `limit` (and [`MAX_CITABLE`]); withdrawn contributions are left out.
+pub async fn citable(ctx: &AppContext, viewer: &Viewer, process_key: &str, text: &str, limit: u64) -> AppResult<Vec<Citable>> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+    let managed = super::processes::load_managed(ctx, viewer, process_key).await?;
+    let text = text.trim();
+    if text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::bad_request("text", format!("search at most {MAX_SEARCH_CHARS} characters")));
+    }
+    let limit = limit.clamp(1, MAX_CITABLE);
+    let activities = activity::Entity::find().filter(activity::Column::ProcessId.eq(managed.process.id)).select_only().column(activity::Column::Id);
+    let in_process = || {
+        contribution::Entity::find()
+            .filter(contribution::Column::ActivityId.in_subquery(sea_orm::QueryTrait::into_query(activities.clone())))
+            .filter(contribution::Column::Status.ne(crate::domain::participation::ContributionStatus::Withdrawn.as_str()))
+    };
+    let mut words = Condition::all();
+    for word in text.split_whitespace().take(8) {
+        let escaped: String = word.to_lowercase().chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+        let pattern = format!("%{escaped}%");
+        let like = |c: contribution::Column| Expr::expr(Func::lower(Expr::col(c))).like(LikeExpr::new(pattern.clone()).escape('\\'));
+        words = words.add(Condition::any().add(like(contribution::Column::Body)).add(like(contribution::Column::Reference)));
+    }
+    let mut found: Vec<contribution::Model> = in_process().filter(words).order_by_desc(contribution::Column::CreatedAt).limit(limit).all(&ctx.db).await?;
+    // A reference: a whole id, or the end of one (at least 6 hex digits).
+    let lowered = text.to_lowercase();
+    let by_id: Vec<Uuid> = if let Ok(id) = Uuid::parse_str(&lowered) {
+        vec![id]
+    } else if lowered.len() >= 6 && lowered.len() <= 32 && lowered.chars().all(|c| c.is_ascii_hexdigit()) {
+        let ids: Vec<Uuid> = in_process().select_only().column(contribution::Column::Id).into_tuple().all(&ctx.db).await?;
+        ids.into_iter().filter(|id| id.simple().to_string().ends_with(&lowered)).take(limit as usize).collect()
+    } else {
+        Vec::new()
+    };
+    let missing: Vec<Uuid> = by_id.into_iter().filter(|id| !found.iter().any(|c| c.id == *id)).collect();
+    if !missing.is_empty() {
+        let mut extra = in_process().filter(contribution::Column::Id.is_in(missing)).all(&ctx.db).await?;
+        extra.append(&mut found);
+        found = extra;
+        found.truncate(limit as usize);
+    }
+    Ok(found.into_iter().map(citable_of).collect())
+}
+
+/// The contributions with these ids among a process's (organisers), in no particular order;
+/// ids that are not contributions to the process are left out.
+pub async fn citable_by_ids(ctx: &AppContext, viewer: &Viewer, process_key: &str, ids: &[Uuid]) -> AppResult<Vec<Citable>> {
+    let managed = super::processes::load_managed(ctx, viewer, process_key).await?;
+    let activities = activity::Entity::find().filter(activity::Column::ProcessId.eq(managed.process.id)).select_only().column(activity::Column::Id);
+    let distinct: Vec<Uuid> = ids.iter().copied().collect::<HashSet<_>>().into_iter().collect();
+    let mut out = Vec::new();
+    for chunk in distinct.chunks(500) {
+        let found = contribution::Entity::find()
+            .filter(contribution::Column::Id.is_in(chunk.to_vec()))
+            .filter(contribution::Column::ActivityId.in_subquery(sea_orm::QueryTrait::into_query(activities.clone())))
+            .all(&ctx.db)
+            .await?;
+        out.extend(found.into_iter().map(citable_of));
+    }
+    Ok(out)
+}

@@ -36,7 +36,7 @@ use problems::ProblemResponses;
         api::plugins::activity_types, api::plugins::list, api::plugins::install, api::plugins::upgrade,
         api::plugins::disable, api::plugins::enable, api::plugins::rollback,
         api::ledger::page,
-        api::outcomes::publish, api::outcomes::versions, api::outcomes::current, api::outcomes::version, api::outcomes::diff, api::outcomes::report,
+        api::outcomes::publish, api::outcomes::versions, api::outcomes::current, api::outcomes::version, api::outcomes::diff, api::outcomes::citable, api::outcomes::report,
         api::exports::contributions_csv, api::exports::process_jsonl,
     ),
     components(schemas(Problem, crate::domain::errors::FieldError, crate::app::processes::ProcessSummary)),

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::Ctx;
 use crate::app::AppError;
-use crate::app::outcomes::{self, NewOutcome, OutcomeView, SectionDiff, VersionSummary};
+use crate::app::outcomes::{self, Citable, NewOutcome, OutcomeView, SectionDiff, VersionSummary};
 use crate::http::auth::{Authenticated, MaybeViewer};
 use crate::http::extract::{ApiJson, ApiQuery};
 
@@ -16,6 +16,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/processes/{key}/outcomes", web::post().to(publish))
         .route("/processes/{key}/outcomes/current", web::get().to(current))
         .route("/processes/{key}/outcomes/diff", web::get().to(diff))
+        .route("/processes/{key}/outcomes/citable", web::get().to(citable))
         .route("/processes/{key}/outcomes/{version}", web::get().to(version))
         .route("/processes/{key}/report", web::get().to(report));
 }
@@ -72,4 +73,23 @@ pub struct DiffParams {
     security((), ("bearer" = [])), responses((status = 200, body = [SectionDiff])))]
 pub async fn diff(ctx: Ctx, MaybeViewer(viewer): MaybeViewer, key: web::Path<String>, ApiQuery(p): ApiQuery<DiffParams>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(outcomes::diff(&ctx, viewer.as_ref(), &key, p.from, p.to).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CitableParams {
+    /// Words of the contribution or its facilitator's reference, or its id (or the end of it).
+    #[serde(default)]
+    pub text: String,
+    /// At most this many (1 to 50, default 20).
+    pub limit: Option<u64>,
+}
+
+/// Contributions to the process an outcome may cite, newest first (organisers): the outcome
+/// editor's search.
+#[utoipa::path(get, path = "/api/v1/processes/{key}/outcomes/citable", tag = "outcomes", params(("key" = String, Path, description = "id or slug"), CitableParams),
+    security(("bearer" = [])), responses((status = 200, body = [Citable]), (status = 403, description = "not an organiser of this process")))]
+pub async fn citable(ctx: Ctx, Authenticated(viewer): Authenticated, key: web::Path<String>, ApiQuery(p): ApiQuery<CitableParams>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(outcomes::citable(&ctx, &viewer, &key, &p.text, p.limit.unwrap_or(20)).await?))
 }

@@ -206,15 +206,15 @@ fn build<'a>(
 }
 
 /// Section ids are the organisers' ("2.1", "health"); anchors keep letters, digits, - and _.
-fn anchor_safe(id: &str) -> String {
+pub(crate) fn anchor_safe(id: &str) -> String {
     id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
 }
 
 static NO_HEADING: std::sync::LazyLock<LocalizedText> = std::sync::LazyLock::new(LocalizedText::default);
 
-type Changes<'a> = (Vec<DiffItem<'a>>, Vec<Localized<'a>>);
+pub(crate) type Changes<'a> = (Vec<DiffItem<'a>>, Vec<Localized<'a>>);
 
-fn changes<'a>(
+pub(crate) fn changes<'a>(
     tr: &Tr,
     dl: &str,
     new: Option<&'a OutcomeView>,

@@ -219,7 +219,7 @@ fn activity_item<'a>(tr: &Tr, a: &'a ActivityView, dl: &str) -> ActivityItem<'a>
     }
 }
 
-fn commitment_item<'a>(tr: &Tr, c: &'a crate::app::report::CommitmentCheck, dl: &str) -> CommitmentItem<'a> {
+pub(crate) fn commitment_item<'a>(tr: &Tr, c: &'a crate::app::report::CommitmentCheck, dl: &str) -> CommitmentItem<'a> {
     let (status, class) = match c.status {
         CommitmentStatus::Met => (tr.t("commitment-met"), "note-success"),
         CommitmentStatus::Missed => (tr.t("commitment-missed"), "note-warning"),
@@ -235,7 +235,7 @@ fn commitment_item<'a>(tr: &Tr, c: &'a crate::app::report::CommitmentCheck, dl: 
 }
 
 /// The report in sentences: what a reader wants to know first.
-fn report_sentences(tr: &Tr, r: &InputUseReport) -> Vec<String> {
+pub(crate) fn report_sentences(tr: &Tr, r: &InputUseReport) -> Vec<String> {
     let mut out = vec![tr.n("report-contributions", "count", r.contributions as i64)];
     if r.contributions > 0 {
         out.push(tr.a(
@@ -251,7 +251,7 @@ fn report_sentences(tr: &Tr, r: &InputUseReport) -> Vec<String> {
     out
 }
 
-fn report_charts(tr: &Tr, r: &InputUseReport) -> Vec<String> {
+pub(crate) fn report_charts(tr: &Tr, r: &InputUseReport) -> Vec<String> {
     let mut charts = Vec::new();
     if r.contributions == 0 {
         return charts;

@@ -30,6 +30,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     desk::routes(cfg);
     moderation::routes(cfg);
     responses::routes(cfg);
+pub mod outcome;
+pub mod report;
+
+/// Each area adds its routes here.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    outcome::routes(cfg);
+    report::routes(cfg);
 }
 
 /// The tabs across the top of every page of one process's workspace; a page's template
