@@ -13,8 +13,12 @@ use crate::app::processes::Visible;
 use crate::domain::localized::LocalizedText;
 use crate::domain::powers::Powers;
 
+pub mod admin;
+
 /// Each area adds its routes here.
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    admin::routes(cfg);
+}
 
 /// The tabs across the top of every page of one process's workspace; a page's template
 /// includes `staff/tabs.html` and has a field `tabs` of this type.
