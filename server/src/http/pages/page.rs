@@ -500,7 +500,7 @@ impl PageUpload {
     /// Reads the form, at most `limit` bytes, once `may_send` (the app's rule, given the
     /// viewer) allows this person to send it; a refusal is the app error's page (sign-in for
     /// someone signed out, 403 otherwise).
-    pub async fn receive(self, limit: u64, may_send: impl FnOnce(&crate::app::Viewer) -> Result<(), AppError>) -> Result<(PageCtx, Multipart), PageError> {
+    pub async fn receive(self, limit: u64, may_send: impl Fn(&Viewer) -> Result<(), AppError>) -> Result<(PageCtx, Multipart), PageError> {
         let PageUpload { req, body, verdict } = self;
         let app = app(&req);
         let check = |pc: &PageCtx| -> Result<(), PageError> {
