@@ -480,12 +480,12 @@ async fn a_census_is_previewed_then_imported_and_topics_are_created() {
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
     assert!(html.contains("href=\"#slug\"") && html.contains("value=\"Open data\""), "{html}");
-    let res = admin.post("/admin/topics", "/admin/topics", &[("slug", "open-data"), ("label_0", "Open data")]).await;
+    let res = admin.post("/admin/topics", "/admin/topics", &[("slug", "public-libraries"), ("label_0", "Open data")]).await;
     assert_eq!((res.status().as_u16(), location(&res)), (303, "/admin/topics?done=created".to_string()));
-    assert!(topics(&app).await.iter().any(|t| t["slug"] == "open-data"));
+    assert!(topics(&app).await.iter().any(|t| t["slug"] == "public-libraries"));
     let html = admin.page("/admin/topics?done=created").await;
-    assert!(html.contains("<code>open-data</code>") && html.contains("The topic is added."), "{html}");
-    let res = admin.post("/admin/topics", "/admin/topics", &[("slug", "open-data"), ("label_0", "Again")]).await;
+    assert!(html.contains("<code>public-libraries</code>") && html.contains("The topic is added."), "{html}");
+    let res = admin.post("/admin/topics", "/admin/topics", &[("slug", "public-libraries"), ("label_0", "Again")]).await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("a topic with this slug already exists"));
 }
