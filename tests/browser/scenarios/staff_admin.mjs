@@ -29,12 +29,12 @@ scenario(async ({ data }) => {
     await visit(page, '/admin');
     await expectH1(page, 'Instance administration');
     await checkA11y(page, state('admin home'));
-    await screenshot(page, 'staff-admin-home');
+    await screenshot(page, 'staff-admin-home-en');
 
     await visit(page, '/admin/plugins');
     await expectH1(page, 'Installed plugins');
     await checkA11y(page, state('plugins'));
-    await screenshot(page, 'staff-admin-plugins');
+    await screenshot(page, 'staff-admin-plugins-en');
 
     // A WASI-importing file: refused, the server's message at the file field.
     await page.getByLabel(T.en.file).setInputFiles(data.wasiPath);
@@ -45,7 +45,7 @@ scenario(async ({ data }) => {
     assert.match(refusal, /outside the Convene activity world/, refusal);
     assert.match(refusal, /wasi:clocks/, refusal);
     await checkA11y(page, state('plugins wasi refused'));
-    await screenshot(page, 'staff-admin-plugin-refused');
+    await screenshot(page, 'staff-admin-plugin-refused-en');
 
     // The third-party plugin: installed.
     await page.getByLabel(T.en.file).setInputFiles(data.pluginPath);
@@ -54,13 +54,13 @@ scenario(async ({ data }) => {
     assert.match(page.url(), /\/admin\/plugins\/org\.example\.idea-box\?done=installed$/);
     assert.ok(await page.getByText('The plugin is installed and active.').isVisible());
     await checkA11y(page, state('plugin installed'));
-    await screenshot(page, 'staff-admin-plugin');
+    await screenshot(page, 'staff-admin-plugin-en');
 
     // Disable (with its confirmation), then enable.
     await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Disable', exact: true }).click()]);
     await expectH1(page, 'Disable org.example.idea-box?');
     await checkA11y(page, state('plugin disable confirmation'));
-    await screenshot(page, 'staff-admin-plugin-disable');
+    await screenshot(page, 'staff-admin-plugin-disable-en');
     await submit(page, 'Disable plugin');
     assert.ok(await page.getByText('The plugin is disabled.').isVisible());
     await checkA11y(page, state('plugin disabled'));
@@ -74,7 +74,7 @@ scenario(async ({ data }) => {
     await page.getByLabel('Email address contains').fill(data.personEmail.split('@')[0]);
     await submit(page, 'Search');
     await checkA11y(page, state('accounts search'));
-    await screenshot(page, 'staff-admin-accounts');
+    await screenshot(page, 'staff-admin-accounts-en');
     await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: data.personEmail }).click()]);
     await checkA11y(page, state('account'));
     await page.getByLabel('Attribute to grant').fill('Not Valid!');
@@ -86,7 +86,7 @@ scenario(async ({ data }) => {
     assert.ok(await page.getByText('The attribute is granted.').isVisible());
     assert.ok(await page.locator('code', { hasText: 'resident' }).isVisible());
     await checkA11y(page, state('account attribute granted'));
-    await screenshot(page, 'staff-admin-account');
+    await screenshot(page, 'staff-admin-account-en');
 
     // Census: preview, then import.
     await visit(page, '/admin/census');
@@ -96,16 +96,16 @@ scenario(async ({ data }) => {
     await submit(page, 'Show the first rows');
     await expectH1(page, 'Check the census before importing it');
     await checkA11y(page, state('census preview'));
-    await screenshot(page, 'staff-admin-census-preview');
+    await screenshot(page, 'staff-admin-census-preview-en');
     await submit(page, 'Import 3 rows');
     await expectH1(page, 'Census imported');
     await checkA11y(page, state('census imported'));
-    await screenshot(page, 'staff-admin-census-imported');
+    await screenshot(page, 'staff-admin-census-imported-en');
 
     for (const path of ['/admin/jobs', '/admin/topics', '/admin/settings']) {
       await visit(page, path);
       await checkA11y(page, state(path));
-      await screenshot(page, `staff-admin-${path.split('/').pop()}`);
+      await screenshot(page, `staff-admin-${path.split('/').pop()}-en`);
     }
     await page.context().close();
   }
@@ -120,7 +120,7 @@ scenario(async ({ data }) => {
       const html = await page.locator('html').getAttribute('lang');
       assert.equal(html, lang, `${path} is in ${lang}`);
       await checkA11y(page, state(path));
-      if (viewport === 360 && lang === 'en' && path === '/admin/plugins') await screenshot(page, 'staff-admin-plugins');
+      if (viewport === 360 && lang === 'en' && path === '/admin/plugins') await screenshot(page, 'staff-admin-plugins-en');
     }
     await visit(page, '/admin/plugins');
     await submit(page, t.install);
