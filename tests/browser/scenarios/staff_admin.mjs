@@ -115,6 +115,9 @@ scenario(async ({ data }) => {
     const t = T[lang];
     const state = (what) => `${what} ${lang} ${viewport}px`;
     const page = await newPage({ viewport, lang, cookies: { lang, convene_access: data.adminToken } });
+    // The account's own language wins over the cookie: switch it as a person would.
+    await visit(page, '/admin');
+    await Promise.all([page.waitForEvent('load'), page.locator(`form.lang-switch button[lang="${lang}"]`).click()]);
     for (const path of [...PAGES, '/admin/plugins/org.example.idea-box', '/admin/plugins/org.example.idea-box/disable']) {
       await visit(page, path);
       const html = await page.locator('html').getAttribute('lang');
