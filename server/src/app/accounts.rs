@@ -753,6 +753,43 @@ pub async fn list(ctx: &AppContext, viewer: &Viewer, search: &AccountSearch, pag
     Ok(Page { items, next_cursor: page.next_cursor })
 }
 
+/// One account, for an instance administrator.
+pub async fn admin_view(ctx: &AppContext, viewer: &Viewer, account_id: Uuid) -> AppResult<AccountView> {
+    require_admin(viewer)?;
+    let account = get(ctx, account_id).await?;
+    view(ctx, account).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdminRight {
+    /// Whether the account is an instance administrator.
+    pub is_admin: bool,
+}
+
+/// Grants or removes an account's instance administrator right (instance admins). Nobody
+/// removes their own right: the one who removes one is an administrator and stays one, so
+/// the instance is never left without an administrator.
+pub async fn set_admin(ctx: &AppContext, viewer: &Viewer, account_id: Uuid, is_admin: bool) -> AppResult<AccountView> {
+    require_admin(viewer)?;
+    if account_id == viewer.account_id && !is_admin {
+        return Err(AppError::conflict(
+            "is_admin",
+            "you cannot remove your own administrator right; another administrator must do it, so the instance always keeps one",
+        ));
+    }
+    let target = get(ctx, account_id).await?;
+    if target.is_admin == is_admin {
+        return view(ctx, target).await;
+    }
+    let mut model: account::ActiveModel = target.into();
+    model.is_admin = Set(is_admin);
+    model.updated_at = Set(now());
+    let saved = model.update(&ctx.db).await?;
+    tracing::info!(account = %account_id, by = %viewer.account_id, is_admin, "instance administrator right changed");
+    view(ctx, saved).await
+}
+
 /// Grants a verified attribute by an admin's word.
 pub async fn grant_attribute(ctx: &AppContext, viewer: &Viewer, account_id: Uuid, name: &str) -> AppResult<AccountView> {
     require_admin(viewer)?;

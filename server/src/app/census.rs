@@ -127,6 +127,50 @@ pub async fn import(ctx: &AppContext, viewer: &Viewer, attribute: &str, csv: imp
     Ok(report)
 }
 
+/// What a census file holds, shown before it is imported: its columns, its first rows as
+/// they are, and how many data rows it has.
+#[derive(Debug)]
+pub struct Preview {
+    pub attribute: String,
+    pub headers: Vec<String>,
+    /// Which column holds the identifiers.
+    pub identifier_column: usize,
+    pub first_rows: Vec<Vec<String>>,
+    pub rows: u64,
+}
+
+/// Reads a census file as [`import`] would, without storing anything: its header (which
+/// must have an `identifier` column), its first `first` rows and its row count.
+pub fn preview(viewer: &Viewer, attribute: &str, csv: impl std::io::Read, first: usize) -> AppResult<Preview> {
+    let attribute = may_import(viewer, attribute)?;
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(csv);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| AppError::bad_request("body", format!("the CSV header cannot be read: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let identifier_column = headers
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case("identifier"))
+        .ok_or_else(|| AppError::bad_request("body", "the CSV needs a header row with an `identifier` column"))?;
+    let mut preview = Preview { attribute, headers, identifier_column, first_rows: vec![], rows: 0 };
+    for record in reader.records() {
+        preview.rows += 1;
+        if preview.rows as usize > MAX_ROWS {
+            return Err(AppError::bad_request("body", format!("at most {MAX_ROWS} rows per file")));
+        }
+        if preview.first_rows.len() < first {
+            let row = match record {
+                Ok(r) => r.iter().map(str::to_string).collect(),
+                Err(e) => vec![format!("unreadable row: {e}")],
+            };
+            preview.first_rows.push(row);
+        }
+    }
+    Ok(preview)
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimInput {

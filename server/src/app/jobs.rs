@@ -433,6 +433,93 @@ fn disposition_words(d: Disposition) -> &'static str {
     }
 }
 
+/// One job as an instance administrator sees it: what kind of work, how it went, never its
+/// payload (which may hold addresses, names and texts).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct JobView {
+    pub id: Uuid,
+    /// e.g. `email`, `notify_response`, `phase_change`.
+    pub kind: String,
+    /// `pending`, `running`, `failed` or `done`.
+    pub status: String,
+    pub attempts: i32,
+    /// When it runs next (pending), or would have (failed).
+    pub run_after: chrono::DateTime<chrono::Utc>,
+    /// What went wrong the last time it ran.
+    pub last_error: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<job::Model> for JobView {
+    fn from(j: job::Model) -> Self {
+        JobView {
+            id: j.id,
+            kind: j.kind,
+            status: j.status,
+            attempts: j.attempts,
+            run_after: j.run_after,
+            last_error: j.last_error,
+            created_at: j.created_at,
+            updated_at: j.updated_at,
+        }
+    }
+}
+
+/// The queue for an instance administrator: how many jobs there are in each status, the
+/// waiting (pending or running) ones that run soonest and the failed ones most recently
+/// given up, at most `limit` of each.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct JobQueue {
+    /// Jobs per status (`pending`, `running`, `failed`, `done`).
+    pub counts: BTreeMap<String, u64>,
+    pub waiting: Vec<JobView>,
+    pub failed: Vec<JobView>,
+}
+
+/// Largest `limit` of [`queue`].
+pub const QUEUE_LIMIT: u64 = 200;
+
+pub async fn queue(ctx: &AppContext, viewer: &super::Viewer, limit: u64) -> AppResult<JobQueue> {
+    super::accounts::require_admin(viewer)?;
+    let limit = limit.clamp(1, QUEUE_LIMIT);
+    let waiting = job::Entity::find()
+        .filter(job::Column::Status.is_in(["pending", "running"]))
+        .order_by_asc(job::Column::RunAfter)
+        .limit(limit)
+        .all(&ctx.db)
+        .await?;
+    let failed = job::Entity::find().filter(job::Column::Status.eq("failed")).order_by_desc(job::Column::UpdatedAt).limit(limit).all(&ctx.db).await?;
+    Ok(JobQueue {
+        counts: counts(ctx).await?,
+        waiting: waiting.into_iter().map(JobView::from).collect(),
+        failed: failed.into_iter().map(JobView::from).collect(),
+    })
+}
+
+/// Puts a failed job back in the queue with a fresh count of attempts, to run at once (when
+/// what made it fail, a mail server say, has been fixed). Only a failed job can be retried.
+pub async fn retry(ctx: &AppContext, viewer: &super::Viewer, id: Uuid) -> AppResult<JobView> {
+    super::accounts::require_admin(viewer)?;
+    let at = now();
+    let updated = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value("pending"))
+        .col_expr(job::Column::Attempts, Expr::value(0))
+        .col_expr(job::Column::RunAfter, Expr::value(at))
+        .col_expr(job::Column::UpdatedAt, Expr::value(at))
+        .filter(job::Column::Id.eq(id))
+        .filter(job::Column::Status.eq("failed"))
+        .exec(&ctx.db)
+        .await?;
+    let row = job::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound("job"))?;
+    if updated.rows_affected == 0 {
+        return Err(AppError::conflict("status", format!("this job is {}, not failed; only a failed job can be retried", row.status)));
+    }
+    tracing::info!(job = %id, kind = %row.kind, by = %viewer.account_id, "failed job put back in the queue");
+    ctx.jobs_wake();
+    Ok(row.into())
+}
+
 /// How many jobs are waiting, running and failed, for /metrics.
 pub async fn counts(ctx: &AppContext) -> AppResult<BTreeMap<String, u64>> {
     let rows: Vec<(String, i64)> = job::Entity::find()

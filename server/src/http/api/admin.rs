@@ -1,12 +1,14 @@
-//! Instance administration: accounts, verified attributes, census import.
+//! Instance administration: accounts, their administrator right and verified attributes,
+//! census import, the job queue.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::Ctx;
-use crate::app::accounts::{self, AccountSearch, AccountView};
+use crate::app::accounts::{self, AccountSearch, AccountView, AdminRight};
 use crate::app::census::{self, ImportReport};
+use crate::app::jobs::{self, JobQueue, JobView};
 use crate::app::AppError;
 use crate::app::pagination::{Page, PageParams};
 use crate::http::auth::Authenticated;
@@ -22,7 +24,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/accounts", web::get().to(list_accounts))
             .route("/accounts/{id}/attributes", web::post().to(grant_attribute))
             .route("/accounts/{id}/attributes/{name}", web::delete().to(revoke_attribute))
-            .route("/census", web::post().to(import_census)),
+            .route("/accounts/{id}/admin", web::put().to(set_admin))
+            .route("/census", web::post().to(import_census))
+            .route("/jobs", web::get().to(job_queue))
+            .route("/jobs/{id}/retry", web::post().to(retry_job)),
     );
 }
 
@@ -91,4 +96,40 @@ pub async fn import_census(ctx: Ctx, req: HttpRequest, Authenticated(viewer): Au
     }
     let file = upload::spool(&req, body, CENSUS_LIMIT, &ctx.settings.upload_dir).await?;
     Ok(HttpResponse::Ok().json(census::import(&ctx, &viewer, &attribute, file.into_reader()).await?))
+}
+
+/// Grants or removes an account's instance administrator right. Nobody removes their own
+/// (409), so the instance always keeps an administrator.
+#[utoipa::path(put, path = "/api/v1/admin/accounts/{id}/admin", tag = "admin", request_body = AdminRight, security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = AccountView), (status = 403, description = "not an instance administrator"),
+              (status = 404, description = "no such account"), (status = 409, description = "removing your own administrator right")))]
+pub async fn set_admin(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>, ApiJson(input): ApiJson<AdminRight>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(accounts::set_admin(&ctx, &viewer, *id, input.is_admin).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct JobQueueParams {
+    /// At most this many waiting and this many failed jobs, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+}
+
+/// The job queue: counts per status, the waiting jobs that run soonest and the failed ones
+/// with their last error. Payloads (addresses, texts) are never shown.
+#[utoipa::path(get, path = "/api/v1/admin/jobs", tag = "admin", params(JobQueueParams), security(("bearer" = [])),
+    responses((status = 200, body = JobQueue), (status = 403, description = "not an instance administrator")))]
+pub async fn job_queue(ctx: Ctx, Authenticated(viewer): Authenticated, ApiQuery(p): ApiQuery<JobQueueParams>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(jobs::queue(&ctx, &viewer, p.limit.unwrap_or(50)).await?))
+}
+
+/// Puts a failed job back in the queue, with a fresh count of attempts, to run at once.
+#[utoipa::path(post, path = "/api/v1/admin/jobs/{id}/retry", tag = "admin", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = JobView), (status = 403, description = "not an instance administrator"),
+              (status = 404, description = "no such job"), (status = 409, description = "the job has not failed")))]
+pub async fn retry_job(ctx: Ctx, Authenticated(viewer): Authenticated, id: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(jobs::retry(&ctx, &viewer, *id).await?))
 }

@@ -84,6 +84,9 @@ pub fn page_of_form(method: &Method, path: &str) -> Option<String> {
     if method != Method::POST {
         return None;
     }
+    if let Some(page) = staff::admin::page_of_form(path) {
+        return Some(page);
+    }
     match path {
         "/signin/link" | "/signin/password" => Some("/signin".into()),
         "/account/emails" | "/account/password" | "/signout/everywhere" => Some("/account".into()),

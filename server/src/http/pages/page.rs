@@ -451,6 +451,168 @@ impl<T: DeserializeOwned + 'static> FromRequest for TokenPost<T> {
     }
 }
 
+/// A posted `multipart/form-data` form (a file upload), under the same rule as [`PagePost`]:
+/// a post another site makes is refused, and the session counts only for a post shown to be
+/// ours, by the browser's word or, when it says nothing, by the form's token. The body is not
+/// read by the extractor: the handler calls [`PageUpload::receive`] with the app's check of
+/// who may send it, which runs before a byte of the body is read whenever the browser vouches
+/// for the post (every current browser does); only a client that sends neither header has its
+/// body read (up to the limit, into an unnamed temporary file) to find the form's token.
+pub struct PageUpload {
+    req: HttpRequest,
+    body: web::Payload,
+    verdict: Option<bool>,
+}
+
+/// One file of an uploaded form.
+pub struct UploadedFile {
+    pub name: String,
+    /// The file name the browser gave (empty when no file was chosen).
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+/// An uploaded form's fields: text fields as pairs (as [`PagePost::pairs`]), files apart.
+#[derive(Default)]
+pub struct Multipart {
+    pub pairs: Vec<(String, String)>,
+    pub files: Vec<UploadedFile>,
+}
+
+impl Multipart {
+    /// The text field `name` (the last one given), or "".
+    pub fn text(&self, name: &str) -> &str {
+        self.pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    /// The file chosen in `name`, if one was (a file input left empty sends no bytes).
+    pub fn file(&self, name: &str) -> Option<&UploadedFile> {
+        self.files.iter().find(|f| f.name == name && !(f.filename.is_empty() && f.bytes.is_empty()))
+    }
+}
+
+impl FromRequest for PageUpload {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Payload::from_request(&req, payload);
+        Box::pin(async move {
+            let body = body.await?;
+            let verdict = same_site_by_headers(&req, &app(&req));
+            if verdict == Some(false) {
+                return Err(super::errors::status_page(build(&req, false).await, StatusCode::FORBIDDEN).into());
+            }
+            Ok(PageUpload { req, body, verdict })
+        })
+    }
+}
+
+impl PageUpload {
+    /// Reads the form, at most `limit` bytes, once `may_send` (the app's rule, given the
+    /// viewer) allows this person to send it; a refusal is the app error's page (sign-in for
+    /// someone signed out, 403 otherwise).
+    pub async fn receive(self, limit: u64, may_send: impl Fn(&Viewer) -> Result<(), AppError>) -> Result<(PageCtx, Multipart), PageError> {
+        let PageUpload { req, body, verdict } = self;
+        let app = app(&req);
+        let check = |pc: &PageCtx| -> Result<(), PageError> {
+            match pc.viewer() {
+                Some(viewer) => may_send(viewer).map_err(|e| pc.fail(e)),
+                None => Err(pc.fail(AppError::Unauthenticated("sign in first".into()))),
+            }
+        };
+        let pc = build(&req, verdict == Some(true)).await;
+        if verdict == Some(true) {
+            check(&pc)?;
+        }
+        let spooled = match crate::http::upload::spool(&req, body, limit, &app.settings.upload_dir).await {
+            Ok(s) => s,
+            Err(e) => return Err(pc.fail(e)),
+        };
+        let bytes = spooled.into_bytes().map_err(|e| pc.fail(e))?;
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let Some(form) = parse_multipart(content_type, &bytes) else {
+            return Err(super::errors::status_page(pc, StatusCode::BAD_REQUEST));
+        };
+        if verdict.is_none() {
+            // No word from the browser: the form's token decides whether the session counts.
+            let token_ok = form.pairs.iter().any(|(k, v)| k == CSRF_FIELD && token_matches(&pc.csrf_secret, v));
+            if !token_ok {
+                return Err(super::errors::status_page(pc, StatusCode::FORBIDDEN));
+            }
+            let pc = build(&req, true).await;
+            check(&pc)?;
+            return Ok((pc, form));
+        }
+        Ok((pc, form))
+    }
+}
+
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let mut parts = content_type.split(';');
+    if !parts.next()?.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    parts.find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"').to_string())
+    }).filter(|b| !b.is_empty() && b.len() <= 200)
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if from > haystack.len() || needle.is_empty() {
+        return None;
+    }
+    haystack[from..].windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+}
+
+/// `name` and `filename` of a part's `Content-Disposition: form-data; name="..."; filename="..."`.
+fn disposition(headers: &str) -> Option<(String, Option<String>)> {
+    let line = headers.split("\r\n").find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+    let value = &line["content-disposition:".len()..];
+    let (mut name, mut filename) = (None, None);
+    for param in value.split(';').skip(1) {
+        let Some((k, v)) = param.trim().split_once('=') else { continue };
+        let v = v.trim().trim_matches('"').replace("%22", "\"");
+        match k.trim().to_ascii_lowercase().as_str() {
+            "name" => name = Some(v),
+            "filename" => filename = Some(v),
+            _ => {}
+        }
+    }
+    Some((name?, filename))
+}
+
+/// Splits a `multipart/form-data` body into its text fields and files; None if it is not one.
+fn parse_multipart(content_type: &str, body: &[u8]) -> Option<Multipart> {
+    let delimiter = format!("--{}", multipart_boundary(content_type)?).into_bytes();
+    let next_delimiter = [b"\r\n".as_slice(), &delimiter].concat();
+    let mut form = Multipart::default();
+    let mut at = find(body, &delimiter, 0)? + delimiter.len();
+    loop {
+        if body[at..].starts_with(b"--") {
+            return Some(form);
+        }
+        if !body[at..].starts_with(b"\r\n") {
+            return None;
+        }
+        at += 2;
+        let headers_end = find(body, b"\r\n\r\n", at)?;
+        let headers = std::str::from_utf8(&body[at..headers_end]).ok()?;
+        let content_start = headers_end + 4;
+        let content_end = find(body, &next_delimiter, content_start)?;
+        let content = &body[content_start..content_end];
+        let (name, filename) = disposition(headers)?;
+        match filename {
+            Some(filename) => form.files.push(UploadedFile { name, filename, bytes: content.to_vec() }),
+            None => form.pairs.push((name, String::from_utf8(content.to_vec()).ok()?)),
+        }
+        at = content_end + next_delimiter.len();
+    }
+}
+
 fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
@@ -506,6 +668,17 @@ mod tests {
         assert!(!token_matches(&[8u8; CSRF_BYTES], &mask(1)));
         assert!(!token_matches(&secret, "not a token"));
         assert!(!token_matches(&secret, ""));
+    }
+
+    #[test]
+    fn multipart_forms_are_split_into_fields_and_files() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wasm\"\r\nContent-Type: application/wasm\r\n\r\n\0asm\r\n--x\r\n--XyZ--\r\n";
+        let form = parse_multipart("multipart/form-data; boundary=XyZ", body).unwrap();
+        assert_eq!(form.text("csrf"), "tok");
+        let file = form.file("file").unwrap();
+        assert_eq!((file.filename.as_str(), file.bytes.as_slice()), ("a.wasm", b"\0asm\r\n--x".as_slice()));
+        assert!(parse_multipart("application/x-www-form-urlencoded", body).is_none());
+        assert!(parse_multipart("multipart/form-data; boundary=XyZ", b"--XyZ\r\nno headers end").is_none());
     }
 
     #[test]

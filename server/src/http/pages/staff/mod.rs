@@ -37,6 +37,11 @@ pub mod report;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     outcome::routes(cfg);
     report::routes(cfg);
+pub mod admin;
+
+/// Each area adds its routes here.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    admin::routes(cfg);
 }
 
 /// The tabs across the top of every page of one process's workspace; a page's template
