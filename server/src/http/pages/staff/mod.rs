@@ -6,22 +6,23 @@
 //! Addresses: `/manage…` for a process's workspace, `/admin…` for the instance.
 
 pub mod activities;
+pub mod admin;
+pub mod desk;
+pub mod moderation;
+pub mod outcome;
 pub mod panel;
-
-use actix_web::web;
-
+pub mod report;
+pub mod responses;
 pub mod workspace;
 pub mod workspace_form;
-pub mod responses;
+
+use actix_web::web;
 
 use super::i18n::Tr;
 use crate::app::Viewer;
 use crate::app::processes::Visible;
 use crate::domain::localized::LocalizedText;
 use crate::domain::powers::Powers;
-
-pub mod desk;
-pub mod moderation;
 
 /// Each area adds its routes here.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -30,17 +31,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     desk::routes(cfg);
     moderation::routes(cfg);
     responses::routes(cfg);
-pub mod outcome;
-pub mod report;
-
-/// Each area adds its routes here.
-pub fn routes(cfg: &mut web::ServiceConfig) {
     outcome::routes(cfg);
     report::routes(cfg);
-pub mod admin;
-
-/// Each area adds its routes here.
-pub fn routes(cfg: &mut web::ServiceConfig) {
     admin::routes(cfg);
 }
 
