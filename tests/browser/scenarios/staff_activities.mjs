@@ -57,18 +57,24 @@ scenario(async ({ data }) => {
   await page.waitForURL('**/close');
   await both(page, 'staff activity close confirmation', 'staff-activities-close');
 
-  // The list with the activity, in Spanish; the form with an error, in French.
-  const es = await newPage({ viewport: 360, lang: 'es', cookies: { convene_access: data.token, lang: 'es' } });
-  await visit(es, list);
-  assert.ok((await es.locator('main').innerText()).includes('Street survey'));
-  await both(es, 'staff activities list es', 'staff-activities-list-es');
-  const fr = await newPage({ viewport: 1280, lang: 'fr', cookies: { convene_access: data.token, lang: 'fr' } });
-  await visit(fr, `${list}/new?type=org.convene.consultation`);
-  await fr.locator('#config-json').fill('{not json');
-  const [frRefused] = await Promise.all([fr.waitForNavigation(), fr.locator('form[method="post"] button[type="submit"]').click()]);
+  // The list with the activity, in Spanish; the form with an error, in French (the account's
+  // language wins over a cookie, so through the switcher), then back to English.
+  const switchTo = async (p, name) => {
+    await Promise.all([p.waitForNavigation(), p.getByRole('button', { name, exact: true }).click()]);
+  };
+  await visit(page, list);
+  await switchTo(page, 'Español');
+  assert.equal(await page.locator('h1').innerText(), 'Actividades');
+  assert.ok((await page.locator('main').innerText()).includes('Street survey'));
+  await both(page, 'staff activities list es', 'staff-activities-list-es');
+  await visit(page, `${list}/new?type=org.convene.consultation`);
+  await switchTo(page, 'Français');
+  await page.locator('#config-json').fill('{not json');
+  const [frRefused] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Ajouter l’activité' }).click()]);
   assert.equal(frRefused.status(), 422);
-  assert.ok((await fr.locator('#config-json-error').innerText()).includes('JSON'));
-  await both(fr, 'staff activities error fr', 'staff-activities-error-fr');
+  assert.ok((await page.locator('#config-json-error').innerText()).includes('JSON valide'));
+  await both(page, 'staff activities error fr', 'staff-activities-error-fr');
+  await switchTo(page, 'English');
 
   // The citizen panel before the draw: the pool against the quotas, no draw without the seed.
   const panel = `/manage/activities/${data.panel}/panel`;
