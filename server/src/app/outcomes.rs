@@ -354,7 +354,7 @@ pub async fn citable(ctx: &AppContext, viewer: &Viewer, process_key: &str, text:
     let lowered = text.to_lowercase();
     let by_id: Vec<Uuid> = if let Ok(id) = Uuid::parse_str(&lowered) {
         vec![id]
-    } else if lowered.len() >= 6 && lowered.len() <= 32 && lowered.chars().all(|c| c.is_ascii_hexdigit()) {
+    } else if (6..=32).contains(&lowered.len()) && lowered.chars().all(|c| c.is_ascii_hexdigit()) {
         let ids: Vec<Uuid> = in_process().select_only().column(contribution::Column::Id).into_tuple().all(&ctx.db).await?;
         ids.into_iter().filter(|id| id.simple().to_string().ends_with(&lowered)).take(limit as usize).collect()
     } else {

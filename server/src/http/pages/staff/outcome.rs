@@ -598,7 +598,7 @@ fn editor_page(
                 translations_open,
                 cites_error: errors.get(&format!("s{i}-cites")),
                 results: found
-                    .map(|list| list.iter().filter(|c| !s.cites.iter().any(|t| t.trim() == c.id.to_string())).map(|c| cite_option(&tr, i, c, false, "found")).collect())
+                    .map(|list| list.iter().filter(|c| !s.cites.iter().any(|t| Uuid::parse_str(t.trim()).ok() == Some(c.id))).map(|c| cite_option(&tr, i, c, false, "found")).collect())
                     .unwrap_or_default(),
                 searched: found.is_some(),
                 cites: ticked,
