@@ -28,7 +28,7 @@ pub fn message(pc: &PageCtx, status: StatusCode, heading: String, paragraphs: Ve
 
 /// One problem with one field: `id` is the control's HTML id.
 pub struct Problem {
-    pub id: &'static str,
+    pub id: String,
     pub message: String,
 }
 
@@ -41,7 +41,10 @@ impl Problems {
         Problems(Vec::new())
     }
 
-    pub fn push(&mut self, id: &'static str, message: String) {
+    /// The first problem found at a control counts; `id` may be made at run time (one
+    /// control per language or per row).
+    pub fn push(&mut self, id: impl Into<String>, message: String) {
+        let id = id.into();
         if !self.0.iter().any(|p| p.id == id) {
             self.0.push(Problem { id, message });
         }
@@ -66,14 +69,25 @@ impl Problems {
 
     /// The ids a control's `aria-describedby` names: its hint, if any, and its error.
     pub fn described(&self, id: &str, hint: bool) -> String {
+        self.described_with(id, if hint { format!("{id}-hint") } else { String::new() }.as_str())
+    }
+
+    /// As [`Problems::described`], for a hint whose id is not the control's (one hint for
+    /// several controls); `hint_id` may be empty.
+    pub fn described_with(&self, id: &str, hint_id: &str) -> String {
         let mut ids = Vec::new();
-        if hint {
-            ids.push(format!("{id}-hint"));
+        if !hint_id.is_empty() {
+            ids.push(hint_id.to_string());
         }
         if self.has(id) {
             ids.push(format!("{id}-error"));
         }
         ids.join(" ")
+    }
+
+    /// Puts the problems in the order of `ids` (the form's order), for the error summary.
+    pub fn sort_by(&mut self, ids: &[String]) {
+        self.0.sort_by_key(|p| ids.iter().position(|i| *i == p.id).unwrap_or(usize::MAX));
     }
 
     /// The page title, prefixed "Error: " when something is wrong (so a screen reader says

@@ -46,35 +46,7 @@ pub(super) async fn managed(pc: &PageCtx, key: &str) -> Result<Visible, PageErro
     processes::load_managed(&pc.app, viewer, key).await.or_page(pc)
 }
 
-/// One problem, at the control whose HTML id is `id`.
-pub struct Problem {
-    pub id: String,
-    pub message: String,
-}
-
-/// The problems of the form, in the order of its fields (for the error summary).
-#[derive(Default)]
-pub struct Problems(Vec<Problem>);
-
-impl Problems {
-    fn push(&mut self, id: String, message: String) {
-        if !self.0.iter().any(|p| p.id == id) {
-            self.0.push(Problem { id, message });
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn list(&self) -> &[Problem] {
-        &self.0
-    }
-
-    fn get(&self, id: &str) -> Option<String> {
-        self.0.iter().find(|p| p.id == id).map(|p| p.message.clone())
-    }
-}
+use crate::http::pages::account_forms::Problems;
 
 /// What the form holds: the text by language as typed, and each section's row.
 #[derive(Default, Clone, Debug)]
@@ -544,7 +516,7 @@ fn editor_page(
             name: format!("{name_base}.{}", l.code),
             lang: l.code.clone(),
             value: map.get(&l.code).cloned().unwrap_or_default(),
-            error: errors.get(&id),
+            error: errors.get(&id).map(str::to_string),
             autofocus: focus.as_deref() == Some(id.as_str()),
             id,
         }
@@ -588,7 +560,7 @@ fn editor_page(
                 index: i,
                 legend: tr.a1("staff-outcome-section-legend", "number", number),
                 id_value: s.id.clone(),
-                id_error: errors.get(&format!("s{i}-id")),
+                id_error: errors.get(&format!("s{i}-id")).map(str::to_string),
                 id_autofocus: focus.as_deref() == Some(format!("s{i}-id").as_str()),
                 q_autofocus: focus.as_deref() == Some(format!("s{i}-q").as_str()),
                 heading,
@@ -596,7 +568,7 @@ fn editor_page(
                 other_headings: headings,
                 other_bodies: bodies,
                 translations_open,
-                cites_error: errors.get(&format!("s{i}-cites")),
+                cites_error: errors.get(&format!("s{i}-cites")).map(str::to_string),
                 results: found
                     .map(|list| list.iter().filter(|c| !s.cites.iter().any(|t| Uuid::parse_str(t.trim()).ok() == Some(c.id))).map(|c| cite_option(&tr, i, c, false, "found")).collect())
                     .unwrap_or_default(),

@@ -38,57 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/manage/processes/{key}/responses/respond", web::post().to(respond_post));
 }
 
-/// One problem, tied to the control it is about (its HTML id).
-pub struct Problem {
-    pub id: String,
-    pub message: String,
-}
-
-/// The problems of one form, in the order found; the ids here are made at run time (one
-/// textarea per language), which the account forms' `Problems` does not allow.
-#[derive(Default)]
-pub struct Problems(Vec<Problem>);
-
-impl Problems {
-    fn push(&mut self, id: impl Into<String>, message: String) {
-        let id = id.into();
-        if !self.0.iter().any(|p| p.id == id) {
-            self.0.push(Problem { id, message });
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn list(&self) -> &[Problem] {
-        &self.0
-    }
-
-    pub fn get(&self, id: &str) -> Option<&str> {
-        self.0.iter().find(|p| p.id == id).map(|p| p.message.as_str())
-    }
-
-    pub fn has(&self, id: &str) -> bool {
-        self.get(id).is_some()
-    }
-
-    /// The ids a control's `aria-describedby` names: its hint, if any, and its error.
-    pub fn described(&self, id: &str, hint: &str) -> String {
-        let mut ids = Vec::new();
-        if !hint.is_empty() {
-            ids.push(hint.to_string());
-        }
-        if self.has(id) {
-            ids.push(format!("{id}-error"));
-        }
-        ids.join(" ")
-    }
-
-    fn title(&self, tr: &Tr, title: String) -> String {
-        if self.is_empty() { title } else { format!("{} {title}", tr.t("form-error-title-prefix")) }
-    }
-}
+use crate::http::pages::account_forms::Problems;
 
 /// The filter as the form sends it (every value a string; empty means "any").
 #[derive(Default, Clone)]

@@ -745,7 +745,7 @@ pub async fn add_member(post: PagePost<MemberForm>, key: web::Path<String>) -> P
         // The app's rule first: someone who may not manage members learns nothing more.
         processes::load_managed(&pc.app, &viewer, &key).await.or_page(&pc)?;
         let mut errors = Problems::default();
-        errors.push("role".into(), tr.t("workspace-error-role"));
+        errors.push("role", tr.t("workspace-error-role"));
         return members_page(&pc, &key, errors, typed, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     match processes::add_member(&pc.app, &viewer, &key, NewMember { email: form.email.clone(), role }).await {
@@ -761,9 +761,9 @@ pub async fn add_member(post: PagePost<MemberForm>, key: web::Path<String>) -> P
                     } else {
                         "workspace-error-email-format"
                     };
-                    errors.push("email".into(), tr.t(message));
+                    errors.push("email", tr.t(message));
                 } else {
-                    errors.push("email".into(), p.problem);
+                    errors.push("email", p.problem);
                 }
             }
             members_page(&pc, &key, errors, typed, None, StatusCode::UNPROCESSABLE_ENTITY).await

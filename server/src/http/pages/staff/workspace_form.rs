@@ -370,15 +370,15 @@ impl ProcessForm {
         };
         let scope = Scope::from_stored(&self.scope);
         if scope.is_none() {
-            errors.push("scope".into(), tr.t("workspace-error-scope"));
+            errors.push("scope", tr.t("workspace-error-scope"));
         }
         let level = Iap2Level::from_stored(&self.iap2_level);
         if level.is_none() {
-            errors.push("iap2_level".into(), tr.t("workspace-error-level"));
+            errors.push("iap2_level", tr.t("workspace-error-level"));
         }
         let visibility = Visibility::from_stored(&self.visibility);
         if visibility.is_none() {
-            errors.push("visibility".into(), tr.t("workspace-error-visibility"));
+            errors.push("visibility", tr.t("workspace-error-visibility"));
         }
         let phases = self
             .phases
@@ -465,61 +465,7 @@ impl ProcessForm {
     }
 }
 
-/// One problem at one control (`id`).
-pub struct Problem {
-    pub id: String,
-    pub message: String,
-}
-
-/// The problems of a form, in the order of its controls: the same shape as the account
-/// forms' problems, with ids made at run time.
-#[derive(Default)]
-pub struct Problems(pub Vec<Problem>);
-
-impl Problems {
-    pub fn push(&mut self, id: String, message: String) {
-        if !self.0.iter().any(|p| p.id == id) {
-            self.0.push(Problem { id, message });
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn list(&self) -> &[Problem] {
-        &self.0
-    }
-
-    pub fn get(&self, id: &str) -> Option<&str> {
-        self.0.iter().find(|p| p.id == id).map(|p| p.message.as_str())
-    }
-
-    pub fn has(&self, id: &str) -> bool {
-        self.get(id).is_some()
-    }
-
-    /// `aria-describedby` for a control: its hint (if `hint`) and its error.
-    pub fn described(&self, id: &str, hint: bool) -> String {
-        let mut ids = Vec::new();
-        if hint {
-            ids.push(format!("{id}-hint"));
-        }
-        if self.has(id) {
-            ids.push(format!("{id}-error"));
-        }
-        ids.join(" ")
-    }
-
-    pub fn title(&self, tr: &Tr, title: String) -> String {
-        if self.is_empty() { title } else { format!("{} {title}", tr.t("form-error-title-prefix")) }
-    }
-
-    /// Puts the problems in the order of `ids` (the form's order).
-    pub fn sort_by(&mut self, ids: &[String]) {
-        self.0.sort_by_key(|p| ids.iter().position(|i| *i == p.id).unwrap_or(usize::MAX));
-    }
-}
+pub use crate::http::pages::account_forms::{Problem, Problems};
 
 /// The control an app field error is about: its own control if the form has one, else the
 /// first control below it (`title` -> `title-en`), else the form's top (`slug`).
