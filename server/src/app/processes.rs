@@ -1023,7 +1023,7 @@ pub async fn has_staff_role(ctx: &AppContext, viewer: &Viewer) -> AppResult<bool
     }
     Ok(process_member::Entity::find()
         .filter(process_member::Column::AccountId.eq(viewer.account_id))
-        .filter(process_member::Column::Role.is_in([ProcessRole::Organiser.as_str(), ProcessRole::Facilitator.as_str()]))
+        .filter(process_member::Column::Role.is_in(crate::domain::powers::staff_roles().into_iter().map(ProcessRole::as_str)))
         .one(&ctx.db)
         .await?
         .is_some())
@@ -1041,7 +1041,7 @@ pub async fn workspace_list(ctx: &AppContext, viewer: &Viewer) -> AppResult<Vec<
         .filter_map(|m| ProcessRole::from_stored(&m.role).map(|r| (m.process_id, r)))
         .collect();
     let staff: Vec<Uuid> =
-        roles.iter().filter(|(_, r)| matches!(r, ProcessRole::Organiser | ProcessRole::Facilitator)).map(|(id, _)| *id).collect();
+        roles.iter().filter(|(_, r)| Powers::of(false, Some(**r)).any_staff()).map(|(id, _)| *id).collect();
     if !viewer.is_admin && staff.is_empty() {
         return Err(AppError::Forbidden("only organisers, facilitators and instance administrators have a workspace".into()));
     }

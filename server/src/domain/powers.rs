@@ -32,6 +32,12 @@ impl Powers {
     }
 }
 
+/// The roles that make someone staff of a process (to find their processes in one query), read
+/// off [`Powers::of`] so that the list and the rule cannot differ.
+pub fn staff_roles() -> Vec<ProcessRole> {
+    ProcessRole::ALL.iter().copied().filter(|r| Powers::of(false, Some(*r)).any_staff()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +53,7 @@ mod tests {
         assert!(f.facilitate && f.moderate && !f.manage && !f.admin);
         let o = Powers::of(false, Some(ProcessRole::Organiser));
         assert!(o.manage && o.facilitate && o.moderate && !o.admin);
+        assert_eq!(staff_roles(), vec![ProcessRole::Organiser, ProcessRole::Facilitator]);
         let a = Powers::of(true, None);
         assert!(a.admin && a.manage && a.facilitate && a.moderate);
     }
