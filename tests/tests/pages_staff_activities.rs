@@ -4,60 +4,10 @@
 //! commits and reveals a draw seed, and runs a citizen panel's draw from its page. A
 //! participant gets 403 for every page and every forged post, and nothing changes.
 
-use std::sync::Arc;
-
 use convene_e2e::flows::{add_activity, add_member, admin_token, contribute, published_process, user_token};
+use convene_e2e::pages::{Browser, location, main_of};
 use convene_e2e::{TestApp, expect_json};
-use reqwest::StatusCode;
-use reqwest::cookie::Jar;
 use serde_json::{Value, json};
-
-/// A browser: its own cookies (the session, the form token's secret), no redirects followed.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-}
-
-impl Browser {
-    fn new(app: &TestApp, access_token: Option<&str>, lang: Option<&str>) -> Browser {
-        let jar = Arc::new(Jar::default());
-        let url: reqwest::Url = app.base_url.parse().unwrap();
-        if let Some(token) = access_token {
-            jar.add_cookie_str(&format!("convene_access={token}; Path=/"), &url);
-        }
-        if let Some(lang) = lang {
-            jar.add_cookie_str(&format!("lang={lang}; Path=/"), &url);
-        }
-        let client = reqwest::Client::builder().cookie_provider(jar).redirect(reqwest::redirect::Policy::none()).no_proxy().build().unwrap();
-        Browser { client, base: app.base_url.clone() }
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let res = self.client.get(format!("{}{path}", self.base)).header("accept", "text/html").send().await.unwrap();
-        (res.status(), res.text().await.unwrap())
-    }
-
-    /// A page that must answer 200.
-    async fn page(&self, path: &str) -> String {
-        let (status, html) = self.get(path).await;
-        assert_eq!(status, 200, "GET {path}: {html}");
-        html
-    }
-
-    /// Posts a form as our own pages do (the browser says the post is same-origin).
-    async fn post(&self, path: &str, pairs: &[(&str, &str)]) -> reqwest::Response {
-        self.client.post(format!("{}{path}", self.base)).header("sec-fetch-site", "same-origin").form(pairs).send().await.unwrap()
-    }
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
-}
-
-fn main_of(html: &str) -> &str {
-    let start = html.find("<main").expect("a page has a main");
-    &html[start..html.find("</main>").unwrap()]
-}
 
 /// A valid consultation configuration, as JSON text.
 fn consultation_config() -> String {
@@ -92,13 +42,13 @@ async fn an_organiser_adds_a_consultation_after_a_configuration_error() {
     let browser = Browser::new(&app, Some(&olga), None);
 
     // The list: empty, with the tab marked and the way to add one.
-    let html = browser.page("/manage/processes/acts/activities").await;
+    let html = browser.page("/manage/processes/acts/activities", 200).await;
     assert!(html.contains(r#"<a href="/manage/processes/acts/activities" aria-current="page">Activities</a>"#), "{html}");
     assert!(html.contains("This process has no activities yet.") && html.contains(r#"href="/manage/processes/acts/activities/new""#), "{html}");
     assert_eq!(main_of(&html).matches("<h1").count(), 1);
 
     // Picking the type: the installed, enabled types as radios.
-    let html = browser.page("/manage/processes/acts/activities/new").await;
+    let html = browser.page("/manage/processes/acts/activities/new", 200).await;
     assert!(html.contains(r#"name="type" value="org.convene.consultation""#) && html.contains(r#"name="type" value="org.convene.citizen-panel""#), "{html}");
     let (status, html) = browser.get("/manage/processes/acts/activities/new?type=org.example.nothing").await;
     assert_eq!(status, 422, "{html}");
@@ -106,7 +56,7 @@ async fn an_organiser_adds_a_consultation_after_a_configuration_error() {
 
     // The consultation's form: title per language, dates, the configuration.
     let new = "/manage/processes/acts/activities/new";
-    let html = browser.page(&format!("{new}?type=org.convene.consultation")).await;
+    let html = browser.page(&format!("{new}?type=org.convene.consultation"), 200).await;
     for control in [r#"name="title.en""#, r#"name="title.es""#, r#"name="opens_at""#, r#"name="closes_at""#, r#"name="config.json""#] {
         assert!(html.contains(control), "{control}: {html}");
     }
@@ -150,19 +100,19 @@ async fn an_organiser_adds_a_consultation_after_a_configuration_error() {
     assert_eq!(list[0]["closes_at"], "2030-06-30T18:00:00Z");
     assert_eq!(list[0]["config"]["questions"][0]["id"], "priority");
     assert_eq!(location(&res), format!("/manage/activities/{id}?added=1"));
-    let html = browser.page(&location(&res)).await;
+    let html = browser.page(&location(&res), 200).await;
     assert!(html.contains("The activity was added."), "{html}");
-    let html = browser.page("/manage/processes/acts/activities").await;
+    let html = browser.page("/manage/processes/acts/activities", 200).await;
     assert!(html.contains(&format!(r#"href="/manage/activities/{id}""#)) && html.contains(&format!(r#"href="/activities/{id}""#)), "{html}");
     assert!(html.contains("Consultation") && html.contains("30 June 2030, 18:00 UTC"), "{html}");
 
     // In Spanish and French too.
     let es = Browser::new(&app, Some(&olga), Some("es"));
     let _ = expect_json(app.patch_json("/api/v1/me", &json!({ "locale": "es" })).bearer_auth(&olga).send().await.unwrap(), 200).await;
-    let html = es.page("/manage/processes/acts/activities").await;
+    let html = es.page("/manage/processes/acts/activities", 200).await;
     assert!(html.contains("Añadir una actividad"), "{html}");
     let _ = expect_json(app.patch_json("/api/v1/me", &json!({ "locale": "fr" })).bearer_auth(&olga).send().await.unwrap(), 200).await;
-    let html = es.page(&format!("{new}?type=org.convene.consultation")).await;
+    let html = es.page(&format!("{new}?type=org.convene.consultation"), 200).await;
     assert!(html.contains("Ajouter une activité"), "{html}");
 }
 
@@ -220,7 +170,7 @@ async fn an_organiser_edits_while_allowed_closes_and_commits_then_reveals_the_se
         .to_string();
     let page = format!("/manage/activities/{id}");
     let browser = Browser::new(&app, Some(&olga), None);
-    let html = browser.page(&page).await;
+    let html = browser.page(&page, 200).await;
     assert!(html.contains(r#"value="First title""#) && html.contains(r#"name="config.json""#), "{html}");
 
     // A new title and configuration before anyone contributed.
@@ -231,7 +181,7 @@ async fn an_organiser_edits_while_allowed_closes_and_commits_then_reveals_the_se
     assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
     let a = activity(&app, &olga, &id).await;
     assert_eq!((a["title"]["en"].as_str(), a["config"]["questions"][0]["text"]["en"].as_str()), (Some("Second title"), Some("Your priority?")));
-    assert!(browser.page(&format!("{page}?saved=1")).await.contains("Your changes were saved."));
+    assert!(browser.page(&format!("{page}?saved=1"), 200).await.contains("Your changes were saved."));
     // A configuration the plugin refuses: at its field, nothing changed.
     let res = browser.post(&page, &[("title.en", "Third title"), ("config.json", r#"{"questions": []}"#)]).await;
     assert_eq!(res.status(), 422);
@@ -241,7 +191,7 @@ async fn an_organiser_edits_while_allowed_closes_and_commits_then_reveals_the_se
 
     // After the first contribution, the configuration is locked, on the page and in the API.
     expect_json(contribute(&app, &pat, &id, &json!({ "kind": "response", "body": { "answers": { "priority": "health" } } })).await, 201).await;
-    let html = browser.page(&page).await;
+    let html = browser.page(&page, 200).await;
     assert!(html.contains("The configuration can no longer change") && !html.contains(r#"name="config.json""#), "{html}");
     assert!(html.contains("The opening date can no longer change"), "{html}");
     let res = app.patch_json(&format!("/api/v1/activities/{id}"), &json!({ "config": config })).bearer_auth(&olga).send().await.unwrap();
@@ -258,24 +208,24 @@ async fn an_organiser_edits_while_allowed_closes_and_commits_then_reveals_the_se
     let seed = activity(&app, &olga, &id).await["seed"].clone();
     let sha = seed["sha256"].as_str().unwrap().to_string();
     assert!(seed["seed"].is_null());
-    let html = browser.page(&page).await;
+    let html = browser.page(&page, 200).await;
     assert!(html.contains(&sha) && html.contains("Reveal the seed"), "{html}");
     let ledger = expect_json(app.get("/api/v1/ledger").send().await.unwrap(), 200).await.to_string();
     assert!(ledger.contains(&sha), "the fingerprint is in the public ledger");
     let res = browser.post(&format!("{page}/seed/reveal"), &[]).await;
     assert_eq!(res.status(), 303);
     let revealed = activity(&app, &olga, &id).await["seed"]["seed"].as_str().unwrap().to_string();
-    let html = browser.page(&page).await;
+    let html = browser.page(&page, 200).await;
     assert!(html.contains(&revealed), "{html}");
     assert!(!html.contains("/seed/reveal\""), "no second reveal: {html}");
 
     // Closing: a confirmation that says what happens, then closed.
-    let html = browser.page(&format!("{page}/close")).await;
+    let html = browser.page(&format!("{page}/close"), 200).await;
     assert!(html.contains("Close this activity now?") && html.contains("This cannot be undone."), "{html}");
     let res = browser.post(&format!("{page}/close"), &[]).await;
     assert_eq!(res.status(), 303);
     assert_eq!(activity(&app, &olga, &id).await["state"], "closed");
-    let html = browser.page(&page).await;
+    let html = browser.page(&page, 200).await;
     assert!(html.contains("A closed activity no longer changes.") && !html.contains(r#"name="title.en""#), "{html}");
     let res = browser.post(&page, &[("title.en", "After closing")]).await;
     assert_eq!(res.status(), 409);
@@ -300,12 +250,12 @@ async fn the_panel_page_shows_the_pool_against_the_quotas_and_runs_the_draw() {
         expect_json(contribute(&app, token, &id, &json!({ "kind": "volunteer", "body": { "answers": { "age": age }, "consent": true } })).await, 201).await;
     }
     let browser = Browser::new(&app, Some(&olga), None);
-    let manage = browser.page(&format!("/manage/activities/{id}")).await;
+    let manage = browser.page(&format!("/manage/activities/{id}"), 200).await;
     let panel = format!("/manage/activities/{id}/panel");
     assert!(manage.contains(&format!(r#"href="{panel}""#)), "the activity's page links the panel: {manage}");
 
     // Before the draw: the pool against the quotas, and no draw until the seed is committed.
-    let html = browser.page(&panel).await;
+    let html = browser.page(&panel, 200).await;
     assert!(html.contains(r#"<th scope="col" lang="en">In pool</th>"#), "{html}");
     assert!(html.contains("<tr><th scope=\"row\">age</th><td>18-44</td><td>1</td><td>2</td><td>1</td>"), "the quota row: {html}");
     assert!(html.contains("Commit the seed (step 2) before the draw.") && !html.contains("name=\"body.replace_declined\""), "{html}");
@@ -324,7 +274,7 @@ async fn the_panel_page_shows_the_pool_against_the_quotas_and_runs_the_draw() {
     let res = browser.post(&format!("/manage/activities/{id}/seed"), &[("back", "panel")]).await;
     assert_eq!(res.status(), 303);
     assert!(location(&res).starts_with(&format!("{panel}?seed=committed")), "{}", location(&res));
-    let html = browser.page(&panel).await;
+    let html = browser.page(&panel, 200).await;
     assert!(html.contains(r#"name="body.replace_declined""#) && html.contains("Run the draw"), "{html}");
     let key = {
         let marker = r#"name="idempotency-key" value=""#;
@@ -333,7 +283,7 @@ async fn the_panel_page_shows_the_pool_against_the_quotas_and_runs_the_draw() {
     };
     let res = browser.post(&format!("{panel}/draw"), &[("idempotency-key", &key)]).await;
     assert_eq!(res.status(), 303);
-    let html = browser.page(&location(&res)).await;
+    let html = browser.page(&location(&res), 200).await;
     assert!(html.contains("The draw was made and the people drawn were invited."), "{html}");
     assert!(html.contains("awaiting a reply"), "the invitations: {html}");
     assert!(html.contains("<td>18-44</td><td>1</td><td>2</td><td>1</td><td>1</td>"), "one drawn per quota: {html}");
