@@ -18,6 +18,7 @@ mod m20261201_000012_kv_usage;
 mod m20261201_000013_notification_settings;
 mod m20261201_000014_plugin_publishers;
 mod m20261201_000017_report_fingerprint;
+mod m20261201_000018_federation;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_notification_settings::Migration),
             Box::new(m20261201_000014_plugin_publishers::Migration),
             Box::new(m20261201_000017_report_fingerprint::Migration),
+            Box::new(m20261201_000018_federation::Migration),
         ]
     }
 }

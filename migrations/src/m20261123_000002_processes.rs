@@ -18,7 +18,7 @@ enum Topics {
 }
 
 #[derive(DeriveIden)]
-enum Processes {
+pub(crate) enum Processes {
     Table,
     Id,
     Slug,

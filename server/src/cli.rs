@@ -412,7 +412,9 @@ async fn serve(settings: Arc<Settings>, db: sea_orm::DatabaseConnection, load_de
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "demo ready");
         print_demo_sign_in(&ctx).await?;
     }
+    crate::app::federation::start(&ctx).await.context("cannot start federation")?;
     actix_web::rt::spawn(crate::app::jobs::run_worker(ctx.clone()));
+    actix_web::rt::spawn(crate::app::jobs::run_delivery_worker(ctx.clone()));
     let metrics = http::ops::Metrics { handle: telemetry::init_metrics()? };
     let metrics_server = match settings.metrics.bind {
         Some(addr) => {

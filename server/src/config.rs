@@ -42,6 +42,26 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub http: HttpSettings,
     pub limits: LimitSettings,
+    pub federation: FederationSettings,
+}
+
+/// How this instance takes part in federation (ActivityPub); see README "Federation".
+#[derive(Clone, Debug)]
+pub struct FederationSettings {
+    /// Whether the instance has actors, answers WebFinger and sends or accepts activities.
+    pub enabled: bool,
+    /// Lets peers be plain `http://` on private or loopback addresses with a port: for trying
+    /// two instances on one machine and for tests, never on the internet.
+    pub allow_private_addresses: bool,
+    /// A delivery that has not succeeded this long after it was queued is given up and shown
+    /// to administrators as failed.
+    pub give_up_after: std::time::Duration,
+    /// Deliveries in flight at once to one instance, from this server.
+    pub per_instance_concurrency: usize,
+    /// Deliveries in flight at once from this server, to all instances.
+    pub concurrency: usize,
+    /// The largest incoming activity accepted, in bytes.
+    pub max_activity_bytes: usize,
 }
 
 /// How the server sees its callers.
@@ -209,6 +229,32 @@ struct RawSettings {
     metrics: RawMetrics,
     http: RawHttp,
     limits: RawLimits,
+    federation: RawFederation,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawFederation {
+    enabled: bool,
+    allow_private_addresses: bool,
+    give_up_after_seconds: u64,
+    per_instance_concurrency: usize,
+    concurrency: usize,
+    max_activity_kib: usize,
+}
+
+impl Default for RawFederation {
+    fn default() -> Self {
+        RawFederation {
+            enabled: true,
+            allow_private_addresses: false,
+            // Two days: an instance down over a weekend misses nothing.
+            give_up_after_seconds: 2 * 86_400,
+            per_instance_concurrency: 4,
+            concurrency: 32,
+            max_activity_kib: 256,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -453,6 +499,7 @@ impl Default for RawSettings {
                 notifications_per_activity: "300/1h".into(),
             },
             metrics: RawMetrics::default(),
+            federation: RawFederation::default(),
         }
     }
 }
@@ -487,7 +534,7 @@ fn bad(key: &str, problem: impl Into<String>) -> ConfigError {
 const ENV_KEYS: &[&str] = &[
     "bind", "public_url", "database_url", "data_dir", "jwt_secret", "log_format",
 ];
-const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins.", "results.", "http.", "limits.", "metrics."];
+const ENV_SECTIONS: &[&str] = &["instance.", "mail.", "auth.", "database.", "plugins.", "results.", "http.", "limits.", "metrics.", "federation."];
 
 impl Settings {
     /// Reads `config_file` (if given, it must exist; otherwise `./convene.toml` if present),
@@ -588,6 +635,7 @@ impl Settings {
         let http = validate_http(raw.http)?;
         let limits = validate_limits(raw.limits)?;
         let metrics = validate_metrics(raw.metrics)?;
+        let federation = validate_federation(raw.federation)?;
 
         Ok(Settings {
             bind,
@@ -609,6 +657,7 @@ impl Settings {
             http,
             limits,
             metrics,
+            federation,
         })
     }
 
@@ -748,6 +797,27 @@ fn validate_limits(raw: RawLimits) -> Result<LimitSettings, ConfigError> {
 
 /// The shortest metrics token accepted: long enough not to be guessed.
 const METRICS_TOKEN_MIN_CHARS: usize = 24;
+
+fn validate_federation(raw: RawFederation) -> Result<FederationSettings, ConfigError> {
+    for (key, value, max) in [
+        ("federation.give_up_after_seconds", raw.give_up_after_seconds as usize, 30 * 86_400),
+        ("federation.per_instance_concurrency", raw.per_instance_concurrency, 256),
+        ("federation.concurrency", raw.concurrency, 1_024),
+        ("federation.max_activity_kib", raw.max_activity_kib, 10 * 1_024),
+    ] {
+        if !(1..=max).contains(&value) {
+            return Err(bad(key, format!("must be between 1 and {max}, not {value}")));
+        }
+    }
+    Ok(FederationSettings {
+        enabled: raw.enabled,
+        allow_private_addresses: raw.allow_private_addresses,
+        give_up_after: std::time::Duration::from_secs(raw.give_up_after_seconds),
+        per_instance_concurrency: raw.per_instance_concurrency,
+        concurrency: raw.concurrency.max(raw.per_instance_concurrency),
+        max_activity_bytes: raw.max_activity_kib * 1_024,
+    })
+}
 
 fn validate_metrics(raw: RawMetrics) -> Result<MetricsSettings, ConfigError> {
     let bind = raw

@@ -33,6 +33,8 @@ pub struct AppContext {
     pub results_locks: Arc<crate::app::activity_writes::ActivityLocks>,
     /// Input-use reports kept while nothing they count changes.
     pub report_cache: Arc<crate::app::report::ReportCache>,
+    /// Set once federation has started (see `app::federation::start`).
+    pub federation: Arc<std::sync::OnceLock<Arc<crate::app::federation::Federation>>>,
 }
 
 impl AppContext {
@@ -55,6 +57,7 @@ impl AppContext {
             plugin_reads,
             results_locks: Default::default(),
             report_cache: Default::default(),
+            federation: Default::default(),
         }
     }
 

@@ -56,6 +56,10 @@ pub enum Job {
     Signup(super::accounts::Signup),
     /// Recompute an activity's results, which take long to compute (see `results`).
     ComputeResults { activity_id: Uuid },
+    /// Announce a ledger entry to the followers of its process (one delivery per inbox).
+    Federate { seq: i64 },
+    /// Send one activity to one inbox (run by the delivery worker, several at once).
+    Deliver(super::federation::delivery::Delivery),
 }
 
 impl Job {
@@ -77,7 +81,7 @@ impl Job {
             Job::SignInRequest { email: asked } => asked.eq_ignore_ascii_case(email),
             Job::Signup(signup) => signup.email.eq_ignore_ascii_case(email),
             Job::ActivityNotification { account_id: to, .. } | Job::AccountEmail { account_id: to, .. } => *to == account_id,
-            Job::NotifyResponse { .. } | Job::PhaseChange { .. } | Job::ComputeResults { .. } => false,
+            Job::NotifyResponse { .. } | Job::PhaseChange { .. } | Job::ComputeResults { .. } | Job::Federate { .. } | Job::Deliver(_) => false,
         }
     }
 
@@ -99,7 +103,7 @@ impl Job {
             ),
             Job::SignInRequest { .. } => Some("A sign-in link was asked for".into()),
             Job::Signup(_) => Some("A sign-up with your address".into()),
-            Job::NotifyResponse { .. } | Job::PhaseChange { .. } | Job::ComputeResults { .. } => None,
+            Job::NotifyResponse { .. } | Job::PhaseChange { .. } | Job::ComputeResults { .. } | Job::Federate { .. } | Job::Deliver(_) => None,
         }
     }
 
@@ -113,8 +117,30 @@ impl Job {
             Job::SignInRequest { .. } => "sign_in_request",
             Job::Signup(_) => "signup",
             Job::ComputeResults { .. } => "compute_results",
+            Job::Federate { .. } => "federate",
+            Job::Deliver(_) => DELIVERY,
         }
     }
+
+    /// When a job that keeps failing is given up: a delivery at its own deadline, anything
+    /// else after [`MAX_ATTEMPTS`].
+    fn gives_up(&self, attempts: i32, next_try: chrono::DateTime<chrono::Utc>) -> bool {
+        match self {
+            Job::Deliver(d) => next_try > d.give_up_at,
+            _ => attempts >= MAX_ATTEMPTS,
+        }
+    }
+}
+
+/// The kind of delivery jobs, which the delivery worker runs (several at once) and the main
+/// worker leaves alone.
+pub(crate) const DELIVERY: &str = "federation_delivery";
+
+/// Which jobs a worker claims.
+#[derive(Clone, Copy)]
+enum Claim {
+    AllButDeliveries,
+    Deliveries,
 }
 
 /// Adds a job; call it inside the transaction of the change that needs it.
@@ -146,6 +172,34 @@ pub(crate) async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: J
         Err(e) if is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Adds many jobs with given ids at once, skipping ids already there (an earlier run of the
+/// same fan-out made them). One statement per few hundred jobs: a fan-out to a thousand
+/// inboxes is a few inserts, not a thousand.
+pub(crate) async fn enqueue_many_with_ids<C: ConnectionTrait>(db: &C, jobs: Vec<(Uuid, Job)>) -> AppResult<()> {
+    let at = now();
+    let mut rows = Vec::with_capacity(jobs.len());
+    for (id, job) in jobs {
+        rows.push(job::ActiveModel {
+            id: Set(id),
+            kind: Set(job.kind().into()),
+            payload: Set(serde_json::to_string(&job).map_err(|e| AppError::Internal(e.into()))?),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            run_after: Set(at),
+            locked_until: Set(None),
+            locked_by: Set(None),
+            last_error: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+        });
+    }
+    while !rows.is_empty() {
+        let chunk: Vec<_> = rows.drain(..rows.len().min(200)).collect();
+        job::Entity::insert_many(chunk).on_conflict_do_nothing().exec(db).await?;
+    }
+    Ok(())
 }
 
 /// Rewrites a job's payload, e.g. to drop a secret it no longer needs once used. Call it in
@@ -270,24 +324,47 @@ fn node_id(ctx: &AppContext) -> std::io::Result<String> {
     }
 }
 
-/// Claims and runs the jobs that are due; returns how many ran.
+/// Claims and runs the jobs that are due, deliveries aside; returns how many ran.
 pub async fn run_due(ctx: &AppContext, node: &str) -> AppResult<usize> {
+    let claimed = claim_due(ctx, node, Claim::AllButDeliveries, BATCH, LEASE).await?;
+    let ran = claimed.len();
+    for row in claimed {
+        run_claimed(ctx, row).await?;
+    }
+    Ok(ran)
+}
+
+async fn run_claimed(ctx: &AppContext, row: job::Model) -> AppResult<()> {
+    let outcome = match serde_json::from_str::<Job>(&row.payload) {
+        Ok(job) => perform(ctx, row.id, job).await,
+        Err(e) => Err(format!("unreadable job: {e}")),
+    };
+    finish(ctx, &row, outcome).await
+}
+
+/// Claims up to `limit` due jobs of the given class for this node, each with a lease.
+async fn claim_due(ctx: &AppContext, node: &str, which: Claim, limit: u64, lease: Duration) -> AppResult<Vec<job::Model>> {
     let at = now();
     let due = Condition::any()
         .add(Condition::all().add(job::Column::Status.eq("pending")).add(job::Column::RunAfter.lte(at)))
         .add(Condition::all().add(job::Column::Status.eq("running")).add(job::Column::LockedUntil.lt(at)));
+    let kind = match which {
+        Claim::AllButDeliveries => job::Column::Kind.ne(DELIVERY),
+        Claim::Deliveries => job::Column::Kind.eq(DELIVERY),
+    };
+    let due = Condition::all().add(due).add(kind);
     let candidates: Vec<Uuid> = job::Entity::find()
         .filter(due.clone())
         .order_by_asc(job::Column::RunAfter)
         .select_only()
         .column(job::Column::Id)
-        .limit(BATCH)
+        .limit(limit)
         .into_tuple()
         .all(&ctx.db)
         .await?;
-    let mut ran = 0;
+    let mut claimed_rows = Vec::with_capacity(candidates.len());
     for id in candidates {
-        let lease = at + chrono::Duration::from_std(LEASE).expect("a small duration");
+        let lease = at + chrono::Duration::from_std(lease).expect("a small duration");
         let claimed = job::Entity::update_many()
             .col_expr(job::Column::Status, Expr::value("running"))
             .col_expr(job::Column::LockedUntil, Expr::value(lease))
@@ -301,15 +378,66 @@ pub async fn run_due(ctx: &AppContext, node: &str) -> AppResult<usize> {
         if claimed.rows_affected != 1 {
             continue; // another worker took it
         }
-        let Some(row) = job::Entity::find_by_id(id).one(&ctx.db).await? else { continue };
-        let outcome = match serde_json::from_str::<Job>(&row.payload) {
-            Ok(job) => perform(ctx, row.id, job).await,
-            Err(e) => Err(format!("unreadable job: {e}")),
-        };
-        finish(ctx, &row, outcome).await?;
-        ran += 1;
+        if let Some(row) = job::Entity::find_by_id(id).one(&ctx.db).await? {
+            claimed_rows.push(row);
+        }
     }
-    Ok(ran)
+    Ok(claimed_rows)
+}
+
+/// Runs due deliveries until the process ends, several at once: at most
+/// `federation.concurrency` in all and `federation.per_instance_concurrency` to one instance,
+/// so a slow or dead instance holds up only its own deliveries.
+pub async fn run_delivery_worker(ctx: AppContext) {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    use tokio::sync::Semaphore;
+    let Ok(node) = node_id(&ctx) else { return };
+    let settings = ctx.settings.federation.clone();
+    let all = Arc::new(Semaphore::new(settings.concurrency));
+    let per_instance: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Default::default();
+    // A claimed delivery may wait for its instance's turn: its lease covers the wait.
+    let lease = Duration::from_secs(600);
+    loop {
+        let Some(f) = ctx.federation() else {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            continue;
+        };
+        let free = all.available_permits() as u64;
+        let claimed = if free == 0 { Ok(Vec::new()) } else { claim_due(&ctx, &node, Claim::Deliveries, free, lease).await };
+        let claimed = match claimed {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "delivery worker round failed");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            tokio::select! {
+                _ = f.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            }
+            continue;
+        }
+        for row in claimed {
+            let Ok(permit) = all.clone().acquire_owned().await else { return };
+            let instance = super::federation::delivery::instance_of_payload(&row.payload);
+            let gate = per_instance
+                .lock()
+                .expect("not poisoned")
+                .entry(instance)
+                .or_insert_with(|| Arc::new(Semaphore::new(settings.per_instance_concurrency)))
+                .clone();
+            let ctx = ctx.clone();
+            tokio::spawn(async move {
+                let _permit = permit;
+                let Ok(_turn) = gate.acquire_owned().await else { return };
+                if let Err(e) = run_claimed(&ctx, row).await {
+                    tracing::warn!(error = %e, "recording a delivery's outcome failed");
+                }
+            });
+        }
+    }
 }
 
 async fn finish(ctx: &AppContext, row: &job::Model, outcome: Result<(), String>) -> AppResult<()> {
@@ -319,9 +447,12 @@ async fn finish(ctx: &AppContext, row: &job::Model, outcome: Result<(), String>)
         Ok(()) => update.status = Set("done".into()),
         Err(error) => {
             let attempts = row.attempts;
-            let gave_up = attempts >= MAX_ATTEMPTS;
             // 2, 4, 8... seconds, at most an hour.
             let backoff = chrono::Duration::seconds(std::cmp::min(1i64 << attempts.clamp(1, 12), 3_600));
+            let gave_up = match serde_json::from_str::<Job>(&row.payload) {
+                Ok(job) => job.gives_up(attempts, at + backoff),
+                Err(_) => attempts >= MAX_ATTEMPTS,
+            };
             tracing::warn!(job = %row.id, kind = %row.kind, attempts, gave_up, %error, "job failed");
             metrics::counter!("convene_job_failures_total", "kind" => row.kind.clone()).increment(1);
             update.status = Set(if gave_up { "failed" } else { "pending" }.into());
@@ -362,6 +493,8 @@ async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
         Job::NotifyResponse { batch_id } => notify_response(ctx, batch_id).await.map_err(|e| e.to_string()),
         Job::PhaseChange { activity_id, phase } => phase_change(ctx, activity_id, phase).await.map_err(|e| e.to_string()),
         Job::ComputeResults { activity_id } => super::results::recompute(ctx, activity_id).await.map_err(|e| e.to_string()),
+        Job::Federate { seq } => super::federation::delivery::fan_out(ctx, seq).await.map_err(|e| e.to_string()),
+        Job::Deliver(delivery) => super::federation::delivery::deliver(ctx, &delivery).await,
     }
 }
 

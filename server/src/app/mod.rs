@@ -11,6 +11,7 @@ pub mod contributions;
 pub mod desk;
 pub mod draw_seeds;
 pub mod error;
+pub mod federation;
 pub mod export;
 pub mod jobs;
 pub mod limits;

@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod client_addr;
 pub mod extract;
+pub mod federation;
 pub mod openapi;
 pub mod ops;
 pub mod pages;
@@ -61,6 +62,7 @@ pub fn server(ctx: AppContext, metrics: ops::Metrics, listener: TcpListener) -> 
                 }
             })
             .configure(api::configure)
+            .configure(federation::routes)
             .configure(pages::routes)
             .default_service(web::to(not_found))
     })

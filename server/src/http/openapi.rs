@@ -38,6 +38,7 @@ use problems::ProblemResponses;
         api::ledger::page,
         api::outcomes::publish, api::outcomes::versions, api::outcomes::current, api::outcomes::version, api::outcomes::diff, api::outcomes::citable, api::outcomes::report,
         api::exports::contributions_csv, api::exports::process_jsonl,
+        api::federation::remote_follow, api::federation::overview, api::federation::block, api::federation::unblock,
     ),
     components(schemas(Problem, crate::domain::errors::FieldError, crate::app::processes::ProcessSummary)),
     modifiers(&BearerAuth, &ProblemResponses),
@@ -49,6 +50,7 @@ use problems::ProblemResponses;
         (name = "plugins", description = "Activity types: sandboxed WebAssembly plugins"),
         (name = "outcomes", description = "Versioned outcome documents citing the contributions they drew on"),
         (name = "ledger", description = "The public ledger: hash-chained, signed public events"),
+        (name = "federation", description = "Following processes from other instances (ActivityPub); blocked instances"),
     )
 )]
 pub struct ApiDoc;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod contributions;
 pub mod desk;
 pub mod exports;
+pub mod federation;
 pub mod instance;
 pub mod ledger;
 pub mod notifications;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(notifications::routes)
             .configure(outcomes::routes)
             .configure(exports::routes)
+            .configure(federation::routes)
             .configure(activities::routes)
             .configure(accounts::routes)
             .configure(topics::routes)

@@ -1,0 +1,153 @@
+//! Being found and finding others: WebFinger for `acct:process-slug@host`, NodeInfo, and
+//! "follow from your instance" (the person's own server offers the follow, as Mastodon does).
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use url::Url;
+
+use super::actors::{federates, listed_process_by_slug};
+use super::urls;
+use crate::adapters::federation::instance_of;
+use crate::adapters::federation::protocol::{MEDIA_TYPE, Webfinger, WebfingerLink};
+use crate::adapters::store::entities::{account, process};
+use crate::app::{AppContext, AppError, AppResult};
+use crate::domain::process::listed_pairs;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter};
+
+/// The WebFinger answer for `resource`: a listed process by `acct:slug@host`, or by its actor
+/// id. Anything else (another host, an unlisted, private or draft process) is "not found".
+pub async fn webfinger(ctx: &AppContext, resource: &str) -> AppResult<Webfinger> {
+    ctx.federating()?;
+    let host = instance_of(&ctx.public_url);
+    let p = if let Some(acct) = resource.strip_prefix("acct:") {
+        let (name, at) = acct.rsplit_once('@').ok_or(AppError::NotFound("account"))?;
+        if !at.eq_ignore_ascii_case(&host) {
+            return Err(AppError::NotFound("account"));
+        }
+        listed_process_by_slug(ctx, name.trim_start_matches('@')).await?
+    } else if let Some(id) = Url::parse(resource).ok().and_then(|u| urls::process_of(ctx, &u)) {
+        super::actors::listed_process(ctx, id).await?
+    } else {
+        None
+    };
+    let p = p.ok_or(AppError::NotFound("account"))?;
+    let actor = urls::process_actor(ctx, p.id);
+    let page = ctx.public_url.join(&format!("processes/{}", p.slug)).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Webfinger {
+        subject: format!("acct:{}@{host}", p.slug),
+        aliases: vec![actor.to_string(), page.to_string()],
+        links: vec![
+            WebfingerLink { rel: "self".into(), kind: Some(MEDIA_TYPE.into()), href: Some(actor.to_string()), template: None },
+            WebfingerLink {
+                rel: "http://webfinger.net/rel/profile-page".into(),
+                kind: Some("text/html".into()),
+                href: Some(page.to_string()),
+                template: None,
+            },
+        ],
+    })
+}
+
+/// A process's handle, `@slug@host`, when it federates.
+pub fn handle(ctx: &AppContext, p: &process::Model) -> Option<String> {
+    (ctx.federation().is_some() && federates(p)).then(|| format!("@{}@{}", p.slug, instance_of(&ctx.public_url)))
+}
+
+/// NodeInfo 2.1: what software this is and how much is public here. Counts only what anyone
+/// can see: listed processes; accounts as a total.
+pub async fn nodeinfo(ctx: &AppContext) -> AppResult<Value> {
+    let mut listed = Condition::any();
+    for (status, visibility) in listed_pairs() {
+        listed = listed.add(Condition::all().add(process::Column::Status.eq(status.as_str())).add(process::Column::Visibility.eq(visibility.as_str())));
+    }
+    let processes = process::Entity::find().filter(listed).count(&ctx.db).await?;
+    let users = account::Entity::find().count(&ctx.db).await?;
+    Ok(json!({
+        "version": "2.1",
+        "software": {"name": "convene", "version": env!("CARGO_PKG_VERSION")},
+        "protocols": ["activitypub"],
+        "services": {"inbound": [], "outbound": []},
+        "openRegistrations": true,
+        "usage": {"users": {"total": users}, "localPosts": processes},
+        "metadata": {"nodeName": ctx.settings.instance.name, "publicProcesses": processes},
+    }))
+}
+
+/// Where to send someone who wants to follow a process from their own instance.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RemoteFollow {
+    /// The page on the person's instance that asks them to confirm the follow.
+    pub redirect: String,
+}
+
+/// Reads a handle as people write it: `@name@host`, `name@host` or `acct:name@host`.
+pub fn parse_handle(handle: &str) -> AppResult<(String, String)> {
+    let h = handle.trim();
+    let h = h.strip_prefix("acct:").unwrap_or(h).trim_start_matches('@');
+    let bad = || AppError::invalid("handle", "write your address on your instance as @name@instance.example");
+    let (name, host) = h.split_once('@').ok_or_else(bad)?;
+    let host_ok = !host.is_empty() && host.len() <= 253 && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    let name_ok = !name.is_empty() && name.len() <= 200 && !name.contains(['/', '?', '#', '@', ' ']);
+    if !host_ok || !name_ok {
+        return Err(bad());
+    }
+    Ok((name.to_string(), host.to_ascii_lowercase()))
+}
+
+/// Asks the person's instance (WebFinger) where it lets them follow from, and returns that
+/// page for the process's actor. Their instance does the following; we only point there.
+pub async fn remote_follow(ctx: &AppContext, process_key: &str, handle: &str) -> AppResult<RemoteFollow> {
+    let f = ctx.federating()?;
+    let p = super::super::processes::load_visible(ctx, None, process_key).await?.process;
+    if !federates(&p) {
+        return Err(AppError::NotFound("process"));
+    }
+    let (name, host) = parse_handle(handle)?;
+    // The resolver refuses private addresses by name; an address written as such is refused
+    // here, as the crate refuses ids without a domain.
+    let bare = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
+    if !ctx.settings.federation.allow_private_addresses && (bare.parse::<std::net::IpAddr>().is_ok() || host.contains(':')) {
+        return Err(AppError::invalid("handle", "write your instance's name (social.example), not an address or a port"));
+    }
+    let scheme = if ctx.settings.federation.allow_private_addresses { "http" } else { "https" };
+    let url = Url::parse_with_params(&format!("{scheme}://{host}/.well-known/webfinger"), [("resource", format!("acct:{name}@{host}"))])
+        .map_err(|_| AppError::invalid("handle", "that instance's name is not a host name"))?;
+    let unreachable = |why: String| AppError::invalid("handle", format!("could not ask {host} about {name}: {why}"));
+    let answer = f
+        .client
+        .get(url)
+        .header("accept", "application/jrd+json, application/json")
+        .send()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
+    if !answer.status().is_success() {
+        return Err(unreachable(format!("it answered {}", answer.status())));
+    }
+    let body = answer.bytes().await.map_err(|e| unreachable(e.to_string()))?;
+    if body.len() > 64 * 1024 {
+        return Err(unreachable("its answer is too large".into()));
+    }
+    let finger: Webfinger = serde_json::from_slice(&body).map_err(|e| unreachable(format!("its answer is not WebFinger: {e}")))?;
+    let template = finger
+        .links
+        .iter()
+        .find(|l| l.rel == "http://ostatus.org/schema/1.0/subscribe")
+        .and_then(|l| l.template.clone())
+        .ok_or_else(|| {
+            AppError::invalid(
+                "handle",
+                format!("{host} does not offer following from another site; search for {} in your app instead", handle_of(ctx, &p)),
+            )
+        })?;
+    let actor = urls::process_actor(ctx, p.id);
+    let encoded: String = url::form_urlencoded::byte_serialize(actor.as_str().as_bytes()).collect();
+    let redirect = template.replace("{uri}", &encoded);
+    match Url::parse(&redirect) {
+        Ok(u) if matches!(u.scheme(), "https" | "http") => Ok(RemoteFollow { redirect }),
+        _ => Err(unreachable("its follow page is not a web address".into())),
+    }
+}
+
+fn handle_of(ctx: &AppContext, p: &process::Model) -> String {
+    format!("@{}@{}", p.slug, instance_of(&ctx.public_url))
+}

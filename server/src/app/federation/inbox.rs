@@ -1,0 +1,222 @@
+//! Receiving: the activities this instance understands, each handled once. The crate has
+//! already checked the Digest, fetched the actor and verified the HTTP signature with the
+//! actor's own key before anything here runs; `http::federation` checked the size and the
+//! date first.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::{FollowType, UndoType};
+use activitypub_federation::protocol::verification::verify_domains_match;
+use activitypub_federation::traits::Activity;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use url::Url;
+use uuid::Uuid;
+
+use super::actors::{RemoteActor, listed_process};
+use super::{delivery, urls};
+use crate::adapters::federation::protocol::{ObjectRef, context};
+use crate::adapters::store::entities::{federation_received, process_follower};
+use crate::adapters::store::{begin_write, is_unique_violation};
+use crate::app::{AppContext, AppError, AppResult, now};
+
+/// How far the `Date` of a signed request may be from our clock (the signature's lifetime in
+/// the crate, and Mastodon's window, is an hour; allow the same either way).
+pub const DATE_WINDOW: chrono::Duration = chrono::Duration::hours(1);
+
+/// Checks a request's `Date` header: present, and within [`DATE_WINDOW`] of now. A replayed
+/// request is refused here once it is old, and by the activity's id before then.
+pub fn check_date(date: Option<&str>) -> AppResult<()> {
+    let date = date.ok_or_else(|| AppError::Unauthenticated("a signed request needs a Date header".into()))?;
+    let at = chrono::DateTime::parse_from_rfc2822(date)
+        .map_err(|_| AppError::Unauthenticated(format!("the Date header `{date}` is not an HTTP date")))?
+        .with_timezone(&chrono::Utc);
+    let skew = (now() - at).abs();
+    if skew > DATE_WINDOW {
+        return Err(AppError::Unauthenticated(format!("the Date header is {} minutes away from this server's clock; at most 60 are accepted", skew.num_minutes())));
+    }
+    Ok(())
+}
+
+/// Every activity an inbox accepts. Those Convene does not act on are accepted and ignored
+/// (software sends many, such as deletions of accounts we never saw).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Incoming {
+    Follow(Follow),
+    Undo(Undo),
+    Other(Other),
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Follow {
+    pub id: Url,
+    pub actor: Url,
+    #[serde(rename = "type")]
+    pub kind: FollowType,
+    pub object: ObjectRef,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Undo {
+    pub id: Url,
+    pub actor: Url,
+    #[serde(rename = "type")]
+    pub kind: UndoType,
+    pub object: ObjectRef,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Other {
+    pub id: Url,
+    pub actor: Url,
+    #[serde(rename = "type")]
+    pub kind: serde_json::Value,
+}
+
+impl Incoming {
+    fn kind(&self) -> String {
+        match self {
+            Incoming::Follow(_) => "Follow".into(),
+            Incoming::Undo(_) => "Undo".into(),
+            Incoming::Other(o) => o.kind.as_str().unwrap_or("?").chars().take(40).collect(),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for Incoming {
+    type DataType = AppContext;
+    type Error = AppError;
+
+    fn id(&self) -> &Url {
+        match self {
+            Incoming::Follow(a) => &a.id,
+            Incoming::Undo(a) => &a.id,
+            Incoming::Other(a) => &a.id,
+        }
+    }
+
+    fn actor(&self) -> &Url {
+        match self {
+            Incoming::Follow(a) => &a.actor,
+            Incoming::Undo(a) => &a.actor,
+            Incoming::Other(a) => &a.actor,
+        }
+    }
+
+    async fn verify(&self, data: &Data<AppContext>) -> Result<(), AppError> {
+        match self {
+            // Only our own processes can be followed here.
+            Incoming::Follow(f) => verify_domains_match(f.object.id(), &data.public_url).map_err(AppError::from),
+            // An Undo undoes the actor's own activity, nobody else's.
+            Incoming::Undo(u) => match &u.object {
+                ObjectRef::Embedded(o) => verify_domains_match(&o.id, &u.actor).map_err(AppError::from),
+                ObjectRef::Id(id) => verify_domains_match(id, &u.actor).map_err(AppError::from),
+            },
+            Incoming::Other(_) => Ok(()),
+        }
+    }
+
+    async fn receive(self, data: &Data<AppContext>) -> Result<(), AppError> {
+        let ctx: &AppContext = data;
+        let txn = begin_write(&ctx.db).await?;
+        if !first_time(&txn, self.id(), self.actor(), &self.kind()).await? {
+            // A replay or a duplicate: done already, nothing to do again.
+            return Ok(());
+        }
+        let sent = match self {
+            Incoming::Follow(follow) => accept_follow(ctx, data, &txn, follow).await?,
+            Incoming::Undo(undo) => {
+                undo_follow(data, &txn, undo).await?;
+                false
+            }
+            Incoming::Other(_) => false,
+        };
+        txn.commit().await?;
+        if sent {
+            delivery::wake(ctx);
+        }
+        Ok(())
+    }
+}
+
+/// Records an activity's id; false when it was recorded before.
+async fn first_time<C: ConnectionTrait>(db: &C, id: &Url, actor: &Url, kind: &str) -> AppResult<bool> {
+    let row = federation_received::ActiveModel {
+        activity_id: Set(id.to_string()),
+        actor_ap_id: Set(actor.to_string()),
+        kind: Set(kind.to_string()),
+        received_at: Set(now()),
+    };
+    let inserted = federation_received::Entity::insert(row).on_conflict_do_nothing().exec(db).await;
+    match inserted {
+        Ok(sea_orm::TryInsertResult::Inserted(_)) => Ok(true),
+        Ok(_) => Ok(false),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A remote actor follows a listed process: it becomes a follower and gets an Accept.
+async fn accept_follow<C: ConnectionTrait>(ctx: &AppContext, data: &Data<AppContext>, db: &C, follow: Follow) -> AppResult<bool> {
+    let process_id = urls::process_of(ctx, follow.object.id()).ok_or(AppError::NotFound("process actor"))?;
+    let process = listed_process(ctx, process_id).await?.ok_or(AppError::NotFound("process actor"))?;
+    let follower: RemoteActor = ObjectId::<RemoteActor>::from(follow.actor.clone()).dereference(data).await?;
+    process_follower::Entity::insert(process_follower::ActiveModel {
+        process_id: Set(process.id),
+        actor_id: Set(follower.row.id),
+        follow_id: Set(follow.id.to_string()),
+        created_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::columns([process_follower::Column::ProcessId, process_follower::Column::ActorId])
+            .update_column(process_follower::Column::FollowId)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let group = urls::process_actor(ctx, process.id);
+    let accept = json!({
+        "@context": context(),
+        "type": "Accept",
+        "id": urls::activity(ctx, Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("accept {}", follow.id).as_bytes())),
+        "actor": group,
+        "to": [follow.actor],
+        "object": {"type": "Follow", "id": follow.id, "actor": follow.actor, "object": group},
+    });
+    // The Accept goes to the follower's own inbox: it is addressed to it alone.
+    delivery::queue(ctx, db, &accept, &group, vec![follower.inbox_url()]).await?;
+    tracing::info!(process = %process.id, follower = %follow.actor, "a remote actor follows a process");
+    Ok(true)
+}
+
+/// The actor stops following: its Follow (named by id, or embedded) is undone.
+async fn undo_follow<C: ConnectionTrait>(data: &Data<AppContext>, db: &C, undo: Undo) -> AppResult<()> {
+    let Some(follower) = RemoteActor::read_from_db(data, &undo.actor).await? else { return Ok(()) };
+    let mut gone = process_follower::Entity::delete_many()
+        .filter(process_follower::Column::ActorId.eq(follower.row.id))
+        .filter(process_follower::Column::FollowId.eq(undo.object.id().as_str()))
+        .exec(db)
+        .await?
+        .rows_affected;
+    // Some software undoes with a new Follow object naming the process instead of the old id.
+    if gone == 0
+        && let ObjectRef::Embedded(o) = &undo.object
+        && let Some(target) = o.object.as_ref().and_then(|v| v.as_str()).and_then(|s| Url::parse(s).ok())
+        && let Some(process_id) = urls::process_of(data, &target)
+    {
+        gone = process_follower::Entity::delete_many()
+            .filter(process_follower::Column::ActorId.eq(follower.row.id))
+            .filter(process_follower::Column::ProcessId.eq(process_id))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    if gone > 0 {
+        tracing::info!(follower = %undo.actor, "a remote actor stopped following");
+    }
+    Ok(())
+}
