@@ -19,6 +19,7 @@
 pub mod app;
 pub mod browser;
 pub mod db;
+pub mod federation;
 pub mod flows;
 pub mod http;
 pub mod pages;
