@@ -161,7 +161,7 @@ pub fn entry_note(ctx: &AppContext, p: &process::Model, entry: &ledger_entry::Mo
 pub fn announce_entry(ctx: &AppContext, p: &process::Model, entry: &ledger_entry::Model) -> Value {
     let group = urls::process_actor(ctx, p.id);
     let followers = urls::process_part(ctx, p.id, "followers");
-    let id_for = |what: &str| urls::activity(ctx, Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("{group}#{what}-{}", entry.seq).as_bytes()));
+    let id_for = |what: &str| urls::sent(ctx, Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("{group}#{what}-{}", entry.seq).as_bytes()));
     json!({
         "@context": with_convene(context()),
         "type": "Announce",

@@ -182,7 +182,7 @@ async fn accept_follow<C: ConnectionTrait>(ctx: &AppContext, data: &Data<AppCont
     let accept = json!({
         "@context": context(),
         "type": "Accept",
-        "id": urls::activity(ctx, Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("accept {}", follow.id).as_bytes())),
+        "id": urls::sent(ctx, Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("accept {}", follow.id).as_bytes())),
         "actor": group,
         "to": [follow.actor],
         "object": {"type": "Follow", "id": follow.id, "actor": follow.actor, "object": group},

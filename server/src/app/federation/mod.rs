@@ -142,8 +142,23 @@ pub mod urls {
     pub fn ledger_entry(ctx: &AppContext, seq: i64) -> Url {
         ctx.public_url.join(&format!("ap/ledger/{seq}")).expect("a number path")
     }
-    pub fn activity(ctx: &AppContext, id: Uuid) -> Url {
-        ctx.public_url.join(&format!("ap/activities/{id}")).expect("a uuid path")
+    /// Ids of the activities this instance sends (Accept, Announce...).
+    pub fn sent(ctx: &AppContext, id: Uuid) -> Url {
+        ctx.public_url.join(&format!("ap/sent/{id}")).expect("a uuid path")
+    }
+    /// A participation activity (a consultation, a roundtable series...) as an object others
+    /// can contribute to.
+    pub fn activity(ctx: &AppContext, activity_id: Uuid) -> Url {
+        ctx.public_url.join(&format!("ap/activities/{activity_id}")).expect("a uuid path")
+    }
+    /// The participation activity's id, when `url` is one of this instance's activities.
+    pub fn activity_of(ctx: &AppContext, url: &Url) -> Option<Uuid> {
+        let rest = url.as_str().strip_prefix(ctx.public_url.join("ap/activities/").ok()?.as_str())?;
+        Uuid::parse_str(rest.trim_end_matches('/')).ok()
+    }
+    /// A contribution, as the object a response answers.
+    pub fn contribution(ctx: &AppContext, contribution_id: Uuid) -> Url {
+        ctx.public_url.join(&format!("ap/contributions/{contribution_id}")).expect("a uuid path")
     }
     /// The process's id, when `url` is one of this instance's process actors.
     pub fn process_of(ctx: &AppContext, url: &Url) -> Option<Uuid> {
