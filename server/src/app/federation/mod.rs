@@ -11,6 +11,8 @@ pub mod admin;
 pub mod delivery;
 pub mod discovery;
 pub mod inbox;
+pub mod remote;
+pub mod replies;
 
 use std::sync::Arc;
 
@@ -91,6 +93,9 @@ pub async fn start(ctx: &AppContext) -> anyhow::Result<()> {
         // Mastodon's "secure mode" answers only signed fetches: fetch as the instance.
         .signed_fetch_actor(&actors::LocalActor::instance(ctx, &public_key_pem, &private_key_pem))
         .http_fetch_limit(20)
+        // Sign as Mastodon does (`(request-target) host date digest`, rsa-sha256): what the
+        // widest range of software verifies.
+        .http_signature_compat(true)
         .build()
         .await?;
     let _ = ctx.federation.set(Arc::new(Federation { config, public_key_pem, private_key_pem, wake: Default::default(), client }));
