@@ -132,7 +132,11 @@ pub async fn contribute(ctx: &AppContext, viewer: &Viewer, input: RemoteContribu
     .insert(&ctx.db)
     .await?;
     match send(ctx, &row).await? {
-        Outcome::Refused(problem) => Err(problem),
+        // The person gets the other instance's errors and sends again: nothing to keep.
+        Outcome::Refused(problem) => {
+            sent_contribution::Entity::delete_by_id(row.id).exec(&ctx.db).await?;
+            Err(problem)
+        }
         Outcome::Done(row) => Ok(view(row)),
     }
 }
