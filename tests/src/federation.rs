@@ -31,7 +31,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use reqwest::Url;
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey, LineEnding};
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
-use sea_orm::{FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -148,8 +148,13 @@ impl FederatedInstance {
 
     /// The single number a `SELECT COUNT(*) AS n ...` returns.
     pub async fn count(&self, sql: &str) -> i64 {
-        let rows = self.query(sql).await;
-        rows.first().and_then(|r| r["n"].as_i64()).unwrap_or_else(|| panic!("{sql} gave {rows:?}"))
+        let url = self.app.env()["CONVENE_DATABASE_URL"].clone();
+        let db = sea_orm::Database::connect(url.as_str()).await.unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+        // Read as a typed column: SQLite gives an expression no declared type for JSON.
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_string())).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let n = row.unwrap_or_else(|| panic!("{sql} gave no row")).try_get::<i64>("", "n").unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let _ = db.close().await;
+        n
     }
 
     /// The RSA key its actors sign with, read from its database: for a test that speaks as
