@@ -184,6 +184,7 @@ async fn receive(ctx: &AppContext, req: HttpRequest, body: web::Payload) -> Resu
         return Err(AppError::Unauthenticated("activities must carry an HTTP signature (draft-cavage, RSA-SHA256)".into()));
     }
     inbox::check_date(req.headers().get(header::DATE).and_then(|v| v.to_str().ok()))?;
+    inbox::check_key_host(req.headers().get("signature").and_then(|v| v.to_str().ok()).unwrap_or_default(), &body)?;
     let data = f.data();
     receive_activity::<Incoming, RemoteActor, AppContext>(req, body.clone(), &data).await?;
     metrics::counter!("convene_federation_received_total").increment(1);

@@ -40,6 +40,27 @@ pub fn check_date(date: Option<&str>) -> AppResult<()> {
     Ok(())
 }
 
+/// Checks that the Signature's `keyId` names a key on the instance of the activity's actor.
+/// The crate verifies the signature with the actor's own key whatever `keyId` says, so a
+/// request naming a key on another host would otherwise pass for the actor's.
+pub fn check_key_host(signature: &str, body: &[u8]) -> AppResult<()> {
+    #[derive(Deserialize)]
+    struct ActorOnly {
+        actor: Url,
+    }
+    let key = signature
+        .split(',')
+        .find_map(|p| p.trim().strip_prefix("keyId="))
+        .and_then(|k| Url::parse(k.trim().trim_matches('"')).ok())
+        .ok_or_else(|| AppError::Unauthenticated("the Signature header names no keyId".into()))?;
+    // A body that is not an activity is refused by the crate, with its reason.
+    let Ok(ActorOnly { actor }) = serde_json::from_slice::<ActorOnly>(body) else { return Ok(()) };
+    if crate::adapters::federation::instance_of(&key) != crate::adapters::federation::instance_of(&actor) {
+        return Err(AppError::Unauthenticated(format!("the signing key {key} is not on the instance of the actor {actor}")));
+    }
+    Ok(())
+}
+
 /// Every activity an inbox accepts. Those Convene does not act on are accepted and ignored
 /// (software sends many, such as deletions of accounts we never saw).
 #[derive(Clone, Debug, Deserialize, Serialize)]
