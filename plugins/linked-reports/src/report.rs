@@ -74,37 +74,30 @@ fn fail<T>(errors: &mut Vec<FieldError>, e: FieldError) -> Option<T> {
     None
 }
 
-/// Control characters other than line breaks and tabs.
-fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+/// Without control characters other than line breaks and tabs: invisible, and nothing a
+/// report means, so a linked process's outcome is not refused over one.
+fn printable(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect()
 }
 
 /// One line of text: trimmed, runs of whitespace (line breaks included) made one space.
 fn one_line(value: Option<&Value>, field: &str, limits: TextLimits, required: bool, errors: &mut Vec<FieldError>) -> Option<String> {
     let value = match value {
-        Some(Value::String(s)) => Value::String(s.split_whitespace().collect::<Vec<_>>().join(" ")),
+        Some(Value::String(s)) => Value::String(printable(s).split_whitespace().collect::<Vec<_>>().join(" ")),
         Some(other) => other.clone(),
         None => Value::Null,
     };
-    match check_text(field, &value, limits, required) {
-        Ok(Some(s)) if has_control(&s) => fail(errors, FieldError::new(field, "must not contain control characters")),
-        Ok(text) => text,
-        Err(e) => fail(errors, e),
-    }
+    check_text(field, &value, limits, required).unwrap_or_else(|e| fail(errors, e))
 }
 
 /// The summary: paragraphs of text, trimmed, with `\n` line breaks.
 fn paragraphs(value: Option<&Value>, errors: &mut Vec<FieldError>) -> Option<String> {
     let value = match value {
-        Some(Value::String(s)) => Value::String(s.replace("\r\n", "\n").replace('\r', "\n")),
+        Some(Value::String(s)) => Value::String(printable(s).replace("\r\n", "\n").replace('\r', "\n")),
         Some(other) => other.clone(),
         None => Value::Null,
     };
-    match check_text("summary", &value, SUMMARY, true) {
-        Ok(Some(s)) if has_control(&s) => fail(errors, FieldError::new("summary", "must not contain control characters")),
-        Ok(text) => text,
-        Err(e) => fail(errors, e),
-    }
+    check_text("summary", &value, SUMMARY, true).unwrap_or_else(|e| fail(errors, e))
 }
 
 /// An optional web address: `http://` or `https://` (the scheme in lower case), a host, no spaces.
