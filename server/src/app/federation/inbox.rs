@@ -160,10 +160,10 @@ impl Activity for Incoming {
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), AppError> {
         let ctx: &AppContext = data;
-        // A contribution is stored by the contribution use case (its own transaction, the
-        // plugin's checks): its object id makes a second delivery store nothing.
+        // A contribution is taken by `take_contribution` once this returns (the contribution
+        // use case, with its own transaction and the plugin's checks); a response is kept here.
         if let Incoming::Create(create) = self {
-            return receive_create(ctx, data, create).await;
+            return receive_response(ctx, create).await;
         }
         let txn = begin_write(&ctx.db).await?;
         if !first_time(&txn, self.id(), self.actor(), &self.kind()).await? {
@@ -264,31 +264,36 @@ async fn undo_follow<C: ConnectionTrait>(data: &Data<AppContext>, db: &C, undo: 
     Ok(())
 }
 
-/// A contribution to one of our activities, or a response to what we sent elsewhere.
-async fn receive_create(ctx: &AppContext, data: &Data<AppContext>, create: Create) -> AppResult<()> {
-    if let Some(c) = create.object.contribution {
-        let activity_id = urls::activity_of(ctx, &c.activity).ok_or(AppError::NotFound("activity"))?;
-        let author: RemoteActor = ObjectId::<RemoteActor>::from(create.actor.clone()).dereference(data).await?;
-        let input = crate::app::contributions::RemoteContribution {
-            activity_id,
-            kind: c.kind,
-            body: c.body,
-            language: c.language,
-            origin_instance: crate::adapters::federation::instance_of(&create.actor),
-            author: create.actor.to_string(),
-            author_name: author.row.name.clone().or(author.row.preferred_username.clone()),
-            object_id: create.object.id.to_string(),
-        };
-        let (stored, new) = crate::app::contributions::submit_remote(ctx, input).await?;
-        if new {
-            tracing::info!(contribution = %stored.id, from = %create.actor, "a contribution arrived from another instance");
-        }
-        return Ok(());
+/// A contribution to one of our activities, from an activity the crate has verified (its
+/// signature, its actor): stored by the contribution use case, where its object id makes a
+/// second delivery store nothing. Returns the stored contribution's id.
+pub async fn take_contribution(ctx: &AppContext, data: &Data<AppContext>, create: Create) -> AppResult<Option<Uuid>> {
+    let Some(c) = create.object.contribution else { return Ok(None) };
+    let activity_id = urls::activity_of(ctx, &c.activity).ok_or(AppError::NotFound("activity"))?;
+    let author: RemoteActor = ObjectId::<RemoteActor>::from(create.actor.clone()).dereference(data).await?;
+    let input = crate::app::contributions::RemoteContribution {
+        activity_id,
+        kind: c.kind,
+        body: c.body,
+        language: c.language,
+        origin_instance: crate::adapters::federation::instance_of(&create.actor),
+        author: create.actor.to_string(),
+        author_name: author.row.name.clone().or(author.row.preferred_username.clone()),
+        object_id: create.object.id.to_string(),
+    };
+    let (stored, new) = crate::app::contributions::submit_remote(ctx, input).await?;
+    if new {
+        tracing::info!(contribution = %stored.id, from = %create.actor, "a contribution arrived from another instance");
     }
-    if let (Some(response), Some(in_reply_to)) = (create.object.response, create.object.in_reply_to) {
-        if super::remote::record_response(ctx, &in_reply_to, &response).await? {
-            tracing::info!(about = %in_reply_to, from = %create.actor, "a response arrived from another instance");
-        }
+    Ok(Some(stored.id))
+}
+
+/// A response to something we sent elsewhere: kept with it.
+async fn receive_response(ctx: &AppContext, create: Create) -> AppResult<()> {
+    if let (Some(response), Some(in_reply_to)) = (create.object.response, create.object.in_reply_to)
+        && super::remote::record_response(ctx, &in_reply_to, &response).await?
+    {
+        tracing::info!(about = %in_reply_to, from = %create.actor, "a response arrived from another instance");
     }
     Ok(())
 }
