@@ -31,6 +31,11 @@ const DELIVERY_WAIT: Duration = Duration::from_secs(30);
 
 const SLUG: &str = "fedify-interop";
 
+/// How long Convene may take to start: when this test runs first, the server compiles the
+/// built-in plugins into the shared cache (`target/test-plugin-cache`), which takes close to a
+/// minute on a loaded 2-core machine, more than the harness's default of 30 s.
+const SERVER_STARTUP: Duration = Duration::from_secs(180);
+
 /// `tests/fedify`: the peer, its package.json and lockfile.
 fn fedify_dir() -> PathBuf {
     repo_root().join("tests/fedify")
@@ -208,6 +213,7 @@ async fn a_fedify_actor_follows_a_process_and_receives_its_ledger() {
         .env("CONVENE_PUBLIC_URL", format!("{origin}/"))
         .env("CONVENE_BIND", format!("127.0.0.1:{port}"))
         .env("CONVENE_FEDERATION__ALLOW_PRIVATE_ADDRESSES", "true")
+        .startup_timeout(SERVER_STARTUP)
         .spawn()
         .await;
     let admin = admin_token(&app, "admin@example.org").await;
