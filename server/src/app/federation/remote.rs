@@ -58,6 +58,7 @@ pub struct SentView {
     pub kind: String,
     #[schema(value_type = Object)]
     pub body: Value,
+    pub language: Option<String>,
     /// `sending` (waiting for the other instance), `accepted`, `refused`, or `hidden` (by
     /// the other instance's moderators, `problem` saying why).
     pub status: String,
@@ -73,11 +74,13 @@ pub struct SentView {
 }
 
 fn view(r: sent_contribution::Model) -> SentView {
+    let stored: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
     SentView {
         id: r.id,
         activity: r.remote_activity,
         kind: r.kind,
-        body: serde_json::from_str(&r.body).unwrap_or(Value::Null),
+        body: stored.get("body").cloned().unwrap_or(Value::Null),
+        language: stored.get("language").and_then(Value::as_str).map(str::to_string),
         status: r.status,
         problem: r.problem,
         remote_contribution: r.remote_contribution,
