@@ -22,6 +22,7 @@ pub mod db;
 pub mod flows;
 pub mod http;
 pub mod pages;
+pub mod remote_site;
 pub mod smtp_sink;
 pub mod traces;
 
