@@ -19,6 +19,7 @@ mod m20261201_000013_notification_settings;
 mod m20261201_000014_plugin_publishers;
 mod m20261201_000017_report_fingerprint;
 mod m20261201_000018_federation;
+mod m20261201_000019_remote_contributions;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_plugin_publishers::Migration),
             Box::new(m20261201_000017_report_fingerprint::Migration),
             Box::new(m20261201_000018_federation::Migration),
+            Box::new(m20261201_000019_remote_contributions::Migration),
         ]
     }
 }

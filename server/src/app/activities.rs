@@ -199,7 +199,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, process_key: &str, input:
 }
 
 /// An activity and its process, if the viewer may see the process.
-pub(super) async fn load(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<(activity::Model, Visible)> {
+pub(crate) async fn load(ctx: &AppContext, viewer: Option<&Viewer>, id: Uuid) -> AppResult<(activity::Model, Visible)> {
     let found = activity::Entity::find_by_id(id).one(&ctx.db).await?;
     // A missing activity costs the same queries as one in a process the viewer may not see,
     // so the time of the 404 tells nothing.

@@ -91,6 +91,19 @@ pub struct ContributionView {
     pub edited_at: Option<DateTime<Utc>>,
     /// The organisers' current response, if any.
     pub response: Option<super::responses::ResponseView>,
+    /// Federated input: where it came from.
+    pub origin: Option<ContributionOrigin>,
+}
+
+/// Where federated input came from. Like a local author, the remote author is not shown to
+/// everyone, only to the process's moderators.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ContributionOrigin {
+    /// The instance, `host[:port]`.
+    pub instance: String,
+    /// The author's ActivityPub id (moderators only).
+    pub author: Option<String>,
+    pub author_name: Option<String>,
 }
 
 /// Organisers and facilitators moderate and see facilitators' references (the powers rule).
@@ -106,7 +119,13 @@ pub(super) fn view_of(c: contribution::Model, viewer: Option<&Viewer>, moderator
     let status = ContributionStatus::from_stored(&c.status).unwrap_or(ContributionStatus::Visible);
     let mine = owns(&c, viewer) || viewer.is_some_and(|v| c.author_id == Some(v.account_id));
     let body = if status == ContributionStatus::Hidden && !moderator { serde_json::Value::Null } else { serde_json::from_str(&c.body).unwrap_or_default() };
+    let origin = c.origin_instance.map(|instance| ContributionOrigin {
+        instance,
+        author: if moderator { c.remote_author } else { None },
+        author_name: if moderator { c.remote_author_name } else { None },
+    });
     ContributionView {
+        origin,
         reference: if mine || moderator { c.reference } else { None },
         mine,
         body,
@@ -394,6 +413,10 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
             withdrawn_at: Set(None),
             created_at: Set(at),
             updated_at: Set(at),
+            origin_instance: Set(None),
+            remote_author: Set(None),
+            remote_author_name: Set(None),
+            remote_object: Set(None),
         };
         Ok(row.insert(txn).await?)
     };
@@ -406,6 +429,102 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
                 Some(earlier) => Ok(Submitted::Replayed(view_of(earlier, Some(viewer), false, None))),
                 None => Err(AppError::conflict("Idempotency-Key", "is in use by a submission that is not finished; try again")),
             }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A contribution from another instance: a person there, or a linked process's report.
+#[derive(Debug, Clone)]
+pub struct RemoteContribution {
+    pub activity_id: Uuid,
+    pub kind: String,
+    pub body: serde_json::Value,
+    pub language: Option<String>,
+    /// `host[:port]` of the instance it comes from.
+    pub origin_instance: String,
+    /// The author's ActivityPub id, and the name it gives.
+    pub author: String,
+    pub author_name: Option<String>,
+    /// The id of the object it arrived as: the same object twice is stored once.
+    pub object_id: String,
+}
+
+/// Takes a contribution from another instance with the same checks and the same plugin as
+/// local input, for a kind the activity type lets people elsewhere send (`remote-allowed`),
+/// in a process that federates. Returns the contribution and whether it is new (a second
+/// delivery of the same object returns the first).
+pub async fn submit_remote(ctx: &AppContext, input: RemoteContribution) -> AppResult<(ContributionView, bool)> {
+    if let Some(earlier) = contribution::Entity::find().filter(contribution::Column::RemoteObject.eq(input.object_id.as_str())).one(&ctx.db).await? {
+        return Ok((view_of(earlier, None, false, None), false));
+    }
+    let (a, visible) = activities::load(ctx, None, input.activity_id).await?;
+    if !super::federation::actors::federates(&visible.process) {
+        return Err(AppError::NotFound("activity"));
+    }
+    super::limits::hit(ctx, super::limits::Limit::ContributionsPerAccount, &input.author).await?;
+    ensure_open(&a, &visible)?;
+    if let Some(name) = &a.requires_attribute {
+        return Err(AppError::Forbidden(format!("this activity takes contributions from accounts verified `{name}` on its own instance only")));
+    }
+    let plugin = plugins::runnable(ctx, &a.type_id, "activity").await?;
+    check_kind(&plugin, &input.kind)?;
+    if !plugin.info.contribution_kinds.iter().any(|k| k.id == input.kind && k.remote_allowed) {
+        return Err(AppError::Forbidden(format!("`{}` contributions cannot be sent from another instance", input.kind)));
+    }
+    ensure_role_may_submit(&plugin, &input.kind, wit::SubmitterRole::Participant)?;
+    let language = language_of(ctx, input.language.as_deref())?;
+    let body = body_text(&input.body)?;
+    let id = Uuid::now_v7();
+    // A stable pseudonym per remote author (NUL cannot be in a facilitator's reference).
+    let who = format!("\0remote\0{}", input.author);
+    let proposal = Proposal {
+        kind: input.kind.clone(),
+        body,
+        submitter: wit::Submitter {
+            id: pseudonym(ctx.settings.census_secret.expose(), a.id, None, Some(&who), id),
+            role: wit::SubmitterRole::Participant,
+            channel: wit_channel(Channel::Federated),
+        },
+        editing: None,
+    };
+    let insert = async |txn: &sea_orm::DatabaseTransaction, normalised: String| -> AppResult<contribution::Model> {
+        let at = now();
+        let row = contribution::ActiveModel {
+            id: Set(id),
+            activity_id: Set(a.id),
+            kind: Set(input.kind.clone()),
+            body: Set(normalised),
+            language: Set(language.as_str().to_string()),
+            channel: Set(Channel::Federated.as_str().into()),
+            status: Set(ContributionStatus::Visible.as_str().into()),
+            author_id: Set(None),
+            entered_by: Set(None),
+            reference: Set(None),
+            idempotency_key: Set(None),
+            submitted_by: Set(None),
+            hidden_reason: Set(None),
+            edited_at: Set(None),
+            withdrawn_at: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+            origin_instance: Set(Some(input.origin_instance.clone())),
+            remote_author: Set(Some(input.author.clone())),
+            remote_author_name: Set(input.author_name.clone()),
+            remote_object: Set(Some(input.object_id.clone())),
+        };
+        Ok(row.insert(txn).await?)
+    };
+    match validate_and_write(ctx, a.id, &plugin, &proposal, insert).await {
+        Ok(stored) => Ok((view_of(stored, None, false, None), true)),
+        Err(AppError::Db(e)) if is_unique_violation(&e) => {
+            // The same object raced itself; the first delivery won.
+            let earlier = contribution::Entity::find()
+                .filter(contribution::Column::RemoteObject.eq(input.object_id.as_str()))
+                .one(&ctx.db)
+                .await?
+                .ok_or(AppError::conflict("object", "is being stored by another delivery; try again"))?;
+            Ok((view_of(earlier, None, false, None), false))
         }
         Err(e) => Err(e),
     }

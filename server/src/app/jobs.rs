@@ -58,6 +58,9 @@ pub enum Job {
     ComputeResults { activity_id: Uuid },
     /// Announce a ledger entry to the followers of its process (one delivery per inbox).
     Federate { seq: i64 },
+    /// Send a contribution to an activity on another instance (a person's, or a linked
+    /// process's report), retried until that instance decides.
+    SendContribution { id: Uuid },
     /// Send one activity to one inbox (run by the delivery worker, several at once).
     Deliver(super::federation::delivery::Delivery),
 }
@@ -81,7 +84,7 @@ impl Job {
             Job::SignInRequest { email: asked } => asked.eq_ignore_ascii_case(email),
             Job::Signup(signup) => signup.email.eq_ignore_ascii_case(email),
             Job::ActivityNotification { account_id: to, .. } | Job::AccountEmail { account_id: to, .. } => *to == account_id,
-            Job::NotifyResponse { .. } | Job::PhaseChange { .. } | Job::ComputeResults { .. } | Job::Federate { .. } | Job::Deliver(_) => false,
+            Job::NotifyResponse { .. } | Job::PhaseChange { .. } | Job::ComputeResults { .. } | Job::Federate { .. } | Job::Deliver(_) | Job::SendContribution { .. } => false,
         }
     }
 
@@ -103,7 +106,7 @@ impl Job {
             ),
             Job::SignInRequest { .. } => Some("A sign-in link was asked for".into()),
             Job::Signup(_) => Some("A sign-up with your address".into()),
-            Job::NotifyResponse { .. } | Job::PhaseChange { .. } | Job::ComputeResults { .. } | Job::Federate { .. } | Job::Deliver(_) => None,
+            Job::NotifyResponse { .. } | Job::PhaseChange { .. } | Job::ComputeResults { .. } | Job::Federate { .. } | Job::Deliver(_) | Job::SendContribution { .. } => None,
         }
     }
 
@@ -118,6 +121,7 @@ impl Job {
             Job::Signup(_) => "signup",
             Job::ComputeResults { .. } => "compute_results",
             Job::Federate { .. } => "federate",
+            Job::SendContribution { .. } => "send_contribution",
             Job::Deliver(_) => DELIVERY,
         }
     }
@@ -495,6 +499,7 @@ async fn perform(ctx: &AppContext, id: Uuid, job: Job) -> Result<(), String> {
         Job::ComputeResults { activity_id } => super::results::recompute(ctx, activity_id).await.map_err(|e| e.to_string()),
         Job::Federate { seq } => super::federation::delivery::fan_out(ctx, seq).await.map_err(|e| e.to_string()),
         Job::Deliver(delivery) => super::federation::delivery::deliver(ctx, &delivery).await,
+        Job::SendContribution { id } => super::federation::remote::send_queued(ctx, id).await,
     }
 }
 
@@ -521,6 +526,8 @@ async fn notify_response(ctx: &AppContext, batch_id: Uuid) -> AppResult<()> {
     let responses = response::Entity::find().filter(response::Column::BatchId.eq(batch_id)).all(&ctx.db).await?;
     let Some(first) = responses.first() else { return Ok(()) };
     let process = process::Entity::find_by_id(first.process_id).one(&ctx.db).await?.ok_or(AppError::NotFound("process"))?;
+    // Authors on other instances are told through their instance.
+    super::federation::replies::reply_to_remote_authors(ctx, &process, &responses).await?;
     let ids: Vec<Uuid> = responses.iter().map(|r| r.contribution_id).collect();
     let authors: Vec<(Uuid, Option<Uuid>)> = contribution::Entity::find()
         .filter(contribution::Column::Id.is_in(ids))

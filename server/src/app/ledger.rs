@@ -91,10 +91,10 @@ pub async fn append<C: ConnectionTrait>(db: &C, key: &SigningKey, subject: Subje
     }
     .insert(db)
     .await?;
-    // Followers on other instances hear of it (app::federation), from the queue, once this
-    // transaction commits.
+    // Followers on other instances hear of it, and a linked process's parent gets its outcome
+    // (app::federation), from the queue, once this transaction commits.
     if let Some(id) = process_id
-        && super::federation::delivery::has_followers(db, id).await?
+        && (super::federation::delivery::has_followers(db, id).await? || super::federation::remote::is_linked(db, id).await?)
     {
         let job_id = Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("federate ledger entry {seq}").as_bytes());
         super::jobs::enqueue_with_id(db, job_id, super::jobs::Job::Federate { seq }).await?;

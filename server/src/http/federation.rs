@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::adapters::federation::protocol::{MEDIA_TYPE, context};
-use crate::adapters::store::entities::{ledger_entry, process, process_follower};
+use crate::adapters::store::entities::{contribution, ledger_entry, process, process_follower};
 use crate::app::federation::actors::{self, RemoteActor};
 use crate::app::federation::inbox::{self, Incoming};
 use crate::app::federation::{delivery, discovery, urls};
@@ -28,6 +28,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/instance", web::get().to(instance_actor))
                 .route("/inbox", web::post().to(shared_inbox))
                 .route("/ledger/{seq}", web::get().to(ledger_note))
+                .route("/activities/{id}", web::get().to(activity_object))
+                .route("/accounts/{id}", web::get().to(person))
                 .route("/processes/{id}", web::get().to(group))
                 .route("/processes/{id}/inbox", web::post().to(process_inbox))
                 .route("/processes/{id}/followers", web::get().to(followers))
@@ -133,6 +135,22 @@ async fn ledger_note(ctx: Ctx, seq: web::Path<i64>) -> Result<HttpResponse, AppE
     Ok(activity_json(note))
 }
 
+/// An activity of a listed process, as others send contributions to it.
+async fn activity_object(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    ctx.federating()?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound("activity"))?;
+    let (a, visible) = crate::app::activities::load(&ctx, None, id).await.map_err(|_| AppError::NotFound("activity"))?;
+    if !actors::federates(&visible.process) {
+        return Err(AppError::NotFound("activity"));
+    }
+    Ok(activity_json(actors::activity_document(&ctx, &visible.process, &a).await?))
+}
+
+async fn person(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound("actor"))?;
+    Ok(activity_json(actors::person_document(&ctx, id).await?))
+}
+
 async fn shared_inbox(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, AppError> {
     receive(&ctx, req, body).await
 }
@@ -167,7 +185,14 @@ async fn receive(ctx: &AppContext, req: HttpRequest, body: web::Payload) -> Resu
     }
     inbox::check_date(req.headers().get(header::DATE).and_then(|v| v.to_str().ok()))?;
     let data = f.data();
-    receive_activity::<Incoming, RemoteActor, AppContext>(req, body, &data).await?;
+    receive_activity::<Incoming, RemoteActor, AppContext>(req, body.clone(), &data).await?;
     metrics::counter!("convene_federation_received_total").increment(1);
+    // A contribution is answered with its address here, so that its sender can follow it.
+    if let Ok(Incoming::Create(create)) = serde_json::from_slice::<Incoming>(&body)
+        && create.object.contribution.is_some()
+        && let Some(c) = contribution::Entity::find().filter(contribution::Column::RemoteObject.eq(create.object.id.as_str())).one(&ctx.db).await?
+    {
+        return Ok(HttpResponse::Created().content_type(MEDIA_TYPE).json(json!({"contribution": urls::contribution(ctx, c.id), "status": c.status})));
+    }
     Ok(HttpResponse::Accepted().finish())
 }

@@ -39,6 +39,7 @@ use problems::ProblemResponses;
         api::outcomes::publish, api::outcomes::versions, api::outcomes::current, api::outcomes::version, api::outcomes::diff, api::outcomes::citable, api::outcomes::report,
         api::exports::contributions_csv, api::exports::process_jsonl,
         api::federation::remote_follow, api::federation::overview, api::federation::block, api::federation::unblock,
+        api::federation::contribute_elsewhere, api::federation::my_remote_input, api::federation::get_link, api::federation::link, api::federation::unlink,
     ),
     components(schemas(Problem, crate::domain::errors::FieldError, crate::app::processes::ProcessSummary)),
     modifiers(&BearerAuth, &ProblemResponses),

@@ -3,6 +3,7 @@
 //! the crate's errors as our statuses. What federation *does* is in `app::federation`.
 
 pub mod protocol;
+pub mod signing;
 
 use activitypub_federation::config::UrlVerifier;
 use activitypub_federation::error::Error as FedError;

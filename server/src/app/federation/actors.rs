@@ -257,3 +257,59 @@ pub fn instance_document(ctx: &AppContext) -> AppResult<Value> {
         "manuallyApprovesFollowers": true,
     }))
 }
+
+/// A participation activity as an object other instances can send contributions to: its
+/// process's Group, and the kinds (with their forms) that people elsewhere may send.
+pub async fn activity_document(ctx: &AppContext, p: &process::Model, a: &crate::adapters::store::entities::activity::Model) -> AppResult<Value> {
+    let plugin = crate::app::plugins::runnable(ctx, &a.type_id, "activity").await?;
+    let described = crate::adapters::plugins::view::activity_type(&plugin.info);
+    let remote_kinds: Vec<Value> = described["contribution_kinds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|k| k["remote_allowed"].as_bool() == Some(true))
+        .cloned()
+        .collect();
+    let lang = p.default_language.as_str();
+    let title = LocalizedText::from_stored(a.title.clone());
+    let description = LocalizedText::from_stored(a.description.clone());
+    Ok(json!({
+        "@context": super::delivery::with_convene(context()),
+        "type": "Page",
+        "id": urls::activity(ctx, a.id),
+        "name": title.best(lang, lang),
+        "content": description.best(lang, lang),
+        "attributedTo": urls::process_actor(ctx, p.id),
+        "url": ctx.public_url.join(&format!("activities/{}", a.id)).map_err(|e| AppError::Internal(e.into()))?,
+        "convene:activityType": a.type_id,
+        "convene:remoteKinds": remote_kinds,
+    }))
+}
+
+/// A local account as the actor that signs what it sends elsewhere. Only accounts that took
+/// part elsewhere have one, and it names nobody: no display name, no address.
+pub async fn person_document(ctx: &AppContext, account_id: Uuid) -> AppResult<Value> {
+    use crate::adapters::store::entities::sent_contribution;
+    let f = ctx.federating()?;
+    let took_part = sent_contribution::Entity::find()
+        .filter(sent_contribution::Column::SenderKind.eq("account"))
+        .filter(sent_contribution::Column::SenderId.eq(account_id))
+        .one(&ctx.db)
+        .await?
+        .is_some();
+    if !took_part {
+        return Err(AppError::NotFound("actor"));
+    }
+    let id = super::remote::person_actor(ctx, account_id);
+    let short: String = account_id.simple().to_string().chars().rev().take(10).collect();
+    Ok(json!({
+        "@context": context(),
+        "type": "Person",
+        "id": id,
+        "preferredUsername": format!("participant-{short}"),
+        "inbox": urls::shared_inbox(ctx),
+        "endpoints": {"sharedInbox": urls::shared_inbox(ctx)},
+        "publicKey": public_key(&id, &f.public_key_pem),
+        "discoverable": false,
+    }))
+}

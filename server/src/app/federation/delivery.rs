@@ -102,7 +102,8 @@ pub async fn follower_inboxes<C: ConnectionTrait>(db: &C, process_id: Uuid) -> A
 }
 
 /// Announces one ledger entry to its process's followers: `Announce{Create{Note}}`, the Note
-/// carrying the whole signed entry so that a follower can mirror and verify the ledger.
+/// carrying the whole signed entry so that a follower can mirror and verify the ledger. A new
+/// outcome of a linked process also goes to its parent as a report.
 pub async fn fan_out(ctx: &AppContext, seq: i64) -> AppResult<()> {
     if ctx.federation().is_none() {
         return Ok(());
@@ -113,6 +114,12 @@ pub async fn fan_out(ctx: &AppContext, seq: i64) -> AppResult<()> {
     // A withdrawal is the last thing followers hear; anything else only while it is listed.
     if !federates(&p) && entry.kind != "process.withdrawn" {
         return Ok(());
+    }
+    if federates(&p) && (entry.kind == "outcome.published" || entry.kind == "outcome.revised") {
+        let version = serde_json::from_str::<Value>(&entry.payload).ok().and_then(|v| v.get("version").and_then(Value::as_i64));
+        if let Some(version) = version {
+            super::remote::send_outcome(ctx, &p, version as i32).await?;
+        }
     }
     let inboxes = follower_inboxes(&ctx.db, p.id).await?;
     if inboxes.is_empty() {
@@ -161,7 +168,7 @@ pub fn entry_note(ctx: &AppContext, p: &process::Model, entry: &ledger_entry::Mo
 pub fn announce_entry(ctx: &AppContext, p: &process::Model, entry: &ledger_entry::Model) -> Value {
     let group = urls::process_actor(ctx, p.id);
     let followers = urls::process_part(ctx, p.id, "followers");
-    let id_for = |what: &str| urls::activity(ctx, Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("{group}#{what}-{}", entry.seq).as_bytes()));
+    let id_for = |what: &str| urls::sent(ctx, Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("{group}#{what}-{}", entry.seq).as_bytes()));
     json!({
         "@context": with_convene(context()),
         "type": "Announce",

@@ -5,7 +5,7 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::kinds::activity::{FollowType, UndoType};
+use activitypub_federation::kinds::activity::{CreateType, FollowType, UndoType};
 use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::Activity;
 use sea_orm::sea_query::OnConflict;
@@ -47,6 +47,7 @@ pub fn check_date(date: Option<&str>) -> AppResult<()> {
 pub enum Incoming {
     Follow(Follow),
     Undo(Undo),
+    Create(Create),
     Other(Other),
 }
 
@@ -68,6 +69,38 @@ pub struct Undo {
     pub object: ObjectRef,
 }
 
+/// A Create of a Note: a contribution to one of our activities (`convene:contribution`), or
+/// a response to something we sent (`convene:response`). Other Notes are ignored.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Create {
+    pub id: Url,
+    pub actor: Url,
+    #[serde(rename = "type")]
+    pub kind: CreateType,
+    pub object: NoteIn,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteIn {
+    pub id: Url,
+    #[serde(default)]
+    pub in_reply_to: Option<Url>,
+    #[serde(rename = "convene:contribution", default)]
+    pub contribution: Option<ContributionIn>,
+    #[serde(rename = "convene:response", default)]
+    pub response: Option<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct ContributionIn {
+    pub activity: Url,
+    pub kind: String,
+    pub body: serde_json::Value,
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct Other {
     pub id: Url,
@@ -81,6 +114,7 @@ impl Incoming {
         match self {
             Incoming::Follow(_) => "Follow".into(),
             Incoming::Undo(_) => "Undo".into(),
+            Incoming::Create(_) => "Create".into(),
             Incoming::Other(o) => o.kind.as_str().unwrap_or("?").chars().take(40).collect(),
         }
     }
@@ -95,6 +129,7 @@ impl Activity for Incoming {
         match self {
             Incoming::Follow(a) => &a.id,
             Incoming::Undo(a) => &a.id,
+            Incoming::Create(a) => &a.id,
             Incoming::Other(a) => &a.id,
         }
     }
@@ -103,6 +138,7 @@ impl Activity for Incoming {
         match self {
             Incoming::Follow(a) => &a.actor,
             Incoming::Undo(a) => &a.actor,
+            Incoming::Create(a) => &a.actor,
             Incoming::Other(a) => &a.actor,
         }
     }
@@ -116,12 +152,19 @@ impl Activity for Incoming {
                 ObjectRef::Embedded(o) => verify_domains_match(&o.id, &u.actor).map_err(AppError::from),
                 ObjectRef::Id(id) => verify_domains_match(id, &u.actor).map_err(AppError::from),
             },
+            // What an actor creates is its own: the Note is on the actor's host.
+            Incoming::Create(c) => verify_domains_match(&c.object.id, &c.actor).map_err(AppError::from),
             Incoming::Other(_) => Ok(()),
         }
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), AppError> {
         let ctx: &AppContext = data;
+        // A contribution is stored by the contribution use case (its own transaction, the
+        // plugin's checks): its object id makes a second delivery store nothing.
+        if let Incoming::Create(create) = self {
+            return receive_create(ctx, data, create).await;
+        }
         let txn = begin_write(&ctx.db).await?;
         if !first_time(&txn, self.id(), self.actor(), &self.kind()).await? {
             // A replay or a duplicate: done already, nothing to do again.
@@ -133,7 +176,7 @@ impl Activity for Incoming {
                 undo_follow(data, &txn, undo).await?;
                 false
             }
-            Incoming::Other(_) => false,
+            Incoming::Other(_) | Incoming::Create(_) => false,
         };
         txn.commit().await?;
         if sent {
@@ -182,7 +225,7 @@ async fn accept_follow<C: ConnectionTrait>(ctx: &AppContext, data: &Data<AppCont
     let accept = json!({
         "@context": context(),
         "type": "Accept",
-        "id": urls::activity(ctx, Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("accept {}", follow.id).as_bytes())),
+        "id": urls::sent(ctx, Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("accept {}", follow.id).as_bytes())),
         "actor": group,
         "to": [follow.actor],
         "object": {"type": "Follow", "id": follow.id, "actor": follow.actor, "object": group},
@@ -217,6 +260,35 @@ async fn undo_follow<C: ConnectionTrait>(data: &Data<AppContext>, db: &C, undo: 
     }
     if gone > 0 {
         tracing::info!(follower = %undo.actor, "a remote actor stopped following");
+    }
+    Ok(())
+}
+
+/// A contribution to one of our activities, or a response to what we sent elsewhere.
+async fn receive_create(ctx: &AppContext, data: &Data<AppContext>, create: Create) -> AppResult<()> {
+    if let Some(c) = create.object.contribution {
+        let activity_id = urls::activity_of(ctx, &c.activity).ok_or(AppError::NotFound("activity"))?;
+        let author: RemoteActor = ObjectId::<RemoteActor>::from(create.actor.clone()).dereference(data).await?;
+        let input = crate::app::contributions::RemoteContribution {
+            activity_id,
+            kind: c.kind,
+            body: c.body,
+            language: c.language,
+            origin_instance: crate::adapters::federation::instance_of(&create.actor),
+            author: create.actor.to_string(),
+            author_name: author.row.name.clone().or(author.row.preferred_username.clone()),
+            object_id: create.object.id.to_string(),
+        };
+        let (stored, new) = crate::app::contributions::submit_remote(ctx, input).await?;
+        if new {
+            tracing::info!(contribution = %stored.id, from = %create.actor, "a contribution arrived from another instance");
+        }
+        return Ok(());
+    }
+    if let (Some(response), Some(in_reply_to)) = (create.object.response, create.object.in_reply_to) {
+        if super::remote::record_response(ctx, &in_reply_to, &response).await? {
+            tracing::info!(about = %in_reply_to, from = %create.actor, "a response arrived from another instance");
+        }
     }
     Ok(())
 }

@@ -11,6 +11,8 @@ pub mod admin;
 pub mod delivery;
 pub mod discovery;
 pub mod inbox;
+pub mod remote;
+pub mod replies;
 
 use std::sync::Arc;
 
@@ -91,6 +93,9 @@ pub async fn start(ctx: &AppContext) -> anyhow::Result<()> {
         // Mastodon's "secure mode" answers only signed fetches: fetch as the instance.
         .signed_fetch_actor(&actors::LocalActor::instance(ctx, &public_key_pem, &private_key_pem))
         .http_fetch_limit(20)
+        // Sign as Mastodon does (`(request-target) host date digest`, rsa-sha256): what the
+        // widest range of software verifies.
+        .http_signature_compat(true)
         .build()
         .await?;
     let _ = ctx.federation.set(Arc::new(Federation { config, public_key_pem, private_key_pem, wake: Default::default(), client }));
@@ -142,8 +147,23 @@ pub mod urls {
     pub fn ledger_entry(ctx: &AppContext, seq: i64) -> Url {
         ctx.public_url.join(&format!("ap/ledger/{seq}")).expect("a number path")
     }
-    pub fn activity(ctx: &AppContext, id: Uuid) -> Url {
-        ctx.public_url.join(&format!("ap/activities/{id}")).expect("a uuid path")
+    /// Ids of the activities this instance sends (Accept, Announce...).
+    pub fn sent(ctx: &AppContext, id: Uuid) -> Url {
+        ctx.public_url.join(&format!("ap/sent/{id}")).expect("a uuid path")
+    }
+    /// A participation activity (a consultation, a roundtable series...) as an object others
+    /// can contribute to.
+    pub fn activity(ctx: &AppContext, activity_id: Uuid) -> Url {
+        ctx.public_url.join(&format!("ap/activities/{activity_id}")).expect("a uuid path")
+    }
+    /// The participation activity's id, when `url` is one of this instance's activities.
+    pub fn activity_of(ctx: &AppContext, url: &Url) -> Option<Uuid> {
+        let rest = url.as_str().strip_prefix(ctx.public_url.join("ap/activities/").ok()?.as_str())?;
+        Uuid::parse_str(rest.trim_end_matches('/')).ok()
+    }
+    /// A contribution, as the object a response answers.
+    pub fn contribution(ctx: &AppContext, contribution_id: Uuid) -> Url {
+        ctx.public_url.join(&format!("ap/contributions/{contribution_id}")).expect("a uuid path")
     }
     /// The process's id, when `url` is one of this instance's process actors.
     pub fn process_of(ctx: &AppContext, url: &Url) -> Option<Uuid> {

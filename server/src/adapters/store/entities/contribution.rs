@@ -25,6 +25,15 @@ pub struct Model {
     pub withdrawn_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Federated input: the instance it came from, its author there, the object it came as.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub origin_instance: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub remote_author: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub remote_author_name: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub remote_object: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
