@@ -709,6 +709,13 @@ mod tests {
     }
 
     #[test]
+    fn the_policy_for_a_form_sent_on_elsewhere_loosens_form_action_alone() {
+        let strict = CSP.replace("form-action 'self';", "");
+        assert_eq!(CSP_FORM_OFF_SITE.replace("form-action 'self' https:;", ""), strict);
+        assert_eq!(CSP_FORM_OFF_SITE_HTTP.replace("form-action 'self' https: http:;", ""), strict);
+    }
+
+    #[test]
     fn only_local_paths_are_followed_back() {
         assert_eq!(local_path(Some("/processes/x?lang=es")), "/processes/x?lang=es");
         for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil", "/a\nb"] {
