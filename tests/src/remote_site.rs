@@ -178,10 +178,10 @@ pub async fn add_follower(db: &DatabaseConnection, process_id: &str, actor: &Rem
         p[0], p[1], p[2], p[3], p[4], p[5]
     );
     let values: Vec<Value> = vec![actor_id.into(), actor.ap_id.into(), host_of(actor.ap_id).into(), actor.inbox.into(), actor.name.map(str::to_string).into(), now.into()];
-    db.execute(Statement::from_sql_and_values(backend, sql, values)).await.expect("insert the remote actor");
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await.expect("insert the remote actor");
     let sql = format!("INSERT INTO process_followers (process_id, actor_id, follow_id, created_at) VALUES ({}, {}, {}, {})", p[0], p[1], p[2], p[3]);
     let values: Vec<Value> = vec![Uuid::parse_str(process_id).unwrap().into(), actor_id.into(), format!("{}#follows/{actor_id}", actor.ap_id).into(), now.into()];
-    db.execute(Statement::from_sql_and_values(backend, sql, values)).await.expect("insert the follower");
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await.expect("insert the follower");
 }
 
 /// A delivery of an activity of type `activity` from the process's actor to `inbox` that the
@@ -206,7 +206,7 @@ pub async fn add_failed_delivery(db: &DatabaseConnection, base_url: &str, proces
         p[0], p[1], p[2], p[3], p[4], p[5]
     );
     let values: Vec<Value> = vec![job_id.into(), payload.to_string().into(), when.into(), error.into(), when.into(), when.into()];
-    db.execute(Statement::from_sql_and_values(backend, sql, values)).await.expect("insert the failed delivery");
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await.expect("insert the failed delivery");
     job_id
 }
 
