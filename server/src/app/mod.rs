@@ -33,7 +33,7 @@ pub mod tokens;
 pub mod topics;
 
 pub use context::{AppContext, Viewer};
-pub use error::AppError;
+pub use error::{AppError, AppResult};
 
 /// The current time, in one place so that every use case agrees on it.
 pub fn now() -> chrono::DateTime<chrono::Utc> {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::adapters::federation::protocol::{MEDIA_TYPE, context};
-use crate::adapters::store::entities::{contribution, ledger_entry, process, process_follower};
+use crate::adapters::store::entities::{ledger_entry, process, process_follower};
 use crate::app::federation::actors::{self, RemoteActor};
 use crate::app::federation::inbox::{self, Incoming};
 use crate::app::federation::{delivery, discovery, urls};
@@ -187,12 +187,12 @@ async fn receive(ctx: &AppContext, req: HttpRequest, body: web::Payload) -> Resu
     let data = f.data();
     receive_activity::<Incoming, RemoteActor, AppContext>(req, body.clone(), &data).await?;
     metrics::counter!("convene_federation_received_total").increment(1);
-    // A contribution is answered with its address here, so that its sender can follow it.
+    // A contribution (verified above) is taken now and answered with its address here, so
+    // that its sender can follow it; what the plugin refuses is the sender's 422.
     if let Ok(Incoming::Create(create)) = serde_json::from_slice::<Incoming>(&body)
-        && create.object.contribution.is_some()
-        && let Some(c) = contribution::Entity::find().filter(contribution::Column::RemoteObject.eq(create.object.id.as_str())).one(&ctx.db).await?
+        && let Some(id) = inbox::take_contribution(ctx, &data, create).await?
     {
-        return Ok(HttpResponse::Created().content_type(MEDIA_TYPE).json(json!({"contribution": urls::contribution(ctx, c.id), "status": c.status})));
+        return Ok(HttpResponse::Created().content_type(MEDIA_TYPE).json(json!({"contribution": urls::contribution(ctx, id)})));
     }
     Ok(HttpResponse::Accepted().finish())
 }

@@ -263,13 +263,23 @@ pub fn instance_document(ctx: &AppContext) -> AppResult<Value> {
 pub async fn activity_document(ctx: &AppContext, p: &process::Model, a: &crate::adapters::store::entities::activity::Model) -> AppResult<Value> {
     let plugin = crate::app::plugins::runnable(ctx, &a.type_id, "activity").await?;
     let described = crate::adapters::plugins::view::activity_type(&plugin.info);
-    let remote_kinds: Vec<Value> = described["contribution_kinds"]
+    let mut remote_kinds: Vec<Value> = described["contribution_kinds"]
         .as_array()
         .into_iter()
         .flatten()
         .filter(|k| k["remote_allowed"].as_bool() == Some(true))
         .cloned()
         .collect();
+    // A form that depends on the configuration (a consultation's questions) is asked of the
+    // plugin, as for the activity's own page, so another instance can show it.
+    for k in &mut remote_kinds {
+        if k["fields"].as_array().is_some_and(|f| f.is_empty())
+            && let Some(kind) = k["id"].as_str().map(str::to_string)
+            && let Ok(form) = crate::app::activities::form(ctx, None, a.id, &kind).await
+        {
+            k["fields"] = form;
+        }
+    }
     let lang = p.default_language.as_str();
     let title = LocalizedText::from_stored(a.title.clone());
     let description = LocalizedText::from_stored(a.description.clone());

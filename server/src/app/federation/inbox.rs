@@ -5,7 +5,7 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::kinds::activity::{CreateType, FollowType, UndoType};
+use activitypub_federation::kinds::activity::{CreateType, FlagType, FollowType, UndoType};
 use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::Activity;
 use sea_orm::sea_query::OnConflict;
@@ -48,6 +48,7 @@ pub enum Incoming {
     Follow(Follow),
     Undo(Undo),
     Create(Create),
+    Flag(Flag),
     Other(Other),
 }
 
@@ -70,7 +71,8 @@ pub struct Undo {
 }
 
 /// A Create of a Note: a contribution to one of our activities (`convene:contribution`), or
-/// a response to something we sent (`convene:response`). Other Notes are ignored.
+/// a response or moderation decision about something we sent (`convene:response`,
+/// `convene:moderation`). Other Notes are ignored.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct Create {
     pub id: Url,
@@ -90,6 +92,8 @@ pub struct NoteIn {
     pub contribution: Option<ContributionIn>,
     #[serde(rename = "convene:response", default)]
     pub response: Option<serde_json::Value>,
+    #[serde(rename = "convene:moderation", default)]
+    pub moderation: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -99,6 +103,19 @@ pub struct ContributionIn {
     pub body: serde_json::Value,
     #[serde(default)]
     pub language: Option<String>,
+}
+
+/// A report: the objects reported (ours among them) and why.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Flag {
+    pub id: Url,
+    pub actor: Url,
+    #[serde(rename = "type")]
+    pub kind: FlagType,
+    #[serde(deserialize_with = "activitypub_federation::protocol::helpers::deserialize_one_or_many")]
+    pub object: Vec<Url>,
+    #[serde(default)]
+    pub content: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -115,6 +132,7 @@ impl Incoming {
             Incoming::Follow(_) => "Follow".into(),
             Incoming::Undo(_) => "Undo".into(),
             Incoming::Create(_) => "Create".into(),
+            Incoming::Flag(_) => "Flag".into(),
             Incoming::Other(o) => o.kind.as_str().unwrap_or("?").chars().take(40).collect(),
         }
     }
@@ -130,6 +148,7 @@ impl Activity for Incoming {
             Incoming::Follow(a) => &a.id,
             Incoming::Undo(a) => &a.id,
             Incoming::Create(a) => &a.id,
+            Incoming::Flag(a) => &a.id,
             Incoming::Other(a) => &a.id,
         }
     }
@@ -139,6 +158,7 @@ impl Activity for Incoming {
             Incoming::Follow(a) => &a.actor,
             Incoming::Undo(a) => &a.actor,
             Incoming::Create(a) => &a.actor,
+            Incoming::Flag(a) => &a.actor,
             Incoming::Other(a) => &a.actor,
         }
     }
@@ -154,16 +174,16 @@ impl Activity for Incoming {
             },
             // What an actor creates is its own: the Note is on the actor's host.
             Incoming::Create(c) => verify_domains_match(&c.object.id, &c.actor).map_err(AppError::from),
-            Incoming::Other(_) => Ok(()),
+            Incoming::Flag(_) | Incoming::Other(_) => Ok(()),
         }
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), AppError> {
         let ctx: &AppContext = data;
-        // A contribution is stored by the contribution use case (its own transaction, the
-        // plugin's checks): its object id makes a second delivery store nothing.
+        // A contribution is taken by `take_contribution` once this returns (the contribution
+        // use case, with its own transaction and the plugin's checks); a response is kept here.
         if let Incoming::Create(create) = self {
-            return receive_create(ctx, data, create).await;
+            return receive_response(ctx, create).await;
         }
         let txn = begin_write(&ctx.db).await?;
         if !first_time(&txn, self.id(), self.actor(), &self.kind()).await? {
@@ -175,6 +195,12 @@ impl Activity for Incoming {
             Incoming::Undo(undo) => {
                 undo_follow(data, &txn, undo).await?;
                 false
+            }
+            Incoming::Flag(flag) => {
+                // Recorded after this commit, by the report use case (its own rate limit).
+                txn.commit().await?;
+                receive_flag(ctx, flag).await?;
+                return Ok(());
             }
             Incoming::Other(_) | Incoming::Create(_) => false,
         };
@@ -264,31 +290,73 @@ async fn undo_follow<C: ConnectionTrait>(data: &Data<AppContext>, db: &C, undo: 
     Ok(())
 }
 
-/// A contribution to one of our activities, or a response to what we sent elsewhere.
-async fn receive_create(ctx: &AppContext, data: &Data<AppContext>, create: Create) -> AppResult<()> {
-    if let Some(c) = create.object.contribution {
-        let activity_id = urls::activity_of(ctx, &c.activity).ok_or(AppError::NotFound("activity"))?;
-        let author: RemoteActor = ObjectId::<RemoteActor>::from(create.actor.clone()).dereference(data).await?;
-        let input = crate::app::contributions::RemoteContribution {
-            activity_id,
-            kind: c.kind,
-            body: c.body,
-            language: c.language,
-            origin_instance: crate::adapters::federation::instance_of(&create.actor),
-            author: create.actor.to_string(),
-            author_name: author.row.name.clone().or(author.row.preferred_username.clone()),
-            object_id: create.object.id.to_string(),
-        };
-        let (stored, new) = crate::app::contributions::submit_remote(ctx, input).await?;
-        if new {
-            tracing::info!(contribution = %stored.id, from = %create.actor, "a contribution arrived from another instance");
-        }
-        return Ok(());
+/// A contribution to one of our activities, from an activity the crate has verified (its
+/// signature, its actor): stored by the contribution use case, where its object id makes a
+/// second delivery store nothing. Returns the stored contribution's id.
+pub async fn take_contribution(ctx: &AppContext, data: &Data<AppContext>, create: Create) -> AppResult<Option<Uuid>> {
+    let Some(c) = create.object.contribution else { return Ok(None) };
+    let activity_id = urls::activity_of(ctx, &c.activity).ok_or(AppError::NotFound("activity"))?;
+    let author: RemoteActor = ObjectId::<RemoteActor>::from(create.actor.clone()).dereference(data).await?;
+    let input = crate::app::contributions::RemoteContribution {
+        activity_id,
+        kind: c.kind,
+        body: c.body,
+        language: c.language,
+        origin_instance: crate::adapters::federation::instance_of(&create.actor),
+        author: create.actor.to_string(),
+        author_name: author.row.name.clone().or(author.row.preferred_username.clone()),
+        object_id: create.object.id.to_string(),
+    };
+    let (stored, new) = crate::app::contributions::submit_remote(ctx, input).await?;
+    if new {
+        tracing::info!(contribution = %stored.id, from = %create.actor, "a contribution arrived from another instance");
     }
-    if let (Some(response), Some(in_reply_to)) = (create.object.response, create.object.in_reply_to) {
-        if super::remote::record_response(ctx, &in_reply_to, &response).await? {
-            tracing::info!(about = %in_reply_to, from = %create.actor, "a response arrived from another instance");
+    Ok(Some(stored.id))
+}
+
+/// A response to something we sent elsewhere: kept with it.
+async fn receive_response(ctx: &AppContext, create: Create) -> AppResult<()> {
+    let Some(in_reply_to) = create.object.in_reply_to else { return Ok(()) };
+    if let Some(response) = create.object.response
+        && super::remote::record_response(ctx, &in_reply_to, &response).await?
+    {
+        tracing::info!(about = %in_reply_to, from = %create.actor, "a response arrived from another instance");
+    }
+    if let Some(moderation) = create.object.moderation
+        && super::remote::record_moderation(ctx, &in_reply_to, &moderation).await?
+    {
+        tracing::info!(about = %in_reply_to, from = %create.actor, "a moderation decision arrived from another instance");
+    }
+    Ok(())
+}
+
+/// A report from elsewhere about contributions here: each into the moderation queue.
+async fn receive_flag(ctx: &AppContext, flag: Flag) -> AppResult<()> {
+    let prefix = ctx.public_url.join("ap/contributions/").expect("a fixed path");
+    let reason = flag.content.as_deref().map(strip_tags).unwrap_or_default();
+    for object in &flag.object {
+        let Some(id) = object.as_str().strip_prefix(prefix.as_str()).and_then(|rest| Uuid::parse_str(rest).ok()) else { continue };
+        match crate::app::contributions::report_remote(ctx, id, flag.actor.as_str(), &reason).await {
+            Ok(true) => tracing::info!(contribution = %id, from = %flag.actor, "a contribution was reported from another instance"),
+            // Reported before by the same actor, or nothing here to report: nothing to do.
+            Ok(false) | Err(AppError::NotFound(_)) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(())
+}
+
+/// Plain text of a little HTML (a Flag's comment).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
 }
