@@ -23,6 +23,7 @@ pub mod federation;
 pub mod flows;
 pub mod http;
 pub mod pages;
+pub mod remote_site;
 pub mod smtp_sink;
 pub mod traces;
 
