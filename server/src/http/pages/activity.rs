@@ -99,6 +99,8 @@ pub struct ContributionItem {
     pub date: String,
     pub edited: Option<String>,
     pub channel: String,
+    /// The instance federated input came from.
+    pub origin: Option<String>,
     pub mine: bool,
     pub reference: Option<String>,
     pub hidden_reason: Option<String>,
@@ -506,6 +508,7 @@ pub(super) fn contribution_item(
         date: tr.datetime(c.created_at),
         edited: c.edited_at.map(|e| tr.datetime(e)),
         channel: words::channel(tr, c.channel),
+        origin: c.origin.as_ref().map(|o| o.instance.clone()),
         mine: c.mine,
         reference: c.reference.clone(),
         hidden_reason: hidden.then(|| c.hidden_reason.clone().unwrap_or_default()),

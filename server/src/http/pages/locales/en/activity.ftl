@@ -44,6 +44,8 @@ activity-first-page = First page
 activity-yours = Yours
 activity-reference = Reference: { $reference }
 activity-edited = Changed on { $date }
+# Input that came from another instance (federation): the instance it came from.
+activity-from-instance = Sent from { $instance }
 activity-hidden = Hidden by the moderators. Their reason:
 activity-more-values = { $count ->
     [one] One more value is not shown here.

@@ -44,6 +44,8 @@ activity-first-page = Primera página
 activity-yours = Suya
 activity-reference = Referencia: { $reference }
 activity-edited = Modificada el { $date }
+# Input that came from another instance (federation): the instance it came from.
+activity-from-instance = Enviada desde { $instance }
 activity-hidden = Ocultada por la moderación. Su motivo:
 activity-more-values = { $count ->
     [one] Un valor más no se muestra aquí.

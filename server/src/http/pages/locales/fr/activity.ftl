@@ -44,6 +44,8 @@ activity-first-page = Première page
 activity-yours = La vôtre
 activity-reference = Référence : { $reference }
 activity-edited = Modifiée le { $date }
+# Input that came from another instance (federation): the instance it came from.
+activity-from-instance = Envoyée depuis { $instance }
 activity-hidden = Masquée par la modération. Sa raison :
 activity-more-values = { $count ->
     [one] Une valeur de plus n’est pas affichée ici.
