@@ -3,7 +3,8 @@
 //! comes back with the error summary, the message at the field and what was typed; a good one
 //! is sent on (303) to the person's own site; the administrators' federation page lists a
 //! block made through its form, and unblocking removes it; a participant's forged posts are
-//! refused (403) and change nothing.
+//! refused (403) and change nothing; with federation off, nothing offers following and the
+//! administrators' page says how to turn it on.
 
 use convene_e2e::flows::{admin_token, create_process, process_body, published_process, sign_up};
 use convene_e2e::pages::{Browser, hidden, location, main_of};
@@ -314,4 +315,20 @@ async fn followers_and_failed_deliveries_are_listed_and_a_delivery_is_tried_agai
     } else {
         assert_eq!(res.status(), 303);
     }
+}
+
+#[tokio::test]
+async fn with_federation_off_nothing_offers_following_and_the_admin_page_says_how_to_turn_it_on() {
+    let app = TestApp::builder().env("CONVENE_FEDERATION__ENABLED", "false").spawn().await;
+    let admin_token = admin_token(&app, "admin@example.org").await;
+    published_process(&app, &admin_token, "open-strategy").await;
+    let anyone = Browser::new(&app, None, None);
+    let html = anyone.page("/processes/open-strategy", 200).await;
+    assert!(!html.contains("follow-heading") && !html.contains("/follow\""), "{html}");
+    assert!(csp(&app, "/processes/open-strategy", None).await.contains("form-action 'self';"));
+    assert_eq!(anyone.get("/processes/open-strategy/follow").await.0, 404);
+    let admin = Browser::new(&app, Some(&admin_token), None);
+    let html = admin.page("/admin/federation", 200).await;
+    let main = main_of(&html);
+    assert!(main.contains("<strong>Off</strong>") && main.contains("CONVENE_FEDERATION__ENABLED") && !main.contains("/ap/instance"), "{main}");
 }
