@@ -394,29 +394,13 @@ pub async fn submit(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: NewContr
         editing: None,
     };
     let insert = async |txn: &sea_orm::DatabaseTransaction, normalised: String| -> AppResult<contribution::Model> {
-        let at = now();
         let row = contribution::ActiveModel {
-            id: Set(id),
-            activity_id: Set(a.id),
-            kind: Set(input.kind.clone()),
-            body: Set(normalised),
-            language: Set(language.as_str().to_string()),
-            channel: Set(origin.channel.as_str().into()),
-            status: Set(ContributionStatus::Visible.as_str().into()),
             author_id: Set(origin.author_id),
             entered_by: Set(origin.entered_by),
             reference: Set(origin.reference.clone()),
             idempotency_key: Set(idempotency_key.clone()),
             submitted_by: Set(idempotency_key.is_some().then_some(viewer.account_id)),
-            hidden_reason: Set(None),
-            edited_at: Set(None),
-            withdrawn_at: Set(None),
-            created_at: Set(at),
-            updated_at: Set(at),
-            origin_instance: Set(None),
-            remote_author: Set(None),
-            remote_author_name: Set(None),
-            remote_object: Set(None),
+            ..visible_row(id, a.id, &input.kind, normalised, &language, origin.channel)
         };
         Ok(row.insert(txn).await?)
     };
@@ -489,29 +473,12 @@ pub async fn submit_remote(ctx: &AppContext, input: RemoteContribution) -> AppRe
         editing: None,
     };
     let insert = async |txn: &sea_orm::DatabaseTransaction, normalised: String| -> AppResult<contribution::Model> {
-        let at = now();
         let row = contribution::ActiveModel {
-            id: Set(id),
-            activity_id: Set(a.id),
-            kind: Set(input.kind.clone()),
-            body: Set(normalised),
-            language: Set(language.as_str().to_string()),
-            channel: Set(Channel::Federated.as_str().into()),
-            status: Set(ContributionStatus::Visible.as_str().into()),
-            author_id: Set(None),
-            entered_by: Set(None),
-            reference: Set(None),
-            idempotency_key: Set(None),
-            submitted_by: Set(None),
-            hidden_reason: Set(None),
-            edited_at: Set(None),
-            withdrawn_at: Set(None),
-            created_at: Set(at),
-            updated_at: Set(at),
             origin_instance: Set(Some(input.origin_instance.clone())),
             remote_author: Set(Some(input.author.clone())),
             remote_author_name: Set(input.author_name.clone()),
             remote_object: Set(Some(input.object_id.clone())),
+            ..visible_row(id, a.id, &input.kind, normalised, &language, Channel::Federated)
         };
         Ok(row.insert(txn).await?)
     };
@@ -527,6 +494,34 @@ pub async fn submit_remote(ctx: &AppContext, input: RemoteContribution) -> AppRe
             Ok((view_of(earlier, None, false, None), false))
         }
         Err(e) => Err(e),
+    }
+}
+
+/// A new, visible contribution's row from no one in particular: the caller says who it is from.
+fn visible_row(id: Uuid, activity_id: Uuid, kind: &str, body: String, language: &Language, channel: Channel) -> contribution::ActiveModel {
+    let at = now();
+    contribution::ActiveModel {
+        id: Set(id),
+        activity_id: Set(activity_id),
+        kind: Set(kind.to_string()),
+        body: Set(body),
+        language: Set(language.as_str().to_string()),
+        channel: Set(channel.as_str().into()),
+        status: Set(ContributionStatus::Visible.as_str().into()),
+        author_id: Set(None),
+        entered_by: Set(None),
+        reference: Set(None),
+        idempotency_key: Set(None),
+        submitted_by: Set(None),
+        hidden_reason: Set(None),
+        edited_at: Set(None),
+        withdrawn_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        origin_instance: Set(None),
+        remote_author: Set(None),
+        remote_author_name: Set(None),
+        remote_object: Set(None),
     }
 }
 

@@ -155,11 +155,20 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, job: Job) -> AppResult<()> {
 /// Adds a job with a given id; false if a job with that id already exists (it was enqueued
 /// by an earlier run of the same fan-out).
 pub(crate) async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: Job) -> AppResult<bool> {
-    let at = now();
-    let inserted = job::ActiveModel {
+    let inserted = pending_row(id, &job, now())?.insert(db).await;
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A job's row as it enters the queue: pending, due now.
+fn pending_row(id: Uuid, job: &Job, at: chrono::DateTime<chrono::Utc>) -> AppResult<job::ActiveModel> {
+    Ok(job::ActiveModel {
         id: Set(id),
         kind: Set(job.kind().into()),
-        payload: Set(serde_json::to_string(&job).map_err(|e| AppError::Internal(e.into()))?),
+        payload: Set(serde_json::to_string(job).map_err(|e| AppError::Internal(e.into()))?),
         status: Set("pending".into()),
         attempts: Set(0),
         run_after: Set(at),
@@ -168,14 +177,7 @@ pub(crate) async fn enqueue_with_id<C: ConnectionTrait>(db: &C, id: Uuid, job: J
         last_error: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
-    }
-    .insert(db)
-    .await;
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(e) if is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+    })
 }
 
 /// Adds many jobs with given ids at once, skipping ids already there (an earlier run of the
@@ -185,19 +187,7 @@ pub(crate) async fn enqueue_many_with_ids<C: ConnectionTrait>(db: &C, jobs: Vec<
     let at = now();
     let mut rows = Vec::with_capacity(jobs.len());
     for (id, job) in jobs {
-        rows.push(job::ActiveModel {
-            id: Set(id),
-            kind: Set(job.kind().into()),
-            payload: Set(serde_json::to_string(&job).map_err(|e| AppError::Internal(e.into()))?),
-            status: Set("pending".into()),
-            attempts: Set(0),
-            run_after: Set(at),
-            locked_until: Set(None),
-            locked_by: Set(None),
-            last_error: Set(None),
-            created_at: Set(at),
-            updated_at: Set(at),
-        });
+        rows.push(pending_row(id, &job, at)?);
     }
     while !rows.is_empty() {
         let chunk: Vec<_> = rows.drain(..rows.len().min(200)).collect();

@@ -90,6 +90,26 @@ fn view(r: sent_contribution::Model) -> SentView {
     }
 }
 
+/// What is about to be sent, by whom (`account` or `process`, and its id), to which activity
+/// of which Group; `body` holds the body and its language.
+fn sending_row(id: Uuid, sender: (&str, Uuid), to: (&str, &str), kind: &str, body: &Value) -> sent_contribution::ActiveModel {
+    sent_contribution::ActiveModel {
+        id: Set(id),
+        sender_kind: Set(sender.0.into()),
+        sender_id: Set(sender.1),
+        remote_activity: Set(to.0.into()),
+        remote_group: Set(to.1.into()),
+        kind: Set(kind.into()),
+        body: Set(body.to_string()),
+        status: Set("sending".into()),
+        problem: Set(None),
+        remote_contribution: Set(None),
+        response: Set(None),
+        sent_at: Set(now()),
+        responded_at: Set(None),
+    }
+}
+
 /// Reads an activity's description from its instance.
 pub async fn fetch_activity(ctx: &AppContext, address: &str) -> AppResult<ActivityDoc> {
     let f = ctx.federating()?;
@@ -118,23 +138,10 @@ pub async fn contribute(ctx: &AppContext, viewer: &Viewer, input: RemoteContribu
         return Err(AppError::invalid("kind", "name one of the activity's kinds"));
     }
     let doc = fetch_activity(ctx, &input.activity).await?;
-    let row = sent_contribution::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        sender_kind: Set("account".into()),
-        sender_id: Set(viewer.account_id),
-        remote_activity: Set(doc.id.to_string()),
-        remote_group: Set(doc.attributed_to.to_string()),
-        kind: Set(input.kind.clone()),
-        body: Set(serde_json::json!({"body": input.body, "language": input.language}).to_string()),
-        status: Set("sending".into()),
-        problem: Set(None),
-        remote_contribution: Set(None),
-        response: Set(None),
-        sent_at: Set(now()),
-        responded_at: Set(None),
-    }
-    .insert(&ctx.db)
-    .await?;
+    let body = json!({"body": input.body, "language": input.language});
+    let row = sending_row(Uuid::now_v7(), ("account", viewer.account_id), (&doc.id.to_string(), &doc.attributed_to.to_string()), &input.kind, &body)
+        .insert(&ctx.db)
+        .await?;
     match send(ctx, &row).await? {
         // The person gets the other instance's errors and sends again: nothing to keep.
         Outcome::Refused(problem) => {
@@ -405,23 +412,9 @@ pub async fn send_outcome(ctx: &AppContext, p: &process::Model, version: i32) ->
     if sent_contribution::Entity::find_by_id(id).one(&ctx.db).await?.is_some() {
         return Ok(());
     }
-    let row = sent_contribution::ActiveModel {
-        id: Set(id),
-        sender_kind: Set("process".into()),
-        sender_id: Set(p.id),
-        remote_activity: Set(l.parent_activity.clone()),
-        remote_group: Set(l.parent_group.clone()),
-        kind: Set(REPORT_KIND.into()),
-        body: Set(json!({"body": body, "language": lang}).to_string()),
-        status: Set("sending".into()),
-        problem: Set(None),
-        remote_contribution: Set(None),
-        response: Set(None),
-        sent_at: Set(now()),
-        responded_at: Set(None),
-    }
-    .insert(&ctx.db)
-    .await?;
+    let row = sending_row(id, ("process", p.id), (&l.parent_activity, &l.parent_group), REPORT_KIND, &json!({"body": body, "language": lang}))
+        .insert(&ctx.db)
+        .await?;
     jobs::enqueue_with_id(&ctx.db, row.id, Job::SendContribution { id: row.id }).await?;
     ctx.jobs_wake();
     Ok(())
