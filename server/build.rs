@@ -15,6 +15,7 @@ const PLUGINS: &[(&str, &str)] = &[
     ("convene-plugin-self-convened", "self-convened"),
     ("convene-plugin-oversight-group", "oversight-group"),
     ("convene-plugin-citizen-panel", "citizen-panel"),
+    ("convene-plugin-linked-reports", "linked-reports"),
     // Built for the sandbox tests only; the binary embeds it under cfg(test).
     ("convene-plugin-hostile", "hostile"),
     // The SDK's template crate: tested to load and run in the real host.

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 # The browser tests (tests/tests/browser.rs) drive chromium through npm packages: install them
 # if they are missing. Their reports (axe's counts per page state) go to target/browser-report/.
 bash tests/browser/setup.sh
+# The Fedify interoperability test (tests/tests/federation_fedify.rs) runs a Fedify peer on the
+# Node 22 of tests/fedify's packages: install them if they are missing.
+bash tests/fedify/setup.sh
 
 # The end-to-end tests start target/debug/convene, so build every target first.
 cargo build --workspace --all-targets

@@ -2,7 +2,8 @@
 //! or a linked process's report) keeps where it came from and the id of the object it arrived
 //! as, so that a second delivery of the same object stores nothing. Locally, a process can be
 //! linked as a child of an activity on another instance, and what this instance sent to other
-//! instances is kept with the answers that came back.
+//! instances is kept with the answers that came back. People elsewhere can report (`Flag`)
+//! contributions here.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -61,6 +62,17 @@ enum SentContributions {
     RespondedAt,
 }
 
+/// Reports (ActivityPub `Flag`) from people on other instances, for the moderation queue.
+#[derive(DeriveIden)]
+enum RemoteReports {
+    Table,
+    ContributionId,
+    /// The reporter's ActivityPub id.
+    Reporter,
+    Reason,
+    CreatedAt,
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -105,6 +117,18 @@ impl MigrationTrait for Migration {
                 .col(text_null(SentContributions::Response))
                 .col(timestamp_with_time_zone(SentContributions::SentAt))
                 .col(timestamp_with_time_zone_null(SentContributions::RespondedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(RemoteReports::Table)
+                .col(uuid(RemoteReports::ContributionId))
+                .col(text(RemoteReports::Reporter))
+                .col(text(RemoteReports::Reason))
+                .col(timestamp_with_time_zone(RemoteReports::CreatedAt))
+                .primary_key(Index::create().col(RemoteReports::ContributionId).col(RemoteReports::Reporter))
+                .foreign_key(&mut cascade_to(RemoteReports::Table, RemoteReports::ContributionId, Contributions::Table))
                 .to_owned(),
         )
         .await?;

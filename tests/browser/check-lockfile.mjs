@@ -1,14 +1,17 @@
 // Checks package-lock.json: every package comes from the npm registry configured for npm
 // (passed as the first argument: `npm config get registry`), by version, with an integrity
-// hash; no git, file, link or tarball-URL dependencies.
-// Usage: node tests/browser/check-lockfile.mjs "$(npm config get registry)"
+// hash; no git, file, link or tarball-URL dependencies, and no other URL but funding links.
+// Usage: node tests/browser/check-lockfile.mjs "$(npm config get registry)" [LOCKFILE]
+// (LOCKFILE: this folder's package-lock.json unless given; tests/fedify/setup.sh checks its own.)
 
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const registry = new URL(process.argv[2] || 'invalid:');
-const lock = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'package-lock.json'), 'utf8'));
+const lockfile = process.argv[3] || join(dirname(fileURLToPath(import.meta.url)), 'package-lock.json');
+const name = relative(join(dirname(fileURLToPath(import.meta.url)), '..', '..'), resolve(lockfile));
+const lock = JSON.parse(readFileSync(lockfile, 'utf8'));
 const problems = [];
 for (const [path, pkg] of Object.entries(lock.packages ?? {})) {
   if (path === '') continue;
@@ -19,12 +22,13 @@ for (const [path, pkg] of Object.entries(lock.packages ?? {})) {
     problems.push(`${path}: resolved from ${pkg.resolved}, not from ${registry.origin}`);
   }
 }
-const text = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'package-lock.json'), 'utf8');
-for (const url of text.match(/[a-z+]+:\/\/[^"\s]+/g) ?? []) {
+// Funding links are metadata that npm never fetches: the one place a URL may point elsewhere.
+const scanned = JSON.stringify(lock, (key, value) => (key === 'funding' ? undefined : value));
+for (const url of scanned.match(/[a-z+]+:\/\/[^"\s]+/g) ?? []) {
   if (!url.startsWith(registry.origin + '/')) problems.push(`a URL outside the registry: ${url}`);
 }
 if (problems.length) {
-  console.error(`tests/browser/package-lock.json:\n  ${problems.join('\n  ')}`);
+  console.error(`${name}:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`tests/browser/package-lock.json: ${Object.keys(lock.packages).length - 1} packages, all from the registry by version with integrity hashes`);
+console.log(`${name}: ${Object.keys(lock.packages).length - 1} packages, all from the registry by version with integrity hashes`);

@@ -19,9 +19,11 @@
 pub mod app;
 pub mod browser;
 pub mod db;
+pub mod federation;
 pub mod flows;
 pub mod http;
 pub mod pages;
+pub mod remote_site;
 pub mod smtp_sink;
 pub mod traces;
 

@@ -160,3 +160,38 @@ async fn contributions_need_an_open_activity_in_a_published_process() {
     let list = expect_json(app.get(&format!("/api/v1/activities/{open_id}/contributions")).send().await.unwrap(), 200).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
+
+/// The built-in type for reports from linked processes: listed with its one kind, which other
+/// instances may send, and working as real WebAssembly on a report typed in by hand.
+#[tokio::test]
+async fn reports_from_linked_processes_are_a_built_in_type() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app, "admin@example.org").await;
+    published_process(&app, &admin, "national-ai").await;
+
+    let types = expect_json(app.get("/api/v1/activity-types").send().await.unwrap(), 200).await;
+    let linked = types.as_array().unwrap().iter().find(|t| t["id"] == "org.convene.linked-reports").unwrap_or_else(|| panic!("{types}"));
+    assert_eq!(linked["name"]["es"], "Informes de procesos vinculados");
+    let kinds = linked["contribution_kinds"].as_array().unwrap();
+    assert_eq!(kinds.len(), 1, "{linked}");
+    assert_eq!((&kinds[0]["id"], &kinds[0]["remote_allowed"], &kinds[0]["submitted_by"]), (&json!("report"), &json!(true), &json!([])));
+    let names: Vec<&str> = kinds[0]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["title", "summary", "link", "participants", "source"]);
+
+    // No configuration needed.
+    let activity = add_activity(&app, &admin, "national-ai", &json!({ "type": "org.convene.linked-reports", "title": { "en": "Reports from linked processes" } })).await;
+    let id = activity["id"].as_str().unwrap().to_string();
+    assert_eq!(activity["config"], json!({}));
+
+    let bad = contribute(&app, &admin, &id, &json!({ "kind": "report", "body": { "title": "Costa Norte", "summary": "…", "link": "ftp://x" } })).await;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(fields(&problem(bad).await), vec!["body.link"]);
+    let report = json!({ "kind": "report", "body": { "title": " Costa Norte roundtables: outcome ", "summary": "They recommend an algorithm register.",
+        "participants": 48, "source": "Costa Norte roundtables (convene.costanorte.example)" } });
+    let stored = expect_json(contribute(&app, &admin, &id, &report).await, 201).await;
+    assert_eq!(stored["body"]["title"], "Costa Norte roundtables: outcome", "the plugin normalised it");
+
+    let results = expect_json(app.get(&format!("/api/v1/activities/{id}/results")).send().await.unwrap(), 200).await;
+    assert_eq!(results["sections"][0]["body"]["en"], "1 report from linked processes. People who took part, as the reports give it: 48.", "{results}");
+    assert_eq!(results["sections"][1]["rows"], json!([["Costa Norte roundtables: outcome", "Costa Norte roundtables (convene.costanorte.example)", "48", ""]]));
+}

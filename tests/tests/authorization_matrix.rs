@@ -162,6 +162,15 @@ fn process_ops() -> Vec<Op> {
         op("POST", "/api/v1/contributions/{contribution}/reports", Some(json!({ "reason": "" })), Gate::SignedIn, ok422),
         op("POST", "/api/v1/contributions/{contribution}/hide", Some(json!({ "reason": "" })), Gate::Moderator, ok422),
         op("POST", "/api/v1/contributions/{contribution}/restore", Some(json!({ "reason": "" })), Gate::Moderator, |_| &[409, 422]),
+        // Following from another instance asks nobody for this handle (it is not one): only a
+        // listed process federates, so the public one answers 422 and every other visibility
+        // answers as a missing process, to everyone (members and admins included).
+        op("POST", "/api/v1/processes/{key}/remote-follow", Some(json!({ "handle": "not a handle" })), Gate::Read, |v| if v == Vis::Public { &[422] } else { &[404] }),
+        // No process here is linked to an activity on another instance; linking one to
+        // something that is not an address is refused, and only a listed process may link.
+        op("GET", "/api/v1/processes/{key}/link", None, Gate::Read, |_| &[404]),
+        op("PUT", "/api/v1/processes/{key}/link", Some(json!({ "parent_activity": "not an address" })), Gate::Manager, |v| if v == Vis::Public { &[422] } else { &[409] }),
+        op("DELETE", "/api/v1/processes/{key}/link", None, Gate::Manager, |_| &[404]),
         // Run last: these change state (the first allowed role commits the seed, archives).
         op("POST", "/api/v1/activities/{activity}/seed", None, Gate::Manager, |_| &[200, 201, 409]),
         op("POST", "/api/v1/activities/{activity}/seed/reveal", None, Gate::Manager, |_| &[200, 409]),
@@ -425,5 +434,10 @@ fn instance_ops(role: Role) -> Vec<(&'static str, &'static str, Option<Value>, V
         ("GET", "/api/v1/admin/accounts", None, admin(200)),
         ("GET", "/api/v1/admin/plugins", None, admin(200)),
         ("POST", "/api/v1/admin/plugins/no.such.type/disable", None, admin(404)),
+        ("GET", "/api/v1/admin/federation", None, admin(200)),
+        ("POST", "/api/v1/admin/federation/blocks", Some(json!({ "instance": "" })), admin(422)),
+        ("DELETE", "/api/v1/admin/federation/blocks/not-blocked.example", None, admin(404)),
+        ("POST", "/api/v1/federation/contributions", Some(json!({ "activity": "not an address", "kind": "", "body": {} })), signed(422)),
+        ("GET", "/api/v1/me/remote-input", None, signed(200)),
     ]
 }

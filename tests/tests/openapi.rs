@@ -42,6 +42,11 @@ async fn errors_are_served_and_documented_as_problem_json() {
         with_body(case("post", "/api/v1/auth/signup", "/api/v1/auth/signup", 400), "application/json", "{"),
         with_body(case("post", "/api/v1/auth/signup", "/api/v1/auth/signup", 422), "application/json", r#"{"email":"not an address","display_name":"A"}"#),
         with_body(case("post", "/api/v1/auth/magic-link/consume", "/api/v1/auth/magic-link/consume", 400), "application/json", r#"{"token":"nope"}"#),
+        case("get", "/api/v1/admin/federation", "/api/v1/admin/federation", 401),
+        with_body(case("post", "/api/v1/admin/federation/blocks", "/api/v1/admin/federation/blocks", 401), "application/json", r#"{"instance":"social.example"}"#),
+        case("delete", "/api/v1/admin/federation/blocks/{instance}", "/api/v1/admin/federation/blocks/social.example", 401),
+        with_body(case("post", "/api/v1/processes/{key}/remote-follow", "/api/v1/processes/no-such-process/remote-follow", 404), "application/json", r#"{"handle":"@ana@social.example"}"#),
+        with_body(case("post", "/api/v1/processes/{key}/remote-follow", "/api/v1/processes/no-such-process/remote-follow", 400), "application/json", r#"{"handle":"@ana@social.example","extra":1}"#),
     ];
     for c in cases {
         let mut req = app.client.request(c.method.to_uppercase().parse().unwrap(), app.url(c.path));

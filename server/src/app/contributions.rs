@@ -18,7 +18,7 @@ use crate::adapters::plugins::bindings::convene::activity::types as wit;
 use super::activity_writes::{Proposal, advance_revision, validate_and_write};
 use super::plugin_data::{pseudonym, wit_channel};
 use crate::adapters::plugins::LoadedPlugin;
-use crate::adapters::store::entities::{account, account_attribute, activity, contribution, contribution_report, moderation_action};
+use crate::adapters::store::entities::{account, account_attribute, activity, contribution, contribution_report, moderation_action, remote_report};
 use crate::adapters::store::is_unique_violation;
 use crate::domain::account::ProcessRole;
 use crate::domain::errors::FieldError;
@@ -675,6 +675,30 @@ pub async fn report(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason) 
     Ok(())
 }
 
+/// A report from a person on another instance (an ActivityPub `Flag` naming this contribution):
+/// into the moderation queue like a local one, once per reporter. Only contributions of
+/// processes that federate can be reported from elsewhere; anything else is "not found".
+pub async fn report_remote(ctx: &AppContext, id: Uuid, reporter: &str, reason: &str) -> AppResult<bool> {
+    let c = contribution::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound("contribution"))?;
+    let (_, visible) = activities::load(ctx, None, c.activity_id).await.map_err(|_| AppError::NotFound("contribution"))?;
+    if !super::federation::actors::federates(&visible.process) || c.status == ContributionStatus::Withdrawn.as_str() {
+        return Err(AppError::NotFound("contribution"));
+    }
+    super::limits::hit(ctx, super::limits::Limit::ReportsPerAccount, reporter).await?;
+    let reason: String = reason.trim().chars().take(2_000).collect();
+    let reason = if reason.is_empty() { "reported from another instance".to_string() } else { reason };
+    let inserted = remote_report::Entity::insert(remote_report::ActiveModel {
+        contribution_id: Set(c.id),
+        reporter: Set(reporter.to_string()),
+        reason: Set(reason),
+        created_at: Set(now()),
+    })
+    .on_conflict_do_nothing()
+    .exec(&ctx.db)
+    .await?;
+    Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(_)))
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ModerationEntry {
     pub contribution_id: Uuid,
@@ -725,7 +749,10 @@ pub async fn moderate(ctx: &AppContext, viewer: &Viewer, id: Uuid, input: Reason
     .await?;
     let payload = serde_json::json!({ "contribution": c.id, "reason": reason });
     super::ledger::append(&txn, &ctx.ledger_key, super::ledger::Subject::Process(visible.process.id), &format!("contribution.{action}"), payload).await?;
+    // Input from elsewhere: its author's instance hears of it too.
+    super::federation::replies::tell_moderation(ctx, &txn, &visible.process, &updated, action, &reason).await?;
     txn.commit().await?;
+    super::federation::delivery::wake(ctx);
     Ok(view_of(updated, Some(viewer), true, None))
 }
 
@@ -761,13 +788,25 @@ pub async fn reports(ctx: &AppContext, viewer: &Viewer, process_key: &str) -> Ap
         .into_tuple()
         .all(&ctx.db)
         .await?;
-    let contributions = contribution::Entity::find().filter(contribution::Column::ActivityId.is_in(activity_ids)).select_only().column(contribution::Column::Id);
+    let contributions = contribution::Entity::find().filter(contribution::Column::ActivityId.is_in(activity_ids.clone())).select_only().column(contribution::Column::Id);
     let rows = contribution_report::Entity::find()
         .filter(contribution_report::Column::ContributionId.in_subquery(sea_orm::QueryTrait::into_query(contributions)))
         .all(&ctx.db)
         .await?;
     let mut by: BTreeMap<Uuid, Vec<String>> = BTreeMap::new();
     for r in rows {
+        by.entry(r.contribution_id).or_default().push(r.reason);
+    }
+    // Reports from people on other instances (ActivityPub `Flag`) join the same queue.
+    let contributions = contribution::Entity::find()
+        .filter(contribution::Column::ActivityId.is_in(activity_ids.clone()))
+        .select_only()
+        .column(contribution::Column::Id);
+    for r in remote_report::Entity::find()
+        .filter(remote_report::Column::ContributionId.in_subquery(sea_orm::QueryTrait::into_query(contributions)))
+        .all(&ctx.db)
+        .await?
+    {
         by.entry(r.contribution_id).or_default().push(r.reason);
     }
     let statuses: BTreeMap<Uuid, String> = contribution::Entity::find()

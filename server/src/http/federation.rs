@@ -180,10 +180,16 @@ async fn read_limited(mut body: web::Payload, max: usize) -> Result<web::Bytes, 
 async fn receive(ctx: &AppContext, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, AppError> {
     let f = ctx.federating()?;
     let body = read_limited(body, ctx.settings.federation.max_activity_bytes).await?;
+    // RFC 9421 message signatures come with Signature-Input; say so, so that a sender that
+    // tries them first (Fedify does) knows to fall back to draft-cavage.
+    if req.headers().contains_key("signature-input") {
+        return Err(AppError::Unauthenticated("RFC 9421 HTTP message signatures are not accepted here; sign with draft-cavage (rsa-sha256)".into()));
+    }
     if !req.headers().contains_key("signature") {
         return Err(AppError::Unauthenticated("activities must carry an HTTP signature (draft-cavage, RSA-SHA256)".into()));
     }
     inbox::check_date(req.headers().get(header::DATE).and_then(|v| v.to_str().ok()))?;
+    inbox::check_key_host(req.headers().get("signature").and_then(|v| v.to_str().ok()).unwrap_or_default(), &body)?;
     let data = f.data();
     receive_activity::<Incoming, RemoteActor, AppContext>(req, body.clone(), &data).await?;
     metrics::counter!("convene_federation_received_total").increment(1);

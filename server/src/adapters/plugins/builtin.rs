@@ -7,6 +7,7 @@ pub const BUILTIN: &[(&str, &[u8])] = &[
     ("self-convened", include_bytes!(concat!(env!("OUT_DIR"), "/self-convened.wasm"))),
     ("oversight-group", include_bytes!(concat!(env!("OUT_DIR"), "/oversight-group.wasm"))),
     ("citizen-panel", include_bytes!(concat!(env!("OUT_DIR"), "/citizen-panel.wasm"))),
+    ("linked-reports", include_bytes!(concat!(env!("OUT_DIR"), "/linked-reports.wasm"))),
 ];
 
 /// The deliberately malicious plugin of the sandbox tests.

@@ -5,7 +5,7 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::kinds::activity::{CreateType, FollowType, UndoType};
+use activitypub_federation::kinds::activity::{CreateType, FlagType, FollowType, UndoType};
 use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::Activity;
 use sea_orm::sea_query::OnConflict;
@@ -40,6 +40,27 @@ pub fn check_date(date: Option<&str>) -> AppResult<()> {
     Ok(())
 }
 
+/// Checks that the Signature's `keyId` names a key on the instance of the activity's actor.
+/// The crate verifies the signature with the actor's own key whatever `keyId` says, so a
+/// request naming a key on another host would otherwise pass for the actor's.
+pub fn check_key_host(signature: &str, body: &[u8]) -> AppResult<()> {
+    #[derive(Deserialize)]
+    struct ActorOnly {
+        actor: Url,
+    }
+    let key = signature
+        .split(',')
+        .find_map(|p| p.trim().strip_prefix("keyId="))
+        .and_then(|k| Url::parse(k.trim().trim_matches('"')).ok())
+        .ok_or_else(|| AppError::Unauthenticated("the Signature header names no keyId".into()))?;
+    // A body that is not an activity is refused by the crate, with its reason.
+    let Ok(ActorOnly { actor }) = serde_json::from_slice::<ActorOnly>(body) else { return Ok(()) };
+    if crate::adapters::federation::instance_of(&key) != crate::adapters::federation::instance_of(&actor) {
+        return Err(AppError::Unauthenticated(format!("the signing key {key} is not on the instance of the actor {actor}")));
+    }
+    Ok(())
+}
+
 /// Every activity an inbox accepts. Those Convene does not act on are accepted and ignored
 /// (software sends many, such as deletions of accounts we never saw).
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -48,6 +69,7 @@ pub enum Incoming {
     Follow(Follow),
     Undo(Undo),
     Create(Create),
+    Flag(Flag),
     Other(Other),
 }
 
@@ -70,7 +92,8 @@ pub struct Undo {
 }
 
 /// A Create of a Note: a contribution to one of our activities (`convene:contribution`), or
-/// a response to something we sent (`convene:response`). Other Notes are ignored.
+/// a response or moderation decision about something we sent (`convene:response`,
+/// `convene:moderation`). Other Notes are ignored.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct Create {
     pub id: Url,
@@ -90,6 +113,8 @@ pub struct NoteIn {
     pub contribution: Option<ContributionIn>,
     #[serde(rename = "convene:response", default)]
     pub response: Option<serde_json::Value>,
+    #[serde(rename = "convene:moderation", default)]
+    pub moderation: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -99,6 +124,19 @@ pub struct ContributionIn {
     pub body: serde_json::Value,
     #[serde(default)]
     pub language: Option<String>,
+}
+
+/// A report: the objects reported (ours among them) and why.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Flag {
+    pub id: Url,
+    pub actor: Url,
+    #[serde(rename = "type")]
+    pub kind: FlagType,
+    #[serde(deserialize_with = "activitypub_federation::protocol::helpers::deserialize_one_or_many")]
+    pub object: Vec<Url>,
+    #[serde(default)]
+    pub content: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -115,6 +153,7 @@ impl Incoming {
             Incoming::Follow(_) => "Follow".into(),
             Incoming::Undo(_) => "Undo".into(),
             Incoming::Create(_) => "Create".into(),
+            Incoming::Flag(_) => "Flag".into(),
             Incoming::Other(o) => o.kind.as_str().unwrap_or("?").chars().take(40).collect(),
         }
     }
@@ -130,6 +169,7 @@ impl Activity for Incoming {
             Incoming::Follow(a) => &a.id,
             Incoming::Undo(a) => &a.id,
             Incoming::Create(a) => &a.id,
+            Incoming::Flag(a) => &a.id,
             Incoming::Other(a) => &a.id,
         }
     }
@@ -139,6 +179,7 @@ impl Activity for Incoming {
             Incoming::Follow(a) => &a.actor,
             Incoming::Undo(a) => &a.actor,
             Incoming::Create(a) => &a.actor,
+            Incoming::Flag(a) => &a.actor,
             Incoming::Other(a) => &a.actor,
         }
     }
@@ -154,7 +195,7 @@ impl Activity for Incoming {
             },
             // What an actor creates is its own: the Note is on the actor's host.
             Incoming::Create(c) => verify_domains_match(&c.object.id, &c.actor).map_err(AppError::from),
-            Incoming::Other(_) => Ok(()),
+            Incoming::Flag(_) | Incoming::Other(_) => Ok(()),
         }
     }
 
@@ -175,6 +216,12 @@ impl Activity for Incoming {
             Incoming::Undo(undo) => {
                 undo_follow(data, &txn, undo).await?;
                 false
+            }
+            Incoming::Flag(flag) => {
+                // Recorded after this commit, by the report use case (its own rate limit).
+                txn.commit().await?;
+                receive_flag(ctx, flag).await?;
+                return Ok(());
             }
             Incoming::Other(_) | Incoming::Create(_) => false,
         };
@@ -290,10 +337,47 @@ pub async fn take_contribution(ctx: &AppContext, data: &Data<AppContext>, create
 
 /// A response to something we sent elsewhere: kept with it.
 async fn receive_response(ctx: &AppContext, create: Create) -> AppResult<()> {
-    if let (Some(response), Some(in_reply_to)) = (create.object.response, create.object.in_reply_to)
+    let Some(in_reply_to) = create.object.in_reply_to else { return Ok(()) };
+    if let Some(response) = create.object.response
         && super::remote::record_response(ctx, &in_reply_to, &response).await?
     {
         tracing::info!(about = %in_reply_to, from = %create.actor, "a response arrived from another instance");
     }
+    if let Some(moderation) = create.object.moderation
+        && super::remote::record_moderation(ctx, &in_reply_to, &moderation).await?
+    {
+        tracing::info!(about = %in_reply_to, from = %create.actor, "a moderation decision arrived from another instance");
+    }
     Ok(())
+}
+
+/// A report from elsewhere about contributions here: each into the moderation queue.
+async fn receive_flag(ctx: &AppContext, flag: Flag) -> AppResult<()> {
+    let prefix = ctx.public_url.join("ap/contributions/").expect("a fixed path");
+    let reason = flag.content.as_deref().map(strip_tags).unwrap_or_default();
+    for object in &flag.object {
+        let Some(id) = object.as_str().strip_prefix(prefix.as_str()).and_then(|rest| Uuid::parse_str(rest).ok()) else { continue };
+        match crate::app::contributions::report_remote(ctx, id, flag.actor.as_str(), &reason).await {
+            Ok(true) => tracing::info!(contribution = %id, from = %flag.actor, "a contribution was reported from another instance"),
+            // Reported before by the same actor, or nothing here to report: nothing to do.
+            Ok(false) | Err(AppError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Plain text of a little HTML (a Flag's comment).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
 }

@@ -58,7 +58,9 @@ pub struct SentView {
     pub kind: String,
     #[schema(value_type = Object)]
     pub body: Value,
-    /// `sending` (waiting for the other instance), `accepted` or `refused`.
+    pub language: Option<String>,
+    /// `sending` (waiting for the other instance), `accepted`, `refused`, or `hidden` (by
+    /// the other instance's moderators, `problem` saying why).
     pub status: String,
     /// Why it was refused.
     pub problem: Option<String>,
@@ -72,11 +74,13 @@ pub struct SentView {
 }
 
 fn view(r: sent_contribution::Model) -> SentView {
+    let stored: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
     SentView {
         id: r.id,
         activity: r.remote_activity,
         kind: r.kind,
-        body: serde_json::from_str(&r.body).unwrap_or(Value::Null),
+        body: stored.get("body").cloned().unwrap_or(Value::Null),
+        language: stored.get("language").and_then(Value::as_str).map(str::to_string),
         status: r.status,
         problem: r.problem,
         remote_contribution: r.remote_contribution,
@@ -423,14 +427,32 @@ pub async fn send_outcome(ctx: &AppContext, p: &process::Model, version: i32) ->
     Ok(())
 }
 
+/// What we sent, by the id of the object it went as (`ap/sent/{id}`).
+async fn sent_by_object(ctx: &AppContext, object: &Url) -> AppResult<Option<sent_contribution::Model>> {
+    let Some(rest) = object.as_str().strip_prefix(ctx.public_url.join("ap/sent/").expect("a fixed path").as_str()) else { return Ok(None) };
+    let Ok(id) = Uuid::parse_str(rest) else { return Ok(None) };
+    Ok(sent_contribution::Entity::find_by_id(id).one(&ctx.db).await?)
+}
+
 /// A response to something we sent arrived: kept with it.
 pub async fn record_response(ctx: &AppContext, in_reply_to: &Url, response: &Value) -> AppResult<bool> {
-    let Some(rest) = in_reply_to.as_str().strip_prefix(ctx.public_url.join("ap/sent/").expect("a fixed path").as_str()) else { return Ok(false) };
-    let Ok(id) = Uuid::parse_str(rest) else { return Ok(false) };
-    let Some(row) = sent_contribution::Entity::find_by_id(id).one(&ctx.db).await? else { return Ok(false) };
+    let Some(row) = sent_by_object(ctx, in_reply_to).await? else { return Ok(false) };
     let mut update: sent_contribution::ActiveModel = row.into();
     update.response = Set(Some(response.to_string()));
     update.responded_at = Set(Some(now()));
+    update.update(&ctx.db).await?;
+    Ok(true)
+}
+
+/// The other instance's moderators hid (or restored) something we sent: its status says so,
+/// with their public reason.
+pub async fn record_moderation(ctx: &AppContext, in_reply_to: &Url, moderation: &Value) -> AppResult<bool> {
+    let Some(row) = sent_by_object(ctx, in_reply_to).await? else { return Ok(false) };
+    let hidden = moderation.get("action").and_then(Value::as_str) == Some("hidden");
+    let reason: String = moderation.get("reason").and_then(Value::as_str).unwrap_or_default().chars().take(2_000).collect();
+    let mut update: sent_contribution::ActiveModel = row.into();
+    update.status = Set(if hidden { "hidden" } else { "accepted" }.into());
+    update.problem = Set(hidden.then_some(reason));
     update.update(&ctx.db).await?;
     Ok(true)
 }

@@ -74,3 +74,44 @@ pub async fn reply_to_remote_authors(ctx: &AppContext, p: &process::Model, respo
     delivery::wake(ctx);
     Ok(())
 }
+
+/// A moderator hid (or restored) a contribution that came from elsewhere: its author's
+/// instance is told, as a reply to the object it came as, with the public reason. Call it in
+/// the moderation's transaction.
+pub async fn tell_moderation<C: sea_orm::ConnectionTrait>(
+    ctx: &AppContext,
+    db: &C,
+    p: &process::Model,
+    c: &contribution::Model,
+    action: &str,
+    reason: &str,
+) -> AppResult<()> {
+    if ctx.federation().is_none() {
+        return Ok(());
+    }
+    let (Some(author), Some(object)) = (c.remote_author.as_deref().and_then(|a| Url::parse(a).ok()), c.remote_object.as_deref()) else {
+        return Ok(());
+    };
+    let Some(actor) = RemoteActor::read_from_db(ctx, &author).await? else { return Ok(()) };
+    let group = urls::process_actor(ctx, p.id);
+    let at = crate::app::now();
+    let note_id = ctx.public_url.join(&format!("ap/moderation/{}", Uuid::now_v7())).expect("a uuid path");
+    let text = format!("{action}: {reason}");
+    let create = json!({
+        "@context": delivery::with_convene(context()),
+        "type": "Create",
+        "id": urls::sent(ctx, Uuid::now_v7()),
+        "actor": group,
+        "to": [author],
+        "object": {
+            "type": "Note",
+            "id": note_id,
+            "attributedTo": group,
+            "inReplyTo": object,
+            "to": [author],
+            "content": format!("<p>{}</p>", text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")),
+            "convene:moderation": {"contribution": urls::contribution(ctx, c.id), "action": action, "reason": reason, "at": at},
+        },
+    });
+    delivery::queue(ctx, db, &create, &group, vec![actor.inbox_url()]).await
+}

@@ -21,6 +21,7 @@ pub mod my_input;
 pub mod outcome;
 pub mod page;
 pub mod process;
+pub mod process_follow;
 pub mod signin;
 pub mod signup;
 pub mod staff;
@@ -42,6 +43,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home))
         .route("/lang", web::post().to(switch_language))
         .route("/processes/{key}", web::get().to(process::show))
+        .route("/processes/{key}/follow", web::get().to(process_follow::show))
+        .route("/processes/{key}/follow", web::post().to(process_follow::submit))
         .route("/ledger", web::get().to(ledger::show))
         .route("/processes/{key}/moderation", web::get().to(moderation::show))
         .route("/processes/{key}/outcome", web::get().to(outcome::show))

@@ -40,6 +40,17 @@ const CSRF_BYTES: usize = 32;
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The same policy for a page whose form is answered with a redirect to another site (the
+/// "follow from another site" form, sent on to the reader's own instance): browsers apply
+/// `form-action` to the redirects a form's post answers with as well, so the page names the
+/// schemes such a redirect may use. Only web addresses; nothing else is loosened.
+const CSP_FORM_OFF_SITE: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    font-src 'self'; connect-src 'self'; form-action 'self' https:; base-uri 'none'; frame-ancestors 'none'";
+/// As [`CSP_FORM_OFF_SITE`], where other instances may be reached over plain http (an
+/// operator's `federation.allow_private_addresses`, for tests and private networks).
+const CSP_FORM_OFF_SITE_HTTP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    font-src 'self'; connect-src 'self'; form-action 'self' https: http:; base-uri 'none'; frame-ancestors 'none'";
+
 /// The signed-in person, as pages show them.
 #[derive(Clone, Debug)]
 pub struct Person {
@@ -61,6 +72,8 @@ pub struct PageCtx {
     csrf_secret: Vec<u8>,
     /// Cookies to set on whatever response this request gets.
     cookies: Vec<Cookie<'static>>,
+    /// The page has a form whose post is answered with a redirect to another site.
+    form_off_site: bool,
 }
 
 impl PageCtx {
@@ -96,6 +109,12 @@ impl PageCtx {
         }
     }
 
+    /// Says that this page carries a form whose post may be answered with a redirect to another
+    /// site (see [`CSP_FORM_OFF_SITE`]); every other page keeps `form-action 'self'`.
+    pub fn allow_form_redirect_off_site(&mut self) {
+        self.form_off_site = true;
+    }
+
     /// Sets a cookie on the response.
     pub fn set_cookie(&mut self, cookie: Cookie<'static>) {
         self.cookies.push(cookie);
@@ -113,6 +132,10 @@ impl PageCtx {
             let _ = res.add_cookie(c);
         }
         page_headers(&mut res, self.person.is_some());
+        if self.form_off_site {
+            let csp = if self.app.settings.federation.allow_private_addresses { CSP_FORM_OFF_SITE_HTTP } else { CSP_FORM_OFF_SITE };
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static(csp));
+        }
         res
     }
 
@@ -296,6 +319,7 @@ async fn build(req: &HttpRequest, session_counts: bool) -> PageCtx {
         request_id: request_id(req),
         csrf_secret,
         cookies,
+        form_off_site: false,
     }
 }
 
@@ -682,6 +706,13 @@ mod tests {
         assert_eq!((file.filename.as_str(), file.bytes.as_slice()), ("a.wasm", b"\0asm\r\n--x".as_slice()));
         assert!(parse_multipart("application/x-www-form-urlencoded", body).is_none());
         assert!(parse_multipart("multipart/form-data; boundary=XyZ", b"--XyZ\r\nno headers end").is_none());
+    }
+
+    #[test]
+    fn the_policy_for_a_form_sent_on_elsewhere_loosens_form_action_alone() {
+        let strict = CSP.replace("form-action 'self';", "");
+        assert_eq!(CSP_FORM_OFF_SITE.replace("form-action 'self' https:;", ""), strict);
+        assert_eq!(CSP_FORM_OFF_SITE_HTTP.replace("form-action 'self' https: http:;", ""), strict);
     }
 
     #[test]

@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use super::charts::{Chart, ChartKind, Series};
 use super::i18n::{Localized, Tr};
 use super::page::{Chrome, OrPage, PageCtx, PageResult};
+use super::process_follow::FollowForm;
 use super::words;
+use crate::app::federation::discovery;
 use crate::app::activities::{self, ActivityState, ActivityView};
 use crate::app::outcomes::{self, OutcomeView, VersionSummary};
 use crate::app::pagination::PageParams;
@@ -95,9 +97,15 @@ struct ProcessPage<'a> {
     children: Vec<Related<'a>>,
     /// Whether the reader works on this process (the powers rule): a link to its workspace.
     manage: bool,
+    /// The "follow from another site" form, when the process federates.
+    follow: Option<FollowForm>,
 }
 
-pub async fn show(pc: PageCtx, key: web::Path<String>) -> PageResult {
+pub async fn show(mut pc: PageCtx, key: web::Path<String>) -> PageResult {
+    let follow = follow_form(&pc, &key).await?;
+    if follow.is_some() {
+        pc.allow_form_redirect_off_site();
+    }
     let app = &pc.app;
     let viewer = pc.viewer();
     let p = processes::get(app, viewer, &key).await.or_page(&pc)?;
@@ -112,8 +120,18 @@ pub async fn show(pc: PageCtx, key: web::Path<String>) -> PageResult {
     let filter = ProcessFilter { parent: Some(p.id.to_string()), ..Default::default() };
     let children = processes::list(app, viewer, &filter, &PageParams { limit: Some(50), cursor: None }).await.or_page(&pc)?;
     let tr = pc.tr;
-    let page = build_page(&pc, &tr, &p, &acts, outcome.as_ref(), &versions, &report, &children.items);
+    let mut page = build_page(&pc, &tr, &p, &acts, outcome.as_ref(), &versions, &report, &children.items);
+    page.follow = follow;
     Ok(pc.render(&page))
+}
+
+/// The follow form, when the process federates (`discovery::handle`, the app's rule).
+async fn follow_form(pc: &PageCtx, key: &str) -> Result<Option<FollowForm>, super::page::PageError> {
+    if pc.app.federation().is_none() {
+        return Ok(None);
+    }
+    let visible = processes::load_visible(&pc.app, pc.viewer(), key).await.or_page(pc)?;
+    Ok(discovery::handle(&pc.app, &visible.process).map(|handle| FollowForm::new(&visible.process.slug, handle)))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -133,6 +151,7 @@ fn build_page<'a>(
     let description = tr.pick(&p.description, dl);
     let (timeline, now_label) = timeline(tr, p);
     ProcessPage {
+        follow: None,
         manage: Powers::of(pc.viewer().is_some_and(|v| v.is_admin), p.your_role).any_staff(),
         c: pc.chrome(title.text.to_string()),
         slug: &p.slug,

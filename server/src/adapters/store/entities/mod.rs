@@ -27,6 +27,7 @@ pub mod process_link;
 pub mod process_member;
 pub mod process_topic;
 pub mod remote_actor;
+pub mod remote_report;
 pub mod response;
 pub mod sent_contribution;
 pub mod session;

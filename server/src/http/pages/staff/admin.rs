@@ -57,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/topics", web::get().to(topic_list))
         .route("/admin/topics", web::post().to(topic_create))
         .route("/admin/settings", web::get().to(settings));
+    super::admin_federation::routes(cfg);
 }
 
 /// The page a form below `/admin` is on, when it posts to an address that is not a page (for
@@ -64,6 +65,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub fn page_of_form(path: &str) -> Option<String> {
     if path == "/admin/census/preview" {
         return Some("/admin/census".into());
+    }
+    if let Some(page) = super::admin_federation::page_of_form(path) {
+        return Some(page);
     }
     let rest = path.strip_prefix("/admin/")?;
     let parts: Vec<&str> = rest.split('/').collect();
@@ -81,6 +85,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("plugins", "admin-nav-plugins", "/admin/plugins"),
     ("accounts", "admin-nav-accounts", "/admin/accounts"),
     ("jobs", "admin-nav-jobs", "/admin/jobs"),
+    ("federation", "admin-nav-federation", "/admin/federation"),
     ("census", "admin-nav-census", "/admin/census"),
     ("topics", "admin-nav-topics", "/admin/topics"),
     ("settings", "admin-nav-settings", "/admin/settings"),
@@ -111,13 +116,13 @@ fn admin_viewer(pc: &PageCtx) -> Result<Viewer, PageError> {
 }
 
 /// A post's reader: signed in, else the sign-in page (the app function decides the rest).
-fn post_viewer(pc: &PageCtx) -> Result<Viewer, PageError> {
+pub(super) fn post_viewer(pc: &PageCtx) -> Result<Viewer, PageError> {
     pc.viewer().cloned().ok_or_else(|| pc.fail(AppError::Unauthenticated("sign in first".into())))
 }
 
 /// The server's own words for an app error about a form's fields, each at the control it
 /// names (`field_id` maps the app's field to the control's id); any other error is its page.
-fn problems_of(e: AppError, field_id: impl Fn(&str) -> &'static str) -> Result<Problems, AppError> {
+pub(super) fn problems_of(e: AppError, field_id: impl Fn(&str) -> &'static str) -> Result<Problems, AppError> {
     let mut problems = Problems::new();
     match e {
         AppError::Invalid(list) => {
@@ -1012,6 +1017,7 @@ mod tests {
         assert_eq!(page_of_form("/admin/accounts/abc/attributes/revoke").as_deref(), Some("/admin/accounts/abc"));
         assert_eq!(page_of_form("/admin/accounts/abc/admin").as_deref(), Some("/admin/accounts/abc"));
         assert_eq!(page_of_form("/admin/jobs/x/retry").as_deref(), Some("/admin/jobs"));
+        assert_eq!(page_of_form("/admin/federation/blocks").as_deref(), Some("/admin/federation"));
         assert_eq!(page_of_form("/admin/topics"), None);
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod activities;
 pub mod admin;
+pub mod admin_federation;
 pub mod desk;
 pub mod moderation;
 pub mod outcome;

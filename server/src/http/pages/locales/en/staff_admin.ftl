@@ -5,6 +5,7 @@ admin-nav-home = Overview
 admin-nav-plugins = Plugins
 admin-nav-accounts = Accounts
 admin-nav-jobs = Job queue
+admin-nav-federation = Federation
 admin-nav-census = Census import
 admin-nav-topics = Topics
 admin-nav-settings = Settings
@@ -18,6 +19,7 @@ admin-home-intro = Only instance administrators can see these pages. What you do
 admin-home-plugins = install, upgrade, disable and enable the activity types.
 admin-home-accounts = find an account, make it an administrator, grant or revoke verified attributes.
 admin-home-jobs = see the emails and other work waiting to be done, and try failed work again.
+admin-home-federation = who follows the processes from other sites, deliveries that failed, and blocked instances.
 admin-home-census = import a list of identifiers, for example of residents, so that people can prove they are on it.
 admin-home-topics = the topics processes can be filed under.
 admin-home-settings = the instance's settings and where to change them.
@@ -221,3 +223,52 @@ admin-settings-days = { $n ->
     [one] 1 day
    *[other] { $n } days
 }
+
+admin-federation-title = Federation
+admin-federation-intro = People on Mastodon and other fediverse sites can follow the public processes: their news is sent to the followers' sites. Only published public processes can be followed.
+admin-federation-status = Status
+admin-federation-enabled = Federation
+admin-federation-on = On
+admin-federation-off = Off
+admin-federation-off-how = No process can be followed from another site. To turn federation on, set federation.enabled in convene.toml (or CONVENE_FEDERATION__ENABLED) and restart the server.
+admin-federation-actor = This instance's actor
+admin-federation-pending = Deliveries waiting
+admin-federation-followers = Followers
+admin-federation-followers-intro = Who follows each process from another site.
+admin-federation-followers-none = Nobody follows a process from another site yet.
+admin-federation-followers-count = { $count ->
+    [one] 1 follower
+   *[other] { $count } followers
+}
+admin-federation-col-follower = Follower
+admin-federation-col-instance = Instance
+admin-federation-col-since = Following since
+admin-federation-failed = Failed deliveries
+admin-federation-failed-none = No delivery has failed.
+admin-federation-failed-intro = These deliveries kept failing until they were given up. Once the other site works again, try them again.
+admin-federation-col-inbox = Inbox
+admin-federation-col-activity = Activity
+admin-federation-col-attempts = Attempts
+admin-federation-col-error = Last error
+admin-federation-col-given-up = Given up on
+admin-federation-col-action = Action
+admin-federation-retry = Try again
+admin-federation-blocked = Blocked instances
+admin-federation-blocked-intro = Nothing is sent to a blocked instance or taken from it, and its people no longer follow processes here.
+admin-federation-blocked-none = No instance is blocked.
+admin-federation-col-reason = Reason
+admin-federation-col-blocked-since = Blocked since
+admin-federation-no-reason = No reason given
+admin-federation-unblock = Unblock
+admin-federation-block = Block an instance
+admin-federation-block-instance = Instance name
+admin-federation-block-instance-hint = For example social.example. The address of any page on it works too.
+admin-federation-block-reason = Reason (optional)
+admin-federation-block-reason-hint = For the other administrators, for example spam. At most 500 characters.
+admin-federation-block-button = Block instance
+admin-federation-error-no-instance = Enter the name of the instance to block, for example social.example
+admin-federation-error-instance = Enter the instance's name only, for example social.example
+admin-federation-done-blocked = The instance is blocked. Its people no longer follow processes here.
+admin-federation-done-unblocked = The instance is unblocked. Its people can follow processes again.
+admin-federation-done-retried = The delivery is back in the queue and will be sent in a moment.
+admin-federation-not-blocked = That instance is not blocked.

@@ -5,6 +5,7 @@ admin-nav-home = Resumen
 admin-nav-plugins = Complementos
 admin-nav-accounts = Cuentas
 admin-nav-jobs = Cola de tareas
+admin-nav-federation = Federación
 admin-nav-census = Importar censo
 admin-nav-topics = Temas
 admin-nav-settings = Configuración
@@ -18,6 +19,7 @@ admin-home-intro = Solo quienes administran la instancia pueden ver estas págin
 admin-home-plugins = instalar, actualizar, desactivar y activar los tipos de actividad.
 admin-home-accounts = buscar una cuenta, hacerla administradora, dar o quitar atributos verificados.
 admin-home-jobs = ver los correos y demás trabajo pendiente, y volver a intentar el que falló.
+admin-home-federation = quién sigue los procesos desde otros sitios, los envíos que fallaron y las instancias bloqueadas.
 admin-home-census = importar una lista de identificadores, por ejemplo de residentes, para que las personas puedan demostrar que están en ella.
 admin-home-topics = los temas en los que se clasifican los procesos.
 admin-home-settings = la configuración de la instancia y dónde cambiarla.
@@ -221,3 +223,52 @@ admin-settings-days = { $n ->
     [one] 1 día
    *[other] { $n } días
 }
+
+admin-federation-title = Federación
+admin-federation-intro = Quienes usan Mastodon u otros sitios del fediverso pueden seguir los procesos públicos: sus novedades se envían a los sitios de quienes los siguen. Solo se pueden seguir los procesos públicos publicados.
+admin-federation-status = Estado
+admin-federation-enabled = Federación
+admin-federation-on = Activada
+admin-federation-off = Desactivada
+admin-federation-off-how = Ningún proceso se puede seguir desde otro sitio. Para activar la federación, ponga federation.enabled en convene.toml (o CONVENE_FEDERATION__ENABLED) y reinicie el servidor.
+admin-federation-actor = El actor de esta instancia
+admin-federation-pending = Envíos en espera
+admin-federation-followers = Seguidores
+admin-federation-followers-intro = Quién sigue cada proceso desde otro sitio.
+admin-federation-followers-none = Todavía nadie sigue un proceso desde otro sitio.
+admin-federation-followers-count = { $count ->
+    [one] 1 seguidor
+   *[other] { $count } seguidores
+}
+admin-federation-col-follower = Seguidor
+admin-federation-col-instance = Instancia
+admin-federation-col-since = Sigue desde
+admin-federation-failed = Envíos fallidos
+admin-federation-failed-none = Ningún envío ha fallado.
+admin-federation-failed-intro = Estos envíos fallaron una y otra vez hasta que se abandonaron. Cuando el otro sitio vuelva a funcionar, inténtelos de nuevo.
+admin-federation-col-inbox = Bandeja de entrada
+admin-federation-col-activity = Actividad
+admin-federation-col-attempts = Intentos
+admin-federation-col-error = Último error
+admin-federation-col-given-up = Abandonado el
+admin-federation-col-action = Acción
+admin-federation-retry = Intentar de nuevo
+admin-federation-blocked = Instancias bloqueadas
+admin-federation-blocked-intro = No se envía nada a una instancia bloqueada ni se recibe nada de ella, y sus usuarios dejan de seguir los procesos de aquí.
+admin-federation-blocked-none = No hay ninguna instancia bloqueada.
+admin-federation-col-reason = Motivo
+admin-federation-col-blocked-since = Bloqueada desde
+admin-federation-no-reason = Sin motivo
+admin-federation-unblock = Desbloquear
+admin-federation-block = Bloquear una instancia
+admin-federation-block-instance = Nombre de la instancia
+admin-federation-block-instance-hint = Por ejemplo social.example. También sirve la dirección de cualquier página suya.
+admin-federation-block-reason = Motivo (opcional)
+admin-federation-block-reason-hint = Para los demás administradores, por ejemplo spam. Como máximo 500 caracteres.
+admin-federation-block-button = Bloquear la instancia
+admin-federation-error-no-instance = Escriba el nombre de la instancia que quiere bloquear, por ejemplo social.example
+admin-federation-error-instance = Escriba solo el nombre de la instancia, por ejemplo social.example
+admin-federation-done-blocked = La instancia está bloqueada. Sus usuarios ya no siguen los procesos de aquí.
+admin-federation-done-unblocked = La instancia está desbloqueada. Sus usuarios pueden volver a seguir los procesos.
+admin-federation-done-retried = El envío ha vuelto a la cola y saldrá en un momento.
+admin-federation-not-blocked = Esa instancia no está bloqueada.

@@ -5,6 +5,7 @@ admin-nav-home = Vue d'ensemble
 admin-nav-plugins = Extensions
 admin-nav-accounts = Comptes
 admin-nav-jobs = File des tâches
+admin-nav-federation = Fédération
 admin-nav-census = Import de recensement
 admin-nav-topics = Thèmes
 admin-nav-settings = Réglages
@@ -18,6 +19,7 @@ admin-home-intro = Seuls les administrateurs de l'instance voient ces pages. Ce 
 admin-home-plugins = installer, mettre à jour, désactiver et activer les types d'activité.
 admin-home-accounts = trouver un compte, le rendre administrateur, accorder ou retirer des attributs vérifiés.
 admin-home-jobs = voir les e-mails et autres travaux en attente, et relancer ceux qui ont échoué.
+admin-home-federation = qui suit les démarches depuis d'autres sites, les envois qui ont échoué et les instances bloquées.
 admin-home-census = importer une liste d'identifiants, par exemple des habitants, pour que chacun puisse prouver qu'il y figure.
 admin-home-topics = les thèmes sous lesquels les processus sont classés.
 admin-home-settings = les réglages de l'instance et où les changer.
@@ -221,3 +223,52 @@ admin-settings-days = { $n ->
     [one] 1 jour
    *[other] { $n } jours
 }
+
+admin-federation-title = Fédération
+admin-federation-intro = Les personnes qui utilisent Mastodon ou d'autres sites du fédivers peuvent suivre les démarches publiques : leurs nouvelles sont envoyées aux sites de leurs abonnés. Seules les démarches publiques publiées peuvent être suivies.
+admin-federation-status = État
+admin-federation-enabled = Fédération
+admin-federation-on = Activée
+admin-federation-off = Désactivée
+admin-federation-off-how = Aucune démarche ne peut être suivie depuis un autre site. Pour activer la fédération, réglez federation.enabled dans convene.toml (ou CONVENE_FEDERATION__ENABLED) et redémarrez le serveur.
+admin-federation-actor = L'acteur de cette instance
+admin-federation-pending = Envois en attente
+admin-federation-followers = Abonnés
+admin-federation-followers-intro = Qui suit chaque démarche depuis un autre site.
+admin-federation-followers-none = Personne ne suit encore une démarche depuis un autre site.
+admin-federation-followers-count = { $count ->
+    [one] 1 abonné
+   *[other] { $count } abonnés
+}
+admin-federation-col-follower = Abonné
+admin-federation-col-instance = Instance
+admin-federation-col-since = Abonné depuis le
+admin-federation-failed = Envois échoués
+admin-federation-failed-none = Aucun envoi n'a échoué.
+admin-federation-failed-intro = Ces envois ont échoué encore et encore jusqu'à être abandonnés. Quand l'autre site fonctionnera de nouveau, relancez-les.
+admin-federation-col-inbox = Boîte de réception
+admin-federation-col-activity = Activité
+admin-federation-col-attempts = Essais
+admin-federation-col-error = Dernière erreur
+admin-federation-col-given-up = Abandonné le
+admin-federation-col-action = Action
+admin-federation-retry = Relancer
+admin-federation-blocked = Instances bloquées
+admin-federation-blocked-intro = Rien n'est envoyé à une instance bloquée ni reçu d'elle, et ses membres ne suivent plus les démarches d'ici.
+admin-federation-blocked-none = Aucune instance n'est bloquée.
+admin-federation-col-reason = Motif
+admin-federation-col-blocked-since = Bloquée depuis le
+admin-federation-no-reason = Aucun motif donné
+admin-federation-unblock = Débloquer
+admin-federation-block = Bloquer une instance
+admin-federation-block-instance = Nom de l'instance
+admin-federation-block-instance-hint = Par exemple social.example. L'adresse de n'importe laquelle de ses pages convient aussi.
+admin-federation-block-reason = Motif (facultatif)
+admin-federation-block-reason-hint = Pour les autres administrateurs, par exemple spam. 500 caractères au plus.
+admin-federation-block-button = Bloquer l'instance
+admin-federation-error-no-instance = Saisissez le nom de l'instance à bloquer, par exemple social.example
+admin-federation-error-instance = Saisissez seulement le nom de l'instance, par exemple social.example
+admin-federation-done-blocked = L'instance est bloquée. Ses membres ne suivent plus les démarches d'ici.
+admin-federation-done-unblocked = L'instance est débloquée. Ses membres peuvent de nouveau suivre les démarches.
+admin-federation-done-retried = L'envoi est de retour dans la file et partira dans un instant.
+admin-federation-not-blocked = Cette instance n'est pas bloquée.
