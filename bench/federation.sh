@@ -10,6 +10,8 @@
 #
 #   bash bench/federation.sh [sqlite|postgres] [M=5000] [REPEAT=3]
 #
+# SIZES (default "100 1000") are the fan-outs measured, ACTORS (50) and CONCURRENCY (32) shape
+# the incoming run.
 # Uses target/release/convene and target/release/federation_bench (or CONVENE_BIN and
 # FEDBENCH_BIN): `cargo build --release -p convene -p convene-fedbench`. Federation settings
 # can be changed through the environment (e.g. CONVENE_FEDERATION__CONCURRENCY=64).
@@ -20,6 +22,9 @@ M=${2:-5000}
 REPEAT=${3:-3}
 BIN=${CONVENE_BIN:-target/release/convene}
 BENCH=${FEDBENCH_BIN:-target/release/federation_bench}
+SIZES=${SIZES:-100 1000}
+ACTORS=${ACTORS:-50}
+CONCURRENCY=${CONCURRENCY:-32}
 PORT=${PORT:-18100}
 SINK_PORT=${SINK_PORT:-18200}
 # A host name, not an address: federation refuses IP-address actors.
@@ -56,7 +61,10 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.arg
 LINK=$("$BIN" admin create --email bench-admin@example.org 2>/dev/null | grep -o 'http[^ ]*/login/magic?token=[^ ]*')
 TOKEN=$(curl -fs -X POST "$BASE/api/v1/auth/magic-link/consume" -H 'content-type: application/json' -d "{\"token\":\"${LINK##*token=}\"}" | json 'd["access_token"]')
 AUTH=(-H "authorization: Bearer $TOKEN" -H 'content-type: application/json')
-for slug in fan100 fan1000; do
+FANOUTS=()
+for n in $SIZES; do
+  slug=fan$n
+  FANOUTS+=(--fanout "$slug:$n")
   curl -fs "${AUTH[@]}" -X POST "$BASE/api/v1/processes" -d "{\"slug\":\"$slug\",\"title\":{\"en\":\"Federated process $slug\"},\"summary\":{\"en\":\"Followed from other instances.\"},\"description\":{\"en\":\"A process with remote followers.\"},\"scope\":\"national\",\"topics\":[],\"iap2_level\":\"consult\",\"visibility\":\"public\",\"phases\":[{\"name\":{\"en\":\"Consultation\"},\"starts_on\":\"2026-01-01\",\"ends_on\":\"2099-12-31\"}],\"milestones\":[],\"commitments\":[]}" >/dev/null
   curl -fs "${AUTH[@]}" -X POST "$BASE/api/v1/processes/$slug/publish" >/dev/null
 done
@@ -64,7 +72,7 @@ done
 echo "server: $BIN on $KIND, federation settings from the environment: $(env | grep '^CONVENE_FEDERATION__' | tr '\n' ' ')"
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); uptime:$(uptime)"
 "$BENCH" --base "$BASE" --token "$TOKEN" --pid "$SERVER" --key "$WORK/actors.pem" --sink-port "$SINK_PORT" --instances 10 \
-  --fanout fan100:100 --fanout fan1000:1000 --repeat "$REPEAT" --incoming "$M" --actors 50 --concurrency 32 "${HOOK[@]}" | tee "$WORK/out.txt"
+  "${FANOUTS[@]}" --repeat "$REPEAT" --incoming "$M" --actors "$ACTORS" --concurrency "$CONCURRENCY" "${HOOK[@]}" | tee "$WORK/out.txt"
 echo "uptime after:$(uptime)"
 echo "jobs: $(curl -fs "${AUTH[@]}" "$BASE/api/v1/admin/jobs?limit=1" | json 'd["counts"]')"
 grep -c '"level":"WARN"\|"level":"ERROR"' "$WORK/server.log" | sed 's/^/server warnings and errors: /' || true
