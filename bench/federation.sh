@@ -10,8 +10,8 @@
 #
 #   bash bench/federation.sh [sqlite|postgres] [M=5000] [REPEAT=3]
 #
-# SIZES (default "100 1000") are the fan-outs measured, ACTORS (50) and CONCURRENCY (32) shape
-# the incoming run.
+# SIZES (default "100 1000") are the fan-outs measured, FOLLOW_CONCURRENCY (16) is how many
+# Follows are sent at once, ACTORS (50) and CONCURRENCY (32) shape the incoming run.
 # Uses target/release/convene and target/release/federation_bench (or CONVENE_BIN and
 # FEDBENCH_BIN): `cargo build --release -p convene -p convene-fedbench`. Federation settings
 # can be changed through the environment (e.g. CONVENE_FEDERATION__CONCURRENCY=64).
@@ -25,6 +25,7 @@ BENCH=${FEDBENCH_BIN:-target/release/federation_bench}
 SIZES=${SIZES:-100 1000}
 ACTORS=${ACTORS:-50}
 CONCURRENCY=${CONCURRENCY:-32}
+FOLLOW_CONCURRENCY=${FOLLOW_CONCURRENCY:-16}
 PORT=${PORT:-18100}
 SINK_PORT=${SINK_PORT:-18200}
 # A host name, not an address: federation refuses IP-address actors.
@@ -72,7 +73,7 @@ done
 echo "server: $BIN on $KIND, federation settings from the environment: $(env | grep '^CONVENE_FEDERATION__' | tr '\n' ' ')"
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); uptime:$(uptime)"
 "$BENCH" --base "$BASE" --token "$TOKEN" --pid "$SERVER" --key "$WORK/actors.pem" --sink-port "$SINK_PORT" --instances 10 \
-  "${FANOUTS[@]}" --repeat "$REPEAT" --incoming "$M" --actors "$ACTORS" --concurrency "$CONCURRENCY" "${HOOK[@]}" | tee "$WORK/out.txt"
+  "${FANOUTS[@]}" --repeat "$REPEAT" --incoming "$M" --actors "$ACTORS" --concurrency "$CONCURRENCY" --follow-concurrency "$FOLLOW_CONCURRENCY" "${HOOK[@]}" | tee "$WORK/out.txt"
 echo "uptime after:$(uptime)"
 echo "jobs: $(curl -fs "${AUTH[@]}" "$BASE/api/v1/admin/jobs?limit=1" | json 'd["counts"]')"
 grep -c '"level":"WARN"\|"level":"ERROR"' "$WORK/server.log" | sed 's/^/server warnings and errors: /' || true
@@ -86,11 +87,15 @@ print("| inboxes | round | publish API | first Announce | all Announces | delive
 print("|---|---|---|---|---|---|---|---|")
 for f in r["fanout"]:
     for x in f["runs"]:
-        print(f"| {x[\"inboxes\"]:,} | {x[\"round\"]} | {x[\"publish_api_ms\"]:.0f} ms | {x[\"first_ms\"]:.0f} ms | **{x[\"all_s\"]:.2f} s** | {x[\"deliveries_per_s\"]:.0f} | {x[\"server_cpu_s\"]:.2f} s ({x[\"server_cpu_pct\"]:.0f}%) | {x[\"verified\"]}/{x[\"inboxes\"]} |")
+        print("| {:,} | {} | {:.0f} ms | {:.0f} ms | **{:.2f} s** | {:.0f} | {:.2f} s ({:.0f}%) | {}/{} |".format(
+            x["inboxes"], x["round"], x["publish_api_ms"], x["first_ms"], x["all_s"], x["deliveries_per_s"],
+            x["server_cpu_s"], x["server_cpu_pct"], x["verified"], x["inboxes"]))
 i = r.get("incoming")
 if i:
     print()
     print("| activities | actors | concurrency | accepted | failed | accepted/s | p50 | p99 | server CPU |")
     print("|---|---|---|---|---|---|---|---|---|")
-    print(f"| {i[\"activities\"]:,} | {i[\"actors\"]} | {i[\"concurrency\"]} | {i[\"accepted\"]:,} | {i[\"failed\"]} | **{i[\"accepted_per_s\"]:.0f}** | {i[\"p50_ms\"]:.1f} ms | {i[\"p99_ms\"]:.1f} ms | {i[\"server_cpu_s\"]:.2f} s ({i[\"server_cpu_pct\"]:.0f}%) |")
+    print("| {:,} | {} | {} | {:,} | {} | **{:.0f}** | {:.1f} ms | {:.1f} ms | {:.2f} s ({:.0f}%) |".format(
+        i["activities"], i["actors"], i["concurrency"], i["accepted"], i["failed"], i["accepted_per_s"],
+        i["p50_ms"], i["p99_ms"], i["server_cpu_s"], i["server_cpu_pct"]))
 '
