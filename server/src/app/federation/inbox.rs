@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::actors::{RemoteActor, listed_process};
 use super::{delivery, urls};
 use crate::adapters::federation::protocol::{ObjectRef, context};
-use crate::adapters::store::entities::{federation_received, process_follower};
+use crate::adapters::store::entities::{federation_received, process, process_follower};
 use crate::adapters::store::{begin_write, is_unique_violation};
 use crate::app::{AppContext, AppError, AppResult, now};
 
@@ -206,15 +206,30 @@ impl Activity for Incoming {
         if let Incoming::Create(create) = self {
             return receive_response(ctx, create).await;
         }
+        // What is read through the pool is read before the write transaction starts: a request
+        // that holds the transaction's connection while it waits for a second one deadlocks the
+        // pool (until its acquire timeout, then 500s) once as many activities arrive at once as
+        // there are connections. Errors count only for an activity seen the first time.
+        let follow_parties = match &self {
+            Incoming::Follow(follow) => Some(follow_parties(ctx, data, follow).await),
+            _ => None,
+        };
+        let undoer = match &self {
+            Incoming::Undo(undo) => Some(RemoteActor::read_from_db(data, &undo.actor).await),
+            _ => None,
+        };
         let txn = begin_write(&ctx.db).await?;
         if !first_time(&txn, self.id(), self.actor(), &self.kind()).await? {
             // A replay or a duplicate: done already, nothing to do again.
             return Ok(());
         }
         let sent = match self {
-            Incoming::Follow(follow) => accept_follow(ctx, data, &txn, follow).await?,
+            Incoming::Follow(follow) => {
+                let (process, follower) = follow_parties.expect("read for a Follow")?;
+                accept_follow(ctx, &txn, follow, process, follower).await?
+            }
             Incoming::Undo(undo) => {
-                undo_follow(data, &txn, undo).await?;
+                undo_follow(data, &txn, undo, undoer.expect("read for an Undo")?).await?;
                 false
             }
             Incoming::Flag(flag) => {
@@ -250,11 +265,16 @@ async fn first_time<C: ConnectionTrait>(db: &C, id: &Url, actor: &Url, kind: &st
     }
 }
 
-/// A remote actor follows a listed process: it becomes a follower and gets an Accept.
-async fn accept_follow<C: ConnectionTrait>(ctx: &AppContext, data: &Data<AppContext>, db: &C, follow: Follow) -> AppResult<bool> {
+/// The listed process a Follow is for, and the follower.
+async fn follow_parties(ctx: &AppContext, data: &Data<AppContext>, follow: &Follow) -> AppResult<(process::Model, RemoteActor)> {
     let process_id = urls::process_of(ctx, follow.object.id()).ok_or(AppError::NotFound("process actor"))?;
     let process = listed_process(ctx, process_id).await?.ok_or(AppError::NotFound("process actor"))?;
     let follower: RemoteActor = ObjectId::<RemoteActor>::from(follow.actor.clone()).dereference(data).await?;
+    Ok((process, follower))
+}
+
+/// A remote actor follows a listed process: it becomes a follower and gets an Accept.
+async fn accept_follow<C: ConnectionTrait>(ctx: &AppContext, db: &C, follow: Follow, process: process::Model, follower: RemoteActor) -> AppResult<bool> {
     process_follower::Entity::insert(process_follower::ActiveModel {
         process_id: Set(process.id),
         actor_id: Set(follower.row.id),
@@ -284,8 +304,8 @@ async fn accept_follow<C: ConnectionTrait>(ctx: &AppContext, data: &Data<AppCont
 }
 
 /// The actor stops following: its Follow (named by id, or embedded) is undone.
-async fn undo_follow<C: ConnectionTrait>(data: &Data<AppContext>, db: &C, undo: Undo) -> AppResult<()> {
-    let Some(follower) = RemoteActor::read_from_db(data, &undo.actor).await? else { return Ok(()) };
+async fn undo_follow<C: ConnectionTrait>(data: &Data<AppContext>, db: &C, undo: Undo, follower: Option<RemoteActor>) -> AppResult<()> {
+    let Some(follower) = follower else { return Ok(()) };
     let mut gone = process_follower::Entity::delete_many()
         .filter(process_follower::Column::ActorId.eq(follower.row.id))
         .filter(process_follower::Column::FollowId.eq(undo.object.id().as_str()))
