@@ -95,7 +95,13 @@ impl RemoteActor {
 
     /// The actor as stored, without fetching it.
     pub async fn read_from_db(ctx: &AppContext, id: &Url) -> AppResult<Option<RemoteActor>> {
-        let row = remote_actor::Entity::find().filter(remote_actor::Column::ApId.eq(id.as_str())).one(&ctx.db).await?;
+        RemoteActor::read_in(&ctx.db, id).await
+    }
+
+    /// The same, inside a transaction the caller holds (reading through the pool then could
+    /// wait for a connection the transactions around it hold).
+    pub async fn read_in<C: sea_orm::ConnectionTrait>(db: &C, id: &Url) -> AppResult<Option<RemoteActor>> {
+        let row = remote_actor::Entity::find().filter(remote_actor::Column::ApId.eq(id.as_str())).one(db).await?;
         Ok(row.map(|row| RemoteActor { ap_id: id.clone(), row }))
     }
 }

@@ -40,7 +40,7 @@ pub async fn reply_to_remote_authors(ctx: &AppContext, p: &process::Model, respo
     for c in remote {
         let Some(r) = responses.iter().find(|r| r.contribution_id == c.id) else { continue };
         let (Some(author), Some(object)) = (c.remote_author.as_deref().and_then(|a| Url::parse(a).ok()), c.remote_object.as_deref()) else { continue };
-        let Some(actor) = RemoteActor::read_from_db(ctx, &author).await? else { continue };
+        let Some(actor) = RemoteActor::read_in(&txn, &author).await? else { continue };
         let disposition = Disposition::from_stored(&r.disposition).map(|d| d.as_str()).unwrap_or("noted");
         let explanation = LocalizedText::from_stored(r.explanation.clone());
         let text = format!("{}: {}", disposition.replace('_', " "), explanation.best(lang, lang));
@@ -92,7 +92,7 @@ pub async fn tell_moderation<C: sea_orm::ConnectionTrait>(
     let (Some(author), Some(object)) = (c.remote_author.as_deref().and_then(|a| Url::parse(a).ok()), c.remote_object.as_deref()) else {
         return Ok(());
     };
-    let Some(actor) = RemoteActor::read_from_db(ctx, &author).await? else { return Ok(()) };
+    let Some(actor) = RemoteActor::read_in(db, &author).await? else { return Ok(()) };
     let group = urls::process_actor(ctx, p.id);
     let at = crate::app::now();
     let note_id = ctx.public_url.join(&format!("ap/moderation/{}", Uuid::now_v7())).expect("a uuid path");
