@@ -880,8 +880,12 @@ fn set_path(body: &mut Value, path: &str, value: Value) {
 fn flatten(v: &Value, path: String, out: &mut impl FnMut(&str, &Value)) {
     match v {
         Value::Object(map) => {
-            for (k, x) in map {
-                flatten(x, if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, out);
+            // By name: JSON objects keep the order they were written in (the federation
+            // library turns on serde_json's `preserve_order`), which says nothing to a reader.
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            for k in keys {
+                flatten(&map[k.as_str()], if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, out);
             }
         }
         Value::Array(a) => {

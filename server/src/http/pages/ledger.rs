@@ -270,8 +270,13 @@ mod tests {
         // a new kind must get its own sentence here.
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
         let mut written = std::collections::BTreeSet::new();
+        // The use cases' files; their folders (federation/) only read the ledger.
         for entry in std::fs::read_dir(&dir).unwrap() {
-            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
             for piece in text.split('"') {
                 let subject = piece.split('.').next().unwrap_or("");
                 let kindlike = piece.contains('.') && piece.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.');
