@@ -63,7 +63,8 @@ pub async fn block(ctx: Ctx, Authenticated(viewer): Authenticated, ApiJson(input
 /// Lifts a block.
 #[utoipa::path(delete, path = "/api/v1/admin/federation/blocks/{instance}", tag = "federation", security(("bearer" = [])),
     params(("instance" = String, Path, description = "host or host:port")),
-    responses((status = 204), (status = 403, description = "not an instance administrator"), (status = 404, description = "not blocked")))]
+    responses((status = 204), (status = 403, description = "not an instance administrator"), (status = 404, description = "not blocked"),
+              (status = 422, description = "`instance` is not an instance's name, such as social.example")))]
 pub async fn unblock(ctx: Ctx, Authenticated(viewer): Authenticated, instance: web::Path<String>) -> Result<HttpResponse, AppError> {
     admin::unblock(&ctx, &viewer, &instance).await?;
     Ok(HttpResponse::NoContent().finish())
