@@ -356,27 +356,60 @@ async fn claim_due(ctx: &AppContext, node: &str, which: Claim, limit: u64, lease
         .into_tuple()
         .all(&ctx.db)
         .await?;
-    let mut claimed_rows = Vec::with_capacity(candidates.len());
-    for id in candidates {
-        let lease = at + chrono::Duration::from_std(lease).expect("a small duration");
-        let claimed = job::Entity::update_many()
-            .col_expr(job::Column::Status, Expr::value("running"))
-            .col_expr(job::Column::LockedUntil, Expr::value(lease))
-            .col_expr(job::Column::LockedBy, Expr::value(node))
-            .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
-            .col_expr(job::Column::UpdatedAt, Expr::value(at))
-            .filter(job::Column::Id.eq(id))
-            .filter(due.clone())
-            .exec(&ctx.db)
-            .await?;
-        if claimed.rows_affected != 1 {
-            continue; // another worker took it
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One write for the whole batch: each candidate still due is leased to this node. Another
+    // node's claim in between leaves that job leased to it, which the read below tells apart.
+    let lease_until = at + chrono::Duration::from_std(lease).expect("a small duration");
+    job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value("running"))
+        .col_expr(job::Column::LockedUntil, Expr::value(lease_until))
+        .col_expr(job::Column::LockedBy, Expr::value(node))
+        .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
+        .col_expr(job::Column::UpdatedAt, Expr::value(at))
+        .filter(job::Column::Id.is_in(candidates.clone()))
+        .filter(due)
+        .exec(&ctx.db)
+        .await?;
+    // Ours: leased to this node beyond now. A candidate is due, so none was leased to us then.
+    let mut rows = job::Entity::find()
+        .filter(job::Column::Id.is_in(candidates))
+        .filter(job::Column::Status.eq("running"))
+        .filter(job::Column::LockedBy.eq(node))
+        .filter(job::Column::LockedUntil.gt(at))
+        .all(&ctx.db)
+        .await?;
+    rows.sort_by_key(|r| r.run_after);
+    Ok(rows)
+}
+
+/// Marks deliveries done in batches: one write for all those that finished meanwhile, instead
+/// of one each (on SQLite every write is a commit of its own). A delivery whose mark is lost to
+/// a crash runs again when its lease ends; receivers ignore the duplicate.
+async fn mark_done_in_batches(ctx: AppContext, mut done: tokio::sync::mpsc::UnboundedReceiver<Uuid>) {
+    const MOST: usize = 500;
+    while let Some(first) = done.recv().await {
+        let mut ids = vec![first];
+        while ids.len() < MOST {
+            match done.try_recv() {
+                Ok(id) => ids.push(id),
+                Err(_) => break,
+            }
         }
-        if let Some(row) = job::Entity::find_by_id(id).one(&ctx.db).await? {
-            claimed_rows.push(row);
+        let at = now();
+        let marked = job::Entity::update_many()
+            .col_expr(job::Column::Status, Expr::value("done"))
+            .col_expr(job::Column::LockedUntil, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
+            .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
+            .col_expr(job::Column::UpdatedAt, Expr::value(at))
+            .filter(job::Column::Id.is_in(ids.clone()))
+            .exec(&ctx.db)
+            .await;
+        if let Err(e) = marked {
+            tracing::warn!(error = %e, count = ids.len(), "marking deliveries done failed; they run again when their lease ends");
         }
     }
-    Ok(claimed_rows)
 }
 
 /// Runs due deliveries until the process ends, several at once: at most
@@ -392,6 +425,8 @@ pub async fn run_delivery_worker(ctx: AppContext) {
     let per_instance: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Default::default();
     // A claimed delivery may wait for its instance's turn: its lease covers the wait.
     let lease = Duration::from_secs(600);
+    let (done, finished) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(mark_done_in_batches(ctx.clone(), finished));
     loop {
         let Some(f) = ctx.federation() else {
             tokio::time::sleep(Duration::from_secs(5)).await;
@@ -423,10 +458,20 @@ pub async fn run_delivery_worker(ctx: AppContext) {
                 .or_insert_with(|| Arc::new(Semaphore::new(settings.per_instance_concurrency)))
                 .clone();
             let ctx = ctx.clone();
+            let done = done.clone();
             tokio::spawn(async move {
                 let _permit = permit;
                 let Ok(_turn) = gate.acquire_owned().await else { return };
-                if let Err(e) = run_claimed(&ctx, row).await {
+                let outcome = match serde_json::from_str::<Job>(&row.payload) {
+                    Ok(job) => perform(&ctx, row.id, job).await,
+                    Err(e) => Err(format!("unreadable job: {e}")),
+                };
+                // Done goes to the batch; a failure is recorded at once, with its backoff.
+                let recorded = match outcome {
+                    Ok(()) => done.send(row.id).map_err(|_| AppError::Internal(anyhow::anyhow!("the delivery marker stopped"))),
+                    failed => finish(&ctx, &row, failed).await,
+                };
+                if let Err(e) = recorded {
                     tracing::warn!(error = %e, "recording a delivery's outcome failed");
                 }
             });

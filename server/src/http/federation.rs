@@ -28,6 +28,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/instance", web::get().to(instance_actor))
                 .route("/inbox", web::post().to(shared_inbox))
                 .route("/ledger/{seq}", web::get().to(ledger_note))
+                // A browser following an activity's address (from "My input" elsewhere, say)
+                // is sent to its page.
+                .service(web::resource("/activities/{id}").guard(guard::Get()).guard(guard::fn_guard(wants_html)).to(activity_page))
                 .route("/activities/{id}", web::get().to(activity_object))
                 .route("/accounts/{id}", web::get().to(person))
                 .route("/processes/{id}", web::get().to(group))
@@ -46,6 +49,18 @@ fn wants_activity_json(ctx: &guard::GuardContext) -> bool {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains(MEDIA_TYPE) || a.contains("application/ld+json"))
+}
+
+fn wants_html(ctx: &guard::GuardContext) -> bool {
+    let html = ctx.head().headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    html && !wants_activity_json(ctx)
+}
+
+async fn activity_page(id: web::Path<String>) -> HttpResponse {
+    match Uuid::parse_str(&id) {
+        Ok(id) => HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/activities/{id}"))).insert_header((header::VARY, "Accept")).finish(),
+        Err(_) => HttpResponse::NotFound().finish(),
+    }
 }
 
 fn activity_json(doc: Value) -> HttpResponse {

@@ -69,7 +69,7 @@ pub async fn nodeinfo(ctx: &AppContext) -> AppResult<Value> {
         "services": {"inbound": [], "outbound": []},
         "openRegistrations": true,
         "usage": {"users": {"total": users}, "localPosts": processes},
-        "metadata": {"nodeName": ctx.settings.instance.name, "publicProcesses": processes},
+        "metadata": {"nodeName": ctx.settings.instance.name, "publicProcesses": processes, "takePart": take_part_template(ctx)},
     }))
 }
 
@@ -148,6 +148,114 @@ pub async fn remote_follow(ctx: &AppContext, process_key: &str, handle: &str) ->
     }
 }
 
+/// The page here where a signed-in person takes part in an activity elsewhere, `{uri}` standing
+/// for the activity's address. Other Convene instances find it in our NodeInfo.
+fn take_part_template(ctx: &AppContext) -> String {
+    format!("{}take-part?activity={{uri}}", ctx.public_url)
+}
+
+/// Someone reading an activity here who has an account on another Convene instance names it;
+/// that instance's NodeInfo says where it lets them take part in an activity elsewhere, and
+/// they are sent there (a 303 from the page) with this activity's address.
+pub async fn take_part_from(ctx: &AppContext, activity_id: uuid::Uuid, site: &str) -> AppResult<RemoteFollow> {
+    let f = ctx.federating()?;
+    if !open_to_other_sites(ctx, activity_id).await? {
+        return Err(AppError::NotFound("activity"));
+    }
+    let host = parse_site(site)?;
+    if !ctx.settings.federation.allow_private_addresses && (host.parse::<std::net::IpAddr>().is_ok() || host.contains(':')) {
+        return Err(AppError::invalid("site", "write your site's name (town.example), not an address or a port"));
+    }
+    if host == instance_of(&ctx.public_url) {
+        return Err(AppError::invalid("site", "that is this site: take part with the form on this page"));
+    }
+    let scheme = if ctx.settings.federation.allow_private_addresses { "http" } else { "https" };
+    let unreachable = |why: String| AppError::invalid("site", format!("could not ask {host}: {why}"));
+    let not_convene = || AppError::invalid("site", format!("{host} does not offer taking part in another site's activities"));
+    let get_json = |url: String| {
+        let client = f.client.clone();
+        async move {
+            let answer = client.get(&url).header("accept", "application/json").send().await.map_err(|e| e.to_string())?;
+            if !answer.status().is_success() {
+                return Err(format!("it answered {}", answer.status()));
+            }
+            let body = answer.bytes().await.map_err(|e| e.to_string())?;
+            if body.len() > 64 * 1024 {
+                return Err("its answer is too large".to_string());
+            }
+            serde_json::from_slice::<Value>(&body).map_err(|e| format!("its answer is not JSON: {e}"))
+        }
+    };
+    let links = get_json(format!("{scheme}://{host}/.well-known/nodeinfo")).await.map_err(unreachable)?;
+    let href = links["links"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|l| l["rel"].as_str().is_some_and(|r| r.starts_with("http://nodeinfo.diaspora.software/ns/schema/2.")))
+        .find_map(|l| l["href"].as_str().map(str::to_string))
+        .ok_or_else(not_convene)?;
+    // Its NodeInfo must be on the site named, not sent elsewhere.
+    if Url::parse(&href).map(|u| instance_of(&u)).ok().as_deref() != Some(host.as_str()) {
+        return Err(not_convene());
+    }
+    let info = get_json(href).await.map_err(unreachable)?;
+    let template = info["metadata"]["takePart"].as_str().filter(|t| t.contains("{uri}")).ok_or_else(not_convene)?;
+    let activity = urls::activity(ctx, activity_id);
+    let encoded: String = url::form_urlencoded::byte_serialize(activity.as_str().as_bytes()).collect();
+    let redirect = template.replace("{uri}", &encoded);
+    tracing::debug!(activity = %activity_id, %host, "sent to take part from another site");
+    match Url::parse(&redirect) {
+        Ok(u) if matches!(u.scheme(), "https" | "http") && instance_of(&u) == host => Ok(RemoteFollow { redirect }),
+        _ => Err(not_convene()),
+    }
+}
+
+/// Whether people with an account on another Convene site may take part in this activity
+/// from there: this instance federates, the activity's process is listed, and a kind of the
+/// activity's type takes input from other sites.
+pub async fn open_to_other_sites(ctx: &AppContext, activity_id: uuid::Uuid) -> AppResult<bool> {
+    if ctx.federation().is_none() {
+        return Ok(false);
+    }
+    let Some(a) = crate::adapters::store::entities::activity::Entity::find_by_id(activity_id).one(&ctx.db).await? else { return Ok(false) };
+    if super::actors::listed_process(ctx, a.process_id).await?.is_none() {
+        return Ok(false);
+    }
+    let plugin = crate::app::plugins::runnable(ctx, &a.type_id, "activity").await?;
+    Ok(plugin.info.contribution_kinds.iter().any(|k| k.remote_allowed))
+}
+
+/// A site's name as people write it: `town.example`, with or without `https://` or a path.
+fn parse_site(site: &str) -> AppResult<String> {
+    let s = site.trim();
+    let s = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).unwrap_or(s);
+    let s = s.trim_start_matches('@');
+    let host = s.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase();
+    let host = host.rsplit_once('@').map_or(host.as_str(), |(_, h)| h).to_string();
+    let ok = !host.is_empty() && host.len() <= 253 && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':')) && host.contains(['.', ':']) || host == "localhost";
+    if !ok {
+        return Err(AppError::invalid("site", "write your site's name, such as town.example"));
+    }
+    Ok(host)
+}
+
 fn handle_of(ctx: &AppContext, p: &process::Model) -> String {
     format!("@{}@{}", p.slug, instance_of(&ctx.public_url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_site;
+
+    #[test]
+    fn a_site_is_read_as_people_write_it() {
+        for written in ["town.example", " Town.Example ", "https://town.example/", "http://town.example/processes/x?y", "@ana@town.example"] {
+            assert_eq!(parse_site(written).unwrap(), "town.example", "{written}");
+        }
+        assert_eq!(parse_site("localhost:8081").unwrap(), "localhost:8081");
+        assert_eq!(parse_site("localhost").unwrap(), "localhost");
+        for bad in ["", "   ", "town", "town example", "https://", "tówn.example"] {
+            assert!(matches!(parse_site(bad), Err(crate::app::AppError::Invalid(ref list)) if list[0].field == "site"), "{bad}");
+        }
+    }
 }

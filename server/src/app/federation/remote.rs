@@ -31,6 +31,12 @@ pub struct ActivityDoc {
     pub kind: String,
     #[serde(default)]
     pub name: Option<String>,
+    /// Its description, as plain text.
+    #[serde(default)]
+    pub content: Option<String>,
+    /// Its page there.
+    #[serde(default)]
+    pub url: Option<Url>,
     /// The process's Group.
     pub attributed_to: Url,
     /// The kinds people elsewhere may send, with their forms.
@@ -122,6 +128,57 @@ pub async fn fetch_activity(ctx: &AppContext, address: &str) -> AppResult<Activi
     activitypub_federation::protocol::verification::verify_domains_match(&doc.id, &doc.attributed_to)
         .map_err(|_| AppError::invalid("activity", "its process is on another instance than the activity"))?;
     Ok(doc)
+}
+
+/// A kind of contribution an activity elsewhere takes from people here, with its form.
+pub struct RemoteKind {
+    pub id: String,
+    pub name: LocalizedText,
+    pub description: LocalizedText,
+    /// Its fields, in the shape `activities::form` gives (the one form renderer reads both).
+    pub form: Value,
+}
+
+/// An activity on another instance, as a person here sees it before taking part.
+pub struct RemoteActivity {
+    /// Its address (ActivityPub id): what a contribution names.
+    pub address: String,
+    /// The instance that holds it.
+    pub instance: String,
+    pub name: String,
+    pub description: String,
+    /// Its page there, when it says.
+    pub page: Option<String>,
+    pub kinds: Vec<RemoteKind>,
+}
+
+/// Reads an activity elsewhere for a person here who wants to take part in it: what it is and
+/// the forms of the kinds it takes from other instances. One it takes nothing from is refused
+/// at `activity`, as one that cannot be read. Only people signed in here (`Viewer`) make this
+/// instance read from elsewhere.
+pub async fn describe(ctx: &AppContext, _viewer: &Viewer, address: &str) -> AppResult<RemoteActivity> {
+    let doc = fetch_activity(ctx, address).await?;
+    let kinds: Vec<RemoteKind> = doc
+        .remote_kinds
+        .iter()
+        .filter_map(|k| {
+            let id = k.get("id").and_then(Value::as_str).filter(|id| !id.is_empty() && id.len() <= 100)?;
+            let text = |key: &str| LocalizedText::from_stored(k.get(key).cloned().unwrap_or(Value::Null));
+            Some(RemoteKind { id: id.to_string(), name: text("name"), description: text("description"), form: k.get("fields").cloned().unwrap_or(json!([])) })
+        })
+        .collect();
+    if kinds.is_empty() {
+        return Err(AppError::invalid("activity", "that activity takes no input from other sites"));
+    }
+    let clip = |t: Option<&String>, n: usize| t.map(|t| t.chars().take(n).collect::<String>()).unwrap_or_default();
+    Ok(RemoteActivity {
+        address: doc.id.to_string(),
+        instance: crate::adapters::federation::instance_of(&doc.id),
+        name: clip(doc.name.as_ref(), 300),
+        description: clip(doc.content.as_ref(), 5_000),
+        page: doc.url.as_ref().filter(|u| matches!(u.scheme(), "https" | "http")).map(Url::to_string),
+        kinds,
+    })
 }
 
 /// A local account as the actor that sends its input elsewhere.

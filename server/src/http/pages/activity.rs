@@ -136,6 +136,8 @@ struct ActivityPage {
     contributions: Vec<ContributionItem>,
     next: Option<String>,
     first: Option<String>,
+    /// The "take part from another site" form, when people elsewhere may take part.
+    from: Option<super::take_part::FromForm>,
 }
 
 /// The activity in the path; anything that is not an id is not found.
@@ -267,6 +269,12 @@ async fn render(pc: &PageCtx, id: Uuid, q: &ActivityQuery, posted: Option<Posted
     let title_fallback = title.lang != tr.code();
     let description = tr.pick(&a.description, &dl);
     let (state, state_open, state_detail) = state_words(&tr, &a);
+    let from = if state_open && super::take_part::offered(pc, id).await {
+        pc.allow_form_redirect_off_site();
+        Some(super::take_part::FromForm::new(&id.to_string()))
+    } else {
+        None
+    };
     let heading = if summary.is_empty() { title.text.clone() } else { format!("{} {}", tr.t("form-error-title-prefix"), title.text) };
     let next = page.next_cursor.as_ref().map(|c| format!("/activities/{id}?cursor={}#contributions-heading", url::form_urlencoded::byte_serialize(c.as_bytes()).collect::<String>()));
     let view = ActivityPage {
@@ -294,6 +302,7 @@ async fn render(pc: &PageCtx, id: Uuid, q: &ActivityQuery, posted: Option<Posted
         contributions: page.items.iter().map(item).collect(),
         next,
         first: q.cursor.as_ref().map(|_| format!("/activities/{id}#contributions-heading")),
+        from,
     };
     Ok(pc.render_status(status, &view))
 }

@@ -25,6 +25,7 @@ pub mod process_follow;
 pub mod signin;
 pub mod signup;
 pub mod staff;
+pub mod take_part;
 pub mod unsubscribe;
 pub mod words;
 
@@ -40,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     staff::routes(cfg);
     contribution::routes(cfg);
     attributes::routes(cfg);
+    take_part::routes(cfg);
     cfg.route("/", web::get().to(home::home))
         .route("/lang", web::post().to(switch_language))
         .route("/processes/{key}", web::get().to(process::show))

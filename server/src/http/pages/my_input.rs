@@ -14,9 +14,10 @@ use super::page::{Chrome, OrPage, PageCtx, PageResult};
 use super::words;
 use crate::app::pagination::PageParams;
 use crate::app::responses::{self, MyInput};
+use crate::app::federation::remote::{self, SentView};
 use crate::app::{AppError, activities, outcomes};
 use crate::domain::localized::LocalizedText;
-use crate::domain::participation::ContributionStatus;
+use crate::domain::participation::{ContributionStatus, Disposition};
 
 /// The longest excerpt of a contribution, in characters.
 const EXCERPT_CHARS: usize = 280;
@@ -62,6 +63,22 @@ pub struct Item {
     pub outcome_href: String,
 }
 
+/// Something the person sent to an activity on another site, and what came of it there.
+pub struct SentItem {
+    pub id: String,
+    pub activity: String,
+    pub instance: String,
+    pub date: String,
+    pub status: String,
+    /// Why it was refused or hidden there, in that site's words.
+    pub problem: Option<String>,
+    pub excerpt: Option<String>,
+    pub excerpt_lang: String,
+    pub response: Option<ResponseItem>,
+    /// Whether it is the one just sent.
+    pub just_sent: bool,
+}
+
 #[derive(Template)]
 #[template(path = "my_input.html")]
 struct MyInputPage {
@@ -69,11 +86,17 @@ struct MyInputPage {
     items: Vec<Item>,
     next: Option<String>,
     first_page: bool,
+    /// What was sent to other sites (on the first page only).
+    sent: Vec<SentItem>,
+    /// Whether this site lets people take part in activities on other sites.
+    elsewhere: bool,
 }
 
 #[derive(Deserialize)]
 pub struct CursorQuery {
     cursor: Option<String>,
+    /// A contribution just sent to another site.
+    sent: Option<String>,
 }
 
 /// GET /me/input.
@@ -111,7 +134,10 @@ pub async fn show(pc: PageCtx, q: web::Query<CursorQuery>) -> PageResult {
     let default_lang = app.settings.instance.default_language.as_str().to_string();
     let items = page.items.iter().map(|i| item(&tr, i, &default_lang, activity_titles.get(&i.contribution.activity_id), sections.get(&i.process_slug))).collect();
     let next = page.next_cursor.as_ref().map(|c| format!("/me/input?cursor={}", url::form_urlencoded::byte_serialize(c.as_bytes()).collect::<String>()));
-    let content = MyInputPage { c: pc.chrome(tr.t("my-input-title")), items, next, first_page: q.cursor.is_none() };
+    let sent = if q.cursor.is_none() { remote::mine(app, &viewer).await.or_page(&pc)? } else { Vec::new() };
+    let sent = sent.iter().map(|s| sent_item(&tr, s, q.sent.as_deref())).collect();
+    let elsewhere = app.federation().is_some();
+    let content = MyInputPage { c: pc.chrome(tr.t("my-input-title")), items, next, first_page: q.cursor.is_none(), sent, elsewhere };
     Ok(pc.render(&content))
 }
 
@@ -151,6 +177,34 @@ fn item(tr: &Tr, i: &MyInput, default_lang: &str, activity: Option<&LocalizedTex
         excerpt_lang: c.language.clone(),
         response,
         outcome_href: format!("/processes/{}#outcome-heading", i.process_slug),
+    }
+}
+
+fn sent_item(tr: &Tr, s: &SentView, just_sent: Option<&str>) -> SentItem {
+    let lang = s.language.clone().unwrap_or_else(|| tr.code().to_string());
+    // The response as the other site sent it (`convene:response`).
+    let response = s.response.as_ref().map(|r| {
+        let disposition = r.get("disposition").and_then(|d| d.as_str()).and_then(Disposition::from_stored);
+        let explanation = LocalizedText::from_stored(r.get("explanation").cloned().unwrap_or_default());
+        ResponseItem {
+            disposition: disposition.map(|d| words::disposition(tr, d)).unwrap_or_else(|| tr.t("my-input-sent-responded")),
+            explanation: Text::of(tr.pick(&explanation, &lang)),
+            date: s.responded_at.map(|t| tr.date(t.date_naive())).unwrap_or_default(),
+            sections: Vec::new(),
+        }
+    });
+    let instance = url::Url::parse(&s.activity).map(|u| crate::adapters::federation::instance_of(&u)).unwrap_or_default();
+    SentItem {
+        id: s.id.to_string(),
+        activity: s.activity.clone(),
+        instance,
+        date: tr.date(s.sent_at.date_naive()),
+        status: tr.t(&format!("my-input-sent-{}", s.status)),
+        problem: s.problem.clone().filter(|p| !p.trim().is_empty()),
+        excerpt: excerpt(&s.body),
+        excerpt_lang: lang,
+        response,
+        just_sent: just_sent == Some(s.id.to_string().as_str()),
     }
 }
 

@@ -73,7 +73,8 @@ pub struct PageCtx {
     /// Cookies to set on whatever response this request gets.
     cookies: Vec<Cookie<'static>>,
     /// The page has a form whose post is answered with a redirect to another site.
-    form_off_site: bool,
+    /// (A cell: pages find this out while they render, holding the context shared.)
+    form_off_site: std::cell::Cell<bool>,
 }
 
 impl PageCtx {
@@ -111,8 +112,8 @@ impl PageCtx {
 
     /// Says that this page carries a form whose post may be answered with a redirect to another
     /// site (see [`CSP_FORM_OFF_SITE`]); every other page keeps `form-action 'self'`.
-    pub fn allow_form_redirect_off_site(&mut self) {
-        self.form_off_site = true;
+    pub fn allow_form_redirect_off_site(&self) {
+        self.form_off_site.set(true);
     }
 
     /// Sets a cookie on the response.
@@ -132,7 +133,7 @@ impl PageCtx {
             let _ = res.add_cookie(c);
         }
         page_headers(&mut res, self.person.is_some());
-        if self.form_off_site {
+        if self.form_off_site.get() {
             let csp = if self.app.settings.federation.allow_private_addresses { CSP_FORM_OFF_SITE_HTTP } else { CSP_FORM_OFF_SITE };
             res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static(csp));
         }
@@ -319,7 +320,7 @@ async fn build(req: &HttpRequest, session_counts: bool) -> PageCtx {
         request_id: request_id(req),
         csrf_secret,
         cookies,
-        form_off_site: false,
+        form_off_site: std::cell::Cell::new(false),
     }
 }
 

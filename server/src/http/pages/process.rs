@@ -101,7 +101,7 @@ struct ProcessPage<'a> {
     follow: Option<FollowForm>,
 }
 
-pub async fn show(mut pc: PageCtx, key: web::Path<String>) -> PageResult {
+pub async fn show(pc: PageCtx, key: web::Path<String>) -> PageResult {
     let follow = follow_form(&pc, &key).await?;
     if follow.is_some() {
         pc.allow_form_redirect_off_site();

@@ -55,7 +55,7 @@ pub struct FollowInput {
 }
 
 /// The follow form on a page of its own (where a refused address comes back).
-pub async fn show(mut pc: PageCtx, key: web::Path<String>) -> PageResult {
+pub async fn show(pc: PageCtx, key: web::Path<String>) -> PageResult {
     let follow = follow_page(&pc, &key, String::new(), Problems::new()).await?;
     pc.allow_form_redirect_off_site();
     Ok(pc.render(&follow))
@@ -64,7 +64,7 @@ pub async fn show(mut pc: PageCtx, key: web::Path<String>) -> PageResult {
 /// Sends the person to their own site to confirm the follow; a refused address comes back
 /// with the problem at the field.
 pub async fn submit(post: PagePost<FollowInput>, key: web::Path<String>) -> PageResult {
-    let PagePost { mut pc, form, .. } = post;
+    let PagePost { pc, form, .. } = post;
     let typed = form.handle.trim().to_string();
     match discovery::remote_follow(&pc.app, &key, &typed).await {
         Ok(found) => Ok(pc.redirect(&found.redirect)),

@@ -9,6 +9,7 @@ pub mod activities;
 pub mod admin;
 pub mod admin_federation;
 pub mod desk;
+pub mod link;
 pub mod moderation;
 pub mod outcome;
 pub mod panel;
@@ -34,6 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     responses::routes(cfg);
     outcome::routes(cfg);
     report::routes(cfg);
+    link::routes(cfg);
     admin::routes(cfg);
 }
 
@@ -65,6 +67,7 @@ const ALL_TABS: &[(Tab, fn(&Powers) -> bool)] = &[
     (Tab { key: "responses", label: "staff-tab-responses", path: "/responses" }, |p| p.manage),
     (Tab { key: "outcome", label: "staff-tab-outcome", path: "/outcome" }, |p| p.manage),
     (Tab { key: "report", label: "staff-tab-report", path: "/report" }, |p| p.manage),
+    (Tab { key: "link", label: "staff-tab-link", path: "/link" }, |p| p.manage),
     (Tab { key: "members", label: "workspace-tab-members", path: "/members" }, |p| p.manage),
 ];
 

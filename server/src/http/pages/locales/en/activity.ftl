@@ -55,3 +55,24 @@ activity-open-data = See the whole contribution as open data (JSON)
 activity-response = Response: { $disposition }
 activity-response-date = Given on { $date }
 activity-response-shaped = It shaped these sections of the outcome:
+
+# Taking part from another site (take_part.rs).
+take-part-from-heading = Take part from another site
+take-part-from-of = The activity:
+take-part-from-how = Have an account on another Convene site? Write its name: we take you there, and you send your input from your own account. It arrives here marked with your site's name.
+take-part-from-label = Your site
+take-part-from-hint = For example town.example
+take-part-from-button = Take part from my site
+take-part-from-error-empty = Enter the name of your site, for example town.example
+take-part-title = Take part in an activity on another site
+take-part-intro = Activities on other Convene sites can take input from people here. Paste the address of the activity, as its site shows it, and send your input from your account here.
+take-part-address-label = The activity's address
+take-part-address-hint = For example https://national.example/ap/activities/0190…
+take-part-address-button = Find the activity
+take-part-error-empty = Enter the address of the activity on the other site
+take-part-error-kind = That activity no longer takes this kind of input. Choose another form.
+take-part-in = Take part in “{ $activity }”
+take-part-on = An activity on { $site }.
+take-part-see-there = See it there
+take-part-how = What you send goes to { $site } under your account here, without your name or email. Its organisers answer there, and their response comes back to My input.
+take-part-send = Send to { $site }

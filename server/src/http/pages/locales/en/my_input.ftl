@@ -26,3 +26,13 @@ my-input-shaped = { $count ->
 }
 my-input-see-outcome = See the outcome
 my-input-older = Older input
+my-input-sent-heading = Sent to other sites
+my-input-sent-none = You have not taken part in activities on other sites.
+my-input-sent-how = Take part in an activity on another site
+my-input-sent-to = To { $site }
+my-input-sent-just = Sent to { $site }
+my-input-sent-sending = Waiting for the other site: it will be sent when it can be reached
+my-input-sent-accepted = Received by the other site
+my-input-sent-refused = Refused by the other site
+my-input-sent-hidden = Hidden by the other site's moderators
+my-input-sent-responded = Responded

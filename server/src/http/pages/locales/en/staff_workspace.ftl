@@ -154,3 +154,27 @@ workspace-member-add = Add the member
 workspace-member-added = The member was added.
 workspace-member-role-changed = The role was changed.
 workspace-member-removed = The member was removed.
+
+# Linked to another site (staff/link.rs).
+staff-tab-link = Linked
+staff-link-title = Linked to another site
+staff-link-intro = A process here can feed an activity on another Convene site: a town's roundtables under the national strategy, say. Once it is linked, each version of its outcome you publish goes there as a report, and the response of that site's organisers comes back here.
+staff-link-parent-heading = Where it is linked
+staff-link-parent = Activity
+staff-link-address = Address
+staff-link-since = Linked on
+staff-link-unlink = End the link
+staff-link-reports-heading = Reports sent
+staff-link-reports-none = No report yet: one is sent when you publish the outcome.
+staff-link-response = Their response
+staff-link-set-heading = Link to an activity on another site
+staff-link-change-heading = Link to another activity instead
+staff-link-how = Ask the other site's organisers for the address of their activity that takes reports from linked processes.
+staff-link-label = The activity's address
+staff-link-hint = For example https://national.example/ap/activities/0190…
+staff-link-button = Link this process
+staff-link-error-empty = Enter the address of the activity on the other site
+staff-link-disabled = This site does not federate: an administrator turns it on with federation.enabled in its settings.
+staff-link-not-public = Only a published public process can be linked to another site.
+staff-link-done-linked = Linked. The outcome goes there each time you publish a version.
+staff-link-done-unlinked = The link has ended. Reports already sent stay there.

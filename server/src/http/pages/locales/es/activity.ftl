@@ -55,3 +55,24 @@ activity-open-data = Vea la contribución completa como datos abiertos (JSON)
 activity-response = Respuesta: { $disposition }
 activity-response-date = Dada el { $date }
 activity-response-shaped = Influyó en estas secciones del resultado:
+
+# Participar desde otro sitio (take_part.rs).
+take-part-from-heading = Participar desde otro sitio
+take-part-from-of = La actividad:
+take-part-from-how = ¿Tiene una cuenta en otro sitio Convene? Escriba su nombre: le llevamos allí y envía su aportación desde su propia cuenta. Llega aquí con el nombre de su sitio.
+take-part-from-label = Su sitio
+take-part-from-hint = Por ejemplo pueblo.example
+take-part-from-button = Participar desde mi sitio
+take-part-from-error-empty = Escriba el nombre de su sitio, por ejemplo pueblo.example
+take-part-title = Participar en una actividad de otro sitio
+take-part-intro = Las actividades de otros sitios Convene pueden recibir aportaciones de personas de aquí. Pegue la dirección de la actividad, tal como la muestra su sitio, y envíe su aportación desde su cuenta aquí.
+take-part-address-label = La dirección de la actividad
+take-part-address-hint = Por ejemplo https://nacional.example/ap/activities/0190…
+take-part-address-button = Buscar la actividad
+take-part-error-empty = Escriba la dirección de la actividad en el otro sitio
+take-part-error-kind = Esa actividad ya no recibe este tipo de aportación. Elija otro formulario.
+take-part-in = Participar en «{ $activity }»
+take-part-on = Una actividad de { $site }.
+take-part-see-there = Verla allí
+take-part-how = Lo que envíe llega a { $site } con su cuenta de aquí, sin su nombre ni su correo. Sus organizadores responden allí y la respuesta vuelve a Mis aportaciones.
+take-part-send = Enviar a { $site }

@@ -26,3 +26,13 @@ my-input-shaped = { $count ->
 }
 my-input-see-outcome = Ver el resultado
 my-input-older = Aportaciones anteriores
+my-input-sent-heading = Enviado a otros sitios
+my-input-sent-none = No ha participado en actividades de otros sitios.
+my-input-sent-how = Participar en una actividad de otro sitio
+my-input-sent-to = A { $site }
+my-input-sent-just = Enviado a { $site }
+my-input-sent-sending = Esperando al otro sitio: se enviará cuando se pueda conectar
+my-input-sent-accepted = Recibido por el otro sitio
+my-input-sent-refused = Rechazado por el otro sitio
+my-input-sent-hidden = Ocultado por los moderadores del otro sitio
+my-input-sent-responded = Respondido

@@ -153,3 +153,27 @@ workspace-member-add = Añadir el miembro
 workspace-member-added = Se añadió el miembro.
 workspace-member-role-changed = Se cambió el papel.
 workspace-member-removed = Se quitó el miembro.
+
+# Vinculado a otro sitio (staff/link.rs).
+staff-tab-link = Vinculado
+staff-link-title = Vinculado a otro sitio
+staff-link-intro = Un proceso de aquí puede alimentar una actividad de otro sitio Convene: las mesas redondas de un pueblo dentro de la estrategia nacional, por ejemplo. Una vez vinculado, cada versión del resultado que publique llega allí como informe, y la respuesta de los organizadores de ese sitio vuelve aquí.
+staff-link-parent-heading = Dónde está vinculado
+staff-link-parent = Actividad
+staff-link-address = Dirección
+staff-link-since = Vinculado el
+staff-link-unlink = Terminar el vínculo
+staff-link-reports-heading = Informes enviados
+staff-link-reports-none = Aún no hay informes: se envía uno al publicar el resultado.
+staff-link-response = Su respuesta
+staff-link-set-heading = Vincular a una actividad de otro sitio
+staff-link-change-heading = Vincular a otra actividad
+staff-link-how = Pida a los organizadores del otro sitio la dirección de su actividad que recibe informes de procesos vinculados.
+staff-link-label = La dirección de la actividad
+staff-link-hint = Por ejemplo https://nacional.example/ap/activities/0190…
+staff-link-button = Vincular este proceso
+staff-link-error-empty = Escriba la dirección de la actividad en el otro sitio
+staff-link-disabled = Este sitio no está federado: un administrador lo activa con federation.enabled en su configuración.
+staff-link-not-public = Solo un proceso público y publicado se puede vincular a otro sitio.
+staff-link-done-linked = Vinculado. El resultado llega allí cada vez que publique una versión.
+staff-link-done-unlinked = El vínculo ha terminado. Los informes ya enviados siguen allí.

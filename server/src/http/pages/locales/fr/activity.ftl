@@ -55,3 +55,24 @@ activity-open-data = Voir la contribution entière en données ouvertes (JSON)
 activity-response = Réponse : { $disposition }
 activity-response-date = Donnée le { $date }
 activity-response-shaped = Elle a inspiré ces sections du résultat :
+
+# Participer depuis un autre site (take_part.rs).
+take-part-from-heading = Participer depuis un autre site
+take-part-from-of = L’activité :
+take-part-from-how = Vous avez un compte sur un autre site Convene ? Écrivez son nom : nous vous y emmenons et vous envoyez votre contribution depuis votre propre compte. Elle arrive ici avec le nom de votre site.
+take-part-from-label = Votre site
+take-part-from-hint = Par exemple commune.example
+take-part-from-button = Participer depuis mon site
+take-part-from-error-empty = Saisissez le nom de votre site, par exemple commune.example
+take-part-title = Participer à une activité d’un autre site
+take-part-intro = Les activités d’autres sites Convene peuvent recevoir des contributions de personnes d’ici. Collez l’adresse de l’activité, telle que son site l’affiche, et envoyez votre contribution depuis votre compte ici.
+take-part-address-label = L’adresse de l’activité
+take-part-address-hint = Par exemple https://national.example/ap/activities/0190…
+take-part-address-button = Trouver l’activité
+take-part-error-empty = Saisissez l’adresse de l’activité sur l’autre site
+take-part-error-kind = Cette activité ne reçoit plus ce type de contribution. Choisissez un autre formulaire.
+take-part-in = Participer à « { $activity } »
+take-part-on = Une activité de { $site }.
+take-part-see-there = La voir là-bas
+take-part-how = Ce que vous envoyez part vers { $site } avec votre compte d’ici, sans votre nom ni votre adresse e-mail. Ses organisateurs répondent là-bas, et leur réponse revient dans Mes contributions.
+take-part-send = Envoyer à { $site }

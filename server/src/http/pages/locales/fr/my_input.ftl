@@ -26,3 +26,13 @@ my-input-shaped = { $count ->
 }
 my-input-see-outcome = Voir le résultat
 my-input-older = Contributions plus anciennes
+my-input-sent-heading = Envoyé à d’autres sites
+my-input-sent-none = Vous n’avez pas participé à des activités d’autres sites.
+my-input-sent-how = Participer à une activité d’un autre site
+my-input-sent-to = À { $site }
+my-input-sent-just = Envoyé à { $site }
+my-input-sent-sending = En attente de l’autre site : envoi dès qu’il sera joignable
+my-input-sent-accepted = Reçu par l’autre site
+my-input-sent-refused = Refusé par l’autre site
+my-input-sent-hidden = Masqué par les modérateurs de l’autre site
+my-input-sent-responded = Répondu

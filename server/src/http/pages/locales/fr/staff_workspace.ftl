@@ -153,3 +153,27 @@ workspace-member-add = Ajouter le membre
 workspace-member-added = Le membre a été ajouté.
 workspace-member-role-changed = Le rôle a été changé.
 workspace-member-removed = Le membre a été retiré.
+
+# Lié à un autre site (staff/link.rs).
+staff-tab-link = Lien
+staff-link-title = Lié à un autre site
+staff-link-intro = Un processus d’ici peut alimenter une activité d’un autre site Convene : les tables rondes d’une commune dans la stratégie nationale, par exemple. Une fois lié, chaque version du résultat que vous publiez y part comme rapport, et la réponse des organisateurs de ce site revient ici.
+staff-link-parent-heading = Où il est lié
+staff-link-parent = Activité
+staff-link-address = Adresse
+staff-link-since = Lié le
+staff-link-unlink = Mettre fin au lien
+staff-link-reports-heading = Rapports envoyés
+staff-link-reports-none = Aucun rapport pour l’instant : un rapport part quand vous publiez le résultat.
+staff-link-response = Leur réponse
+staff-link-set-heading = Lier à une activité d’un autre site
+staff-link-change-heading = Lier plutôt à une autre activité
+staff-link-how = Demandez aux organisateurs de l’autre site l’adresse de leur activité qui reçoit les rapports des processus liés.
+staff-link-label = L’adresse de l’activité
+staff-link-hint = Par exemple https://national.example/ap/activities/0190…
+staff-link-button = Lier ce processus
+staff-link-error-empty = Saisissez l’adresse de l’activité sur l’autre site
+staff-link-disabled = Ce site n’est pas fédéré : un administrateur l’active avec federation.enabled dans sa configuration.
+staff-link-not-public = Seul un processus public et publié peut être lié à un autre site.
+staff-link-done-linked = Lié. Le résultat y part chaque fois que vous publiez une version.
+staff-link-done-unlinked = Le lien a pris fin. Les rapports déjà envoyés restent là-bas.
