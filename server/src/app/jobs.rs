@@ -27,8 +27,9 @@ use crate::domain::participation::Disposition;
 const LEASE: Duration = Duration::from_secs(60);
 /// After this many failed attempts a job is left as `failed` for an operator to look at.
 const MAX_ATTEMPTS: i32 = 12;
-/// How often the worker looks for due jobs when nobody wakes it.
-const POLL: Duration = Duration::from_secs(2);
+/// How often the worker looks for due jobs when nobody wakes it. Jobs queued inside a
+/// transaction (a ledger entry's federation) are found by this poll: it bounds their wait.
+const POLL: Duration = Duration::from_secs(1);
 /// How often the worker deletes rate-limit rows that no longer limit anything.
 const SWEEP: Duration = Duration::from_secs(300);
 /// Jobs claimed per round.
@@ -432,8 +433,14 @@ pub async fn run_delivery_worker(ctx: AppContext) {
             tokio::time::sleep(Duration::from_secs(5)).await;
             continue;
         };
+        if all.available_permits() == 0 {
+            // Every slot is sending: wait for one to end (not for the poll), then a moment for
+            // others, so that the next claim takes a batch rather than one job.
+            drop(all.clone().acquire_owned().await);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         let free = all.available_permits() as u64;
-        let claimed = if free == 0 { Ok(Vec::new()) } else { claim_due(&ctx, &node, Claim::Deliveries, free, lease).await };
+        let claimed = claim_due(&ctx, &node, Claim::Deliveries, std::cmp::max(free, 1), lease).await;
         let claimed = match claimed {
             Ok(rows) => rows,
             Err(e) => {
