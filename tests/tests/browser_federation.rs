@@ -45,3 +45,48 @@ async fn a_process_is_followed_from_another_site_and_an_admin_blocks_an_instance
     let overview: serde_json::Value = app.with_token(&admin).get("/api/v1/admin/federation").send().await.unwrap().json().await.unwrap();
     assert_eq!(overview["blocked"], json!([]), "{overview}");
 }
+
+/// Two real servers: the host of an activity and the person's own site (see
+/// `tests/browser/scenarios/federation_take_part.mjs`).
+#[tokio::test]
+async fn a_person_takes_part_from_their_own_site_and_an_organiser_links_a_process() {
+    use convene_e2e::federation::FederatedInstance;
+    use convene_e2e::flows::{add_activity, user_token};
+
+    let (home, host) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
+    let (host_admin, clerk, person) =
+        tokio::join!(admin_token(&host, "organiser@host.example"), admin_token(&home, "clerk@home.example"), user_token(&home, "ana@home.example"));
+    published_process(&host, &host_admin, "ai-first").await;
+    let consultation = json!({ "type": "org.convene.consultation", "title": { "en": "Where should AI help first?" },
+        "config": { "questions": [ { "id": "q", "type": "free_text", "required": true, "max_length": 20, "text": { "en": "Your view?" } } ] } });
+    let activity = add_activity(&host, &host_admin, "ai-first", &consultation).await;
+    let activity_id = activity["id"].as_str().unwrap();
+    let reports = add_activity(&host, &host_admin, "ai-first", &json!({ "type": "org.convene.linked-reports", "title": { "en": "Reports from local roundtables" } })).await;
+    published_process(&home, &clerk, "town-roundtables").await;
+
+    let out = run_scenario(
+        &host.app,
+        "federation_take_part",
+        json!({
+            "activityId": activity_id,
+            "address": host.at(&format!("/ap/activities/{activity_id}")),
+            "title": "Where should AI help first?",
+            "homeOrigin": home.origin,
+            "homeInstance": home.instance(),
+            "hostInstance": host.instance(),
+            "personToken": person,
+            "clerkToken": clerk,
+            "linkSlug": "town-roundtables",
+            "parent": host.at(&format!("/ap/activities/{}", reports["id"].as_str().unwrap())),
+        }),
+    )
+    .await;
+    assert!(out.contains(" 0 violations"), "{out}");
+    // What the scenario sent arrived on the host, with its origin; the link was made.
+    let list: serde_json::Value = host.get(&format!("/api/v1/activities/{activity_id}/contributions")).send().await.unwrap().json().await.unwrap();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{list}");
+    assert!(items.iter().all(|c| c["origin"]["instance"] == home.instance().as_str()), "{list}");
+    let link: serde_json::Value = home.get("/api/v1/processes/town-roundtables/link").send().await.unwrap().json().await.unwrap();
+    assert_eq!(link["parent_title"], "Reports from local roundtables", "{link}");
+}
