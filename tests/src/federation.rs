@@ -782,3 +782,15 @@ mod tests {
         assert!(tampered.verify_signature(key.public_pem()).unwrap_err().contains("Digest"));
     }
 }
+
+/// A consultation of one free-text question (`q`, "Your view?", at most 20 characters, required),
+/// whose `response` kind people on other instances may send.
+pub fn one_question_consultation() -> serde_json::Value {
+    serde_json::json!({ "type": "org.convene.consultation", "title": { "en": "Where should AI help first?" },
+        "config": { "questions": [ { "id": "q", "type": "free_text", "required": true, "max_length": 20, "text": { "en": "Your view?" } } ] } })
+}
+
+/// An activity that takes reports from processes linked to it on other instances.
+pub fn linked_reports_activity() -> serde_json::Value {
+    serde_json::json!({ "type": "org.convene.linked-reports", "title": { "en": "Reports from local roundtables" } })
+}

@@ -50,18 +50,16 @@ async fn a_process_is_followed_from_another_site_and_an_admin_blocks_an_instance
 /// `tests/browser/scenarios/federation_take_part.mjs`).
 #[tokio::test]
 async fn a_person_takes_part_from_their_own_site_and_an_organiser_links_a_process() {
-    use convene_e2e::federation::FederatedInstance;
+    use convene_e2e::federation::{FederatedInstance, linked_reports_activity, one_question_consultation};
     use convene_e2e::flows::{add_activity, user_token};
 
     let (home, host) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
     let (host_admin, clerk, person) =
         tokio::join!(admin_token(&host, "organiser@host.example"), admin_token(&home, "clerk@home.example"), user_token(&home, "ana@home.example"));
     published_process(&host, &host_admin, "ai-first").await;
-    let consultation = json!({ "type": "org.convene.consultation", "title": { "en": "Where should AI help first?" },
-        "config": { "questions": [ { "id": "q", "type": "free_text", "required": true, "max_length": 20, "text": { "en": "Your view?" } } ] } });
-    let activity = add_activity(&host, &host_admin, "ai-first", &consultation).await;
+    let activity = add_activity(&host, &host_admin, "ai-first", &one_question_consultation()).await;
     let activity_id = activity["id"].as_str().unwrap();
-    let reports = add_activity(&host, &host_admin, "ai-first", &json!({ "type": "org.convene.linked-reports", "title": { "en": "Reports from local roundtables" } })).await;
+    let reports = add_activity(&host, &host_admin, "ai-first", &linked_reports_activity()).await;
     published_process(&home, &clerk, "town-roundtables").await;
 
     let out = run_scenario(

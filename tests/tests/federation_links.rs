@@ -6,20 +6,11 @@
 use std::time::Duration;
 
 use convene_e2e::expect_json;
-use convene_e2e::federation::{FederatedInstance, eventually};
+use convene_e2e::federation::{FederatedInstance, eventually, linked_reports_activity, one_question_consultation};
 use convene_e2e::flows::{add_activity, admin_token, create_process, process_body, published_process, user_token};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-fn consultation() -> Value {
-    json!({ "type": "org.convene.consultation", "title": { "en": "Where should AI help first?" },
-        "config": { "questions": [ { "id": "q", "type": "free_text", "text": { "en": "Your view?" } } ] } })
-}
-
-fn linked_reports() -> Value {
-    json!({ "type": "org.convene.linked-reports", "title": { "en": "Reports from local roundtables" } })
-}
 
 async fn post(app: &FederatedInstance, token: &str, path: &str, body: &Value) -> reqwest::Response {
     app.client.post(app.url(path)).bearer_auth(token).json(body).send().await.unwrap()
@@ -38,7 +29,7 @@ async fn a_person_takes_part_elsewhere_and_hears_the_response_and_the_moderation
     let (home, host) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
     let (host_admin, person) = tokio::join!(admin_token(&host, "organiser@host.example"), user_token(&home, "ana@home.example"));
     published_process(&host, &host_admin, "ai-first").await;
-    let activity = add_activity(&host, &host_admin, "ai-first", &consultation()).await;
+    let activity = add_activity(&host, &host_admin, "ai-first", &one_question_consultation()).await;
     let activity_id = activity["id"].as_str().unwrap();
     let address = host.at(&format!("/ap/activities/{activity_id}"));
 
@@ -111,9 +102,9 @@ async fn a_linked_process_sends_each_outcome_version_to_its_parent_and_hears_the
     let (town, national) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
     let (town_admin, national_admin) = tokio::join!(admin_token(&town, "clerk@town.example"), admin_token(&national, "ministry@national.example"));
     published_process(&national, &national_admin, "national-ai").await;
-    let reports = add_activity(&national, &national_admin, "national-ai", &linked_reports()).await;
+    let reports = add_activity(&national, &national_admin, "national-ai", &linked_reports_activity()).await;
     let parent = national.at(&format!("/ap/activities/{}", reports["id"].as_str().unwrap()));
-    let consult = add_activity(&national, &national_admin, "national-ai", &consultation()).await;
+    let consult = add_activity(&national, &national_admin, "national-ai", &one_question_consultation()).await;
 
     // A draft cannot be linked: only what federates links.
     create_process(&town, &town_admin, &process_body("draft-roundtables")).await;

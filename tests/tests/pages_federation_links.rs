@@ -7,21 +7,12 @@
 use std::time::Duration;
 
 use convene_e2e::expect_json;
-use convene_e2e::federation::{FederatedInstance, eventually};
+use convene_e2e::federation::{FederatedInstance, eventually, linked_reports_activity, one_question_consultation};
 use convene_e2e::flows::{add_activity, admin_token, published_process, user_token};
 use convene_e2e::pages::{Browser, hidden, location, main_of};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-fn consultation() -> Value {
-    json!({ "type": "org.convene.consultation", "title": { "en": "Where should AI help first?" },
-        "config": { "questions": [ { "id": "q", "type": "free_text", "required": true, "max_length": 20, "text": { "en": "Your view?" } } ] } })
-}
-
-fn linked_reports() -> Value {
-    json!({ "type": "org.convene.linked-reports", "title": { "en": "Reports from local roundtables" } })
-}
 
 /// The path and query of an absolute URL on `site`.
 fn path_on(site: &FederatedInstance, url: &str) -> String {
@@ -33,7 +24,7 @@ async fn a_person_takes_part_from_their_own_site_and_sees_the_response_on_my_inp
     let (home, host) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
     let (host_admin, person) = tokio::join!(admin_token(&host, "organiser@host.example"), user_token(&home, "ana@home.example"));
     published_process(&host, &host_admin, "ai-first").await;
-    let activity = add_activity(&host, &host_admin, "ai-first", &consultation()).await;
+    let activity = add_activity(&host, &host_admin, "ai-first", &one_question_consultation()).await;
     let activity_id = activity["id"].as_str().unwrap();
     let address = host.at(&format!("/ap/activities/{activity_id}"));
     let page = format!("/activities/{activity_id}");
@@ -130,9 +121,9 @@ async fn an_organiser_links_a_process_on_the_workspace_page_and_sees_the_respons
     let (town, national) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
     let (town_admin, national_admin) = tokio::join!(admin_token(&town, "clerk@town.example"), admin_token(&national, "ministry@national.example"));
     published_process(&national, &national_admin, "national-ai").await;
-    let reports = add_activity(&national, &national_admin, "national-ai", &linked_reports()).await;
+    let reports = add_activity(&national, &national_admin, "national-ai", &linked_reports_activity()).await;
     let parent = national.at(&format!("/ap/activities/{}", reports["id"].as_str().unwrap()));
-    let consult = add_activity(&national, &national_admin, "national-ai", &consultation()).await;
+    let consult = add_activity(&national, &national_admin, "national-ai", &one_question_consultation()).await;
     published_process(&town, &town_admin, "town-roundtables").await;
     let page = "/manage/processes/town-roundtables/link";
     let clerk = Browser::new(&town, Some(&town_admin), None);
