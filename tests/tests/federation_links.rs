@@ -178,3 +178,74 @@ async fn a_linked_process_sends_each_outcome_version_to_its_parent_and_hears_the
     let list: Value = expect_json(national.get(&reports_path).send().await.unwrap(), 200).await;
     assert_eq!(items(&list).len(), 2, "{list}");
 }
+
+/// Three real servers: two towns' processes linked under one national activity. Each town's
+/// outcome arrives with its own origin; each hears only its own response; a town that is down
+/// when the national organisers respond hears it once it is back, once.
+#[tokio::test]
+async fn two_towns_feed_one_national_activity_and_a_town_that_was_down_hears_its_response_once() {
+    let (national, mut north, south) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn(), FederatedInstance::spawn());
+    let (national_admin, north_admin, south_admin) =
+        tokio::join!(admin_token(&national, "ministry@national.example"), admin_token(&north, "clerk@north.example"), admin_token(&south, "clerk@south.example"));
+    published_process(&national, &national_admin, "national-ai").await;
+    let reports = add_activity(&national, &national_admin, "national-ai", &linked_reports_activity()).await;
+    let parent = national.at(&format!("/ap/activities/{}", reports["id"].as_str().unwrap()));
+    for (town, admin, words) in [(&north, &north_admin, "Buses first."), (&south, &south_admin, "Trams first.")] {
+        published_process(town, admin, "roundtables").await;
+        let res = town.client.put(town.url("/api/v1/processes/roundtables/link")).bearer_auth(admin).json(&json!({ "parent_activity": parent })).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let outcome = json!({ "title": { "en": "What the town recommends" }, "sections": [ { "id": "1", "heading": { "en": "Transport" }, "body": { "en": words } } ] });
+        assert_eq!(post(town, admin, "/api/v1/processes/roundtables/outcomes", &outcome).await.status(), 201);
+    }
+
+    // Both reports arrive, each with its own origin.
+    let reports_path = format!("/api/v1/activities/{}/contributions", reports["id"].as_str().unwrap());
+    let list = eventually("both towns' reports in the national activity", WAIT, async || {
+        let list: Value = expect_json(national.get(&reports_path).send().await.unwrap(), 200).await;
+        (items(&list).len() == 2).then_some(items(&list))
+    })
+    .await;
+    let from = |town: &FederatedInstance| list.iter().find(|r| r["origin"]["instance"] == town.instance().as_str()).unwrap_or_else(|| panic!("no report from {}", town.instance())).clone();
+    let (north_report, south_report) = (from(&north), from(&south));
+    assert!(north_report["body"]["summary"].as_str().unwrap().contains("Buses first."), "{north_report}");
+    assert!(south_report["body"]["summary"].as_str().unwrap().contains("Trams first."), "{south_report}");
+
+    // North goes down; the national organisers respond to each town.
+    north.app.stop().await;
+    for (report, disposition, explanation) in [(&north_report, "adopted", "Buses are in section 4."), (&south_report, "noted", "Trams are for the next strategy.")] {
+        let body = json!({ "contribution_ids": [report["id"]], "disposition": disposition, "explanation": { "en": explanation } });
+        assert_eq!(post(&national, &national_admin, "/api/v1/processes/national-ai/responses", &body).await.status(), 201);
+    }
+    let link_of = async |town: &FederatedInstance| -> Value { expect_json(town.get("/api/v1/processes/roundtables/link").send().await.unwrap(), 200).await };
+    let south_link = eventually("the response in the south's link", WAIT, async || {
+        let link = link_of(&south).await;
+        (link["reports"][0]["response"]["disposition"] == "noted").then_some(link)
+    })
+    .await;
+    assert_eq!(south_link["reports"][0]["response"]["explanation"]["en"], "Trams are for the next strategy.");
+    // The delivery to the north fails and waits for its next try.
+    eventually("a failed delivery to the north, waiting to be tried again", WAIT, async || {
+        let jobs = get(&national, &national_admin, "/api/v1/admin/jobs").await;
+        jobs["waiting"].as_array()?.iter().any(|j| j["kind"] == "federation_delivery" && j["attempts"].as_i64() >= Some(1) && j["last_error"].is_string()).then_some(())
+    })
+    .await;
+
+    // Back up: the north hears its own response (not the south's), once.
+    north.app.restart().await;
+    let north_link = eventually("the response in the north's link once it is back", Duration::from_secs(60), async || {
+        let link = link_of(&north).await;
+        (link["reports"][0]["response"]["disposition"] == "adopted").then_some(link)
+    })
+    .await;
+    assert_eq!(north_link["reports"][0]["response"]["explanation"]["en"], "Buses are in section 4.");
+    assert_eq!(north_link["reports"].as_array().unwrap().len(), 1, "{north_link}");
+    // One delivery to the north's inbox, done after its failed tries: sent once it got through.
+    let to_north = format!("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'federation_delivery' AND payload LIKE '%localhost:{}/%'", north.port);
+    assert_eq!(national.count(&to_north).await, 1);
+    let done = eventually("the delivery to the north marked done", WAIT, async || {
+        let n = national.count(&format!("{to_north} AND status = 'done' AND attempts >= 2")).await;
+        (n == 1).then_some(n)
+    })
+    .await;
+    assert_eq!(done, 1);
+}

@@ -330,11 +330,16 @@ pub async fn run_due(ctx: &AppContext, node: &str) -> AppResult<usize> {
 }
 
 async fn run_claimed(ctx: &AppContext, row: job::Model) -> AppResult<()> {
-    let outcome = match serde_json::from_str::<Job>(&row.payload) {
+    let outcome = run_job(ctx, &row).await;
+    finish(ctx, &row, outcome).await
+}
+
+/// Does a claimed job's work: an error means "try again later".
+async fn run_job(ctx: &AppContext, row: &job::Model) -> Result<(), String> {
+    match serde_json::from_str::<Job>(&row.payload) {
         Ok(job) => perform(ctx, row.id, job).await,
         Err(e) => Err(format!("unreadable job: {e}")),
-    };
-    finish(ctx, &row, outcome).await
+    }
 }
 
 /// Claims up to `limit` due jobs of the given class for this node, each with a lease.
@@ -469,12 +474,8 @@ pub async fn run_delivery_worker(ctx: AppContext) {
             tokio::spawn(async move {
                 let _permit = permit;
                 let Ok(_turn) = gate.acquire_owned().await else { return };
-                let outcome = match serde_json::from_str::<Job>(&row.payload) {
-                    Ok(job) => perform(&ctx, row.id, job).await,
-                    Err(e) => Err(format!("unreadable job: {e}")),
-                };
                 // Done goes to the batch; a failure is recorded at once, with its backoff.
-                let recorded = match outcome {
+                let recorded = match run_job(&ctx, &row).await {
                     Ok(()) => done.send(row.id).map_err(|_| AppError::Internal(anyhow::anyhow!("the delivery marker stopped"))),
                     failed => finish(&ctx, &row, failed).await,
                 };
