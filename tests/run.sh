@@ -38,3 +38,6 @@ fi
 
 echo "== Schemathesis over the OpenAPI document, on SQLite and PostgreSQL, anonymously and as each role"
 bash tests/schemathesis/run.sh
+
+echo "== The deployment files: image definition, Kubernetes manifests, compose file, systemd unit"
+bash deploy/validate.sh
