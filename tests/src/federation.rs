@@ -794,3 +794,52 @@ pub fn one_question_consultation() -> serde_json::Value {
 pub fn linked_reports_activity() -> serde_json::Value {
     serde_json::json!({ "type": "org.convene.linked-reports", "title": { "en": "Reports from local roundtables" } })
 }
+
+/// Two servers for remote participation: `host` with a published process `ai-first` holding
+/// [`one_question_consultation`], and `home` with a participant (`person`, ana@home.example).
+pub struct TakingPart {
+    pub home: FederatedInstance,
+    pub host: FederatedInstance,
+    pub host_admin: String,
+    pub person: String,
+    pub activity_id: String,
+    /// The activity's ActivityPub id, what a contribution from elsewhere names.
+    pub address: String,
+}
+
+pub async fn taking_part() -> TakingPart {
+    use crate::flows::{add_activity, admin_token, published_process, user_token};
+    let (home, host) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
+    let (host_admin, person) = tokio::join!(admin_token(&host, "organiser@host.example"), user_token(&home, "ana@home.example"));
+    published_process(&host, &host_admin, "ai-first").await;
+    let activity = add_activity(&host, &host_admin, "ai-first", &one_question_consultation()).await;
+    let activity_id = activity["id"].as_str().unwrap().to_string();
+    let address = host.at(&format!("/ap/activities/{activity_id}"));
+    TakingPart { home, host, host_admin, person, activity_id, address }
+}
+
+/// Two servers for linking: `national` with a published process `national-ai` holding a
+/// reports activity (`parent`, its address) and a consultation (`consultation`, its address,
+/// which takes no reports), and `town` with its administrator.
+pub struct Linking {
+    pub town: FederatedInstance,
+    pub national: FederatedInstance,
+    pub town_admin: String,
+    pub national_admin: String,
+    pub reports_id: String,
+    pub parent: String,
+    pub consultation: String,
+}
+
+pub async fn linking() -> Linking {
+    use crate::flows::{add_activity, admin_token, published_process};
+    let (town, national) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
+    let (town_admin, national_admin) = tokio::join!(admin_token(&town, "clerk@town.example"), admin_token(&national, "ministry@national.example"));
+    published_process(&national, &national_admin, "national-ai").await;
+    let reports = add_activity(&national, &national_admin, "national-ai", &linked_reports_activity()).await;
+    let reports_id = reports["id"].as_str().unwrap().to_string();
+    let parent = national.at(&format!("/ap/activities/{reports_id}"));
+    let consult = add_activity(&national, &national_admin, "national-ai", &one_question_consultation()).await;
+    let consultation = national.at(&format!("/ap/activities/{}", consult["id"].as_str().unwrap()));
+    Linking { town, national, town_admin, national_admin, reports_id, parent, consultation }
+}

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use convene_e2e::expect_json;
-use convene_e2e::federation::{FederatedInstance, eventually, linked_reports_activity, one_question_consultation};
+use convene_e2e::federation::{FederatedInstance, Linking, TakingPart, eventually, linked_reports_activity, linking, taking_part};
 use convene_e2e::flows::{add_activity, admin_token, create_process, process_body, published_process, user_token};
 use serde_json::{Value, json};
 
@@ -26,12 +26,7 @@ fn items(v: &Value) -> Vec<Value> {
 
 #[tokio::test]
 async fn a_person_takes_part_elsewhere_and_hears_the_response_and_the_moderation() {
-    let (home, host) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
-    let (host_admin, person) = tokio::join!(admin_token(&host, "organiser@host.example"), user_token(&home, "ana@home.example"));
-    published_process(&host, &host_admin, "ai-first").await;
-    let activity = add_activity(&host, &host_admin, "ai-first", &one_question_consultation()).await;
-    let activity_id = activity["id"].as_str().unwrap();
-    let address = host.at(&format!("/ap/activities/{activity_id}"));
+    let TakingPart { home, host, host_admin, person, address, .. } = taking_part().await;
 
     // The activity describes what people elsewhere may send, with the plugin's own form.
     let doc = host.fetch_ap(&address).await;
@@ -99,12 +94,7 @@ async fn a_person_takes_part_elsewhere_and_hears_the_response_and_the_moderation
 
 #[tokio::test]
 async fn a_linked_process_sends_each_outcome_version_to_its_parent_and_hears_the_response() {
-    let (town, national) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
-    let (town_admin, national_admin) = tokio::join!(admin_token(&town, "clerk@town.example"), admin_token(&national, "ministry@national.example"));
-    published_process(&national, &national_admin, "national-ai").await;
-    let reports = add_activity(&national, &national_admin, "national-ai", &linked_reports_activity()).await;
-    let parent = national.at(&format!("/ap/activities/{}", reports["id"].as_str().unwrap()));
-    let consult = add_activity(&national, &national_admin, "national-ai", &one_question_consultation()).await;
+    let Linking { town, national, town_admin, national_admin, reports_id, parent, consultation: not_reports } = linking().await;
 
     // A draft cannot be linked: only what federates links.
     create_process(&town, &town_admin, &process_body("draft-roundtables")).await;
@@ -113,7 +103,6 @@ async fn a_linked_process_sends_each_outcome_version_to_its_parent_and_hears_the
 
     published_process(&town, &town_admin, "town-roundtables").await;
     // An activity that takes no reports is refused, naming the field.
-    let not_reports = national.at(&format!("/ap/activities/{}", consult["id"].as_str().unwrap()));
     let res = town.client.put(town.url("/api/v1/processes/town-roundtables/link")).bearer_auth(&town_admin).json(&json!({ "parent_activity": not_reports })).send().await.unwrap();
     let problem = expect_json(res, 422).await;
     assert_eq!(problem["errors"][0]["field"], "parent_activity", "{problem}");
@@ -132,7 +121,7 @@ async fn a_linked_process_sends_each_outcome_version_to_its_parent_and_hears_the
         "note": { "en": "For the national strategy." } });
     assert_eq!(post(&town, &town_admin, "/api/v1/processes/town-roundtables/outcomes", &outcome(1)).await.status(), 201);
 
-    let reports_path = format!("/api/v1/activities/{}/contributions", reports["id"].as_str().unwrap());
+    let reports_path = format!("/api/v1/activities/{reports_id}/contributions");
     let report = eventually("the town's report in the national activity", WAIT, async || {
         let list: Value = expect_json(national.get(&reports_path).send().await.unwrap(), 200).await;
         items(&list).first().cloned()

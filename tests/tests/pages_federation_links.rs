@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use convene_e2e::expect_json;
-use convene_e2e::federation::{FederatedInstance, eventually, linked_reports_activity, one_question_consultation};
-use convene_e2e::flows::{add_activity, admin_token, published_process, user_token};
+use convene_e2e::federation::{FederatedInstance, Linking, TakingPart, eventually, linking, taking_part};
+use convene_e2e::flows::{published_process, user_token};
 use convene_e2e::pages::{Browser, hidden, location, main_of};
 use serde_json::{Value, json};
 
@@ -21,12 +21,7 @@ fn path_on(site: &FederatedInstance, url: &str) -> String {
 
 #[tokio::test]
 async fn a_person_takes_part_from_their_own_site_and_sees_the_response_on_my_input() {
-    let (home, host) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
-    let (host_admin, person) = tokio::join!(admin_token(&host, "organiser@host.example"), user_token(&home, "ana@home.example"));
-    published_process(&host, &host_admin, "ai-first").await;
-    let activity = add_activity(&host, &host_admin, "ai-first", &one_question_consultation()).await;
-    let activity_id = activity["id"].as_str().unwrap();
-    let address = host.at(&format!("/ap/activities/{activity_id}"));
+    let TakingPart { home, host, host_admin, person, activity_id, address } = taking_part().await;
     let page = format!("/activities/{activity_id}");
 
     // On the host, anyone reading the activity may name their own site.
@@ -118,12 +113,7 @@ async fn a_person_takes_part_from_their_own_site_and_sees_the_response_on_my_inp
 
 #[tokio::test]
 async fn an_organiser_links_a_process_on_the_workspace_page_and_sees_the_response() {
-    let (town, national) = tokio::join!(FederatedInstance::spawn(), FederatedInstance::spawn());
-    let (town_admin, national_admin) = tokio::join!(admin_token(&town, "clerk@town.example"), admin_token(&national, "ministry@national.example"));
-    published_process(&national, &national_admin, "national-ai").await;
-    let reports = add_activity(&national, &national_admin, "national-ai", &linked_reports_activity()).await;
-    let parent = national.at(&format!("/ap/activities/{}", reports["id"].as_str().unwrap()));
-    let consult = add_activity(&national, &national_admin, "national-ai", &one_question_consultation()).await;
+    let Linking { town, national, town_admin, national_admin, reports_id, parent, consultation: not_reports } = linking().await;
     published_process(&town, &town_admin, "town-roundtables").await;
     let page = "/manage/processes/town-roundtables/link";
     let clerk = Browser::new(&town, Some(&town_admin), None);
@@ -136,7 +126,6 @@ async fn an_organiser_links_a_process_on_the_workspace_page_and_sees_the_respons
     let res = clerk.submit(page, page, &[("parent_activity", "")]).await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("<a href=\"#parent_activity\">Enter the address of the activity on the other site</a>"));
-    let not_reports = national.at(&format!("/ap/activities/{}", consult["id"].as_str().unwrap()));
     let res = clerk.submit(page, page, &[("parent_activity", &not_reports)]).await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
@@ -156,7 +145,7 @@ async fn an_organiser_links_a_process_on_the_workspace_page_and_sees_the_respons
         "sections": [ { "id": "1", "heading": { "en": "Buses first" }, "body": { "en": "Five roundtables, 84 residents." } } ], "note": { "en": "For the national strategy." } });
     let res = town.client.post(town.url("/api/v1/processes/town-roundtables/outcomes")).bearer_auth(&town_admin).json(&outcome).send().await.unwrap();
     assert_eq!(res.status(), 201);
-    let reports_path = format!("/api/v1/activities/{}/contributions", reports["id"].as_str().unwrap());
+    let reports_path = format!("/api/v1/activities/{reports_id}/contributions");
     let report_id = eventually("the town's report in the national activity", WAIT, async || {
         let list: Value = expect_json(national.get(&reports_path).send().await.unwrap(), 200).await;
         list["items"][0]["id"].as_str().map(str::to_string)
