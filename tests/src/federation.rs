@@ -129,6 +129,11 @@ impl FederatedInstance {
         doc
     }
 
+    /// POSTs `body` as JSON with `token`, to a path here.
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.app.client.post(self.app.url(path)).bearer_auth(token).json(body).send().await.unwrap_or_else(|e| panic!("POST {path}: {e}"))
+    }
+
     /// `GET /api/v1/admin/federation` as `admin`.
     pub async fn overview(&self, admin: &str) -> Value {
         expect_json(self.app.get("/api/v1/admin/federation").bearer_auth(admin).send().await.unwrap(), 200).await

@@ -12,10 +12,6 @@ use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-async fn post(app: &FederatedInstance, token: &str, path: &str, body: &Value) -> reqwest::Response {
-    app.client.post(app.url(path)).bearer_auth(token).json(body).send().await.unwrap()
-}
-
 async fn get(app: &FederatedInstance, token: &str, path: &str) -> Value {
     expect_json(app.get(path).bearer_auth(token).send().await.unwrap(), 200).await
 }
@@ -37,16 +33,16 @@ async fn a_person_takes_part_elsewhere_and_hears_the_response_and_the_moderation
     assert!(!kinds[0]["fields"].as_array().unwrap().is_empty(), "the consultation's form is included: {doc}");
 
     // What the other instance's plugin refuses comes back now, as field errors.
-    let refused = post(&home, &person, "/api/v1/federation/contributions", &json!({ "activity": address, "kind": "response", "body": { "answers": { "nope": "x" } } })).await;
+    let refused = home.post_as(&person, "/api/v1/federation/contributions", &json!({ "activity": address, "kind": "response", "body": { "answers": { "nope": "x" } } })).await;
     let status = refused.status();
     let problem: Value = refused.json().await.unwrap();
     assert_eq!(status, 422, "{problem}");
     assert!(problem["errors"].as_array().unwrap().iter().all(|e| e["field"].as_str().unwrap().starts_with("body")), "{problem}");
     // A kind the activity type does not let people elsewhere send is refused by the host.
-    let wrong = post(&home, &person, "/api/v1/federation/contributions", &json!({ "activity": address, "kind": "no-such-kind", "body": {} })).await;
+    let wrong = home.post_as(&person, "/api/v1/federation/contributions", &json!({ "activity": address, "kind": "no-such-kind", "body": {} })).await;
     assert_eq!(wrong.status(), 422);
 
-    let sent = expect_json(post(&home, &person, "/api/v1/federation/contributions", &json!({ "activity": address, "kind": "response", "body": { "answers": { "q": "Buses first." } } })).await, 201).await;
+    let sent = expect_json(home.post_as(&person, "/api/v1/federation/contributions", &json!({ "activity": address, "kind": "response", "body": { "answers": { "q": "Buses first." } } })).await, 201).await;
     assert_eq!(sent["status"], "accepted", "{sent}");
     let there = sent["remote_contribution"].as_str().expect("the contribution's address on the host");
     let contribution_id = there.rsplit('/').next().unwrap();
@@ -67,7 +63,7 @@ async fn a_person_takes_part_elsewhere_and_hears_the_response_and_the_moderation
     assert!(actor.get("name").is_none() && !actor.to_string().contains("ana@home.example"), "{actor}");
 
     // The organisers respond on the host; the person sees it at home.
-    let responded = post(&host, &host_admin, "/api/v1/processes/ai-first/responses", &json!({ "contribution_ids": [contribution_id], "disposition": "adopted", "explanation": { "en": "Buses come first in the draft." } })).await;
+    let responded = host.post_as(&host_admin, "/api/v1/processes/ai-first/responses", &json!({ "contribution_ids": [contribution_id], "disposition": "adopted", "explanation": { "en": "Buses come first in the draft." } })).await;
     assert_eq!(responded.status(), 201);
     let mine = eventually("the response to reach the person's instance", WAIT, async || {
         let list = get(&home, &person, "/api/v1/me/remote-input").await;
@@ -79,7 +75,7 @@ async fn a_person_takes_part_elsewhere_and_hears_the_response_and_the_moderation
     assert_eq!(mine["activity"], address);
 
     // Moderators on the host hide it; the person's instance shows it hidden, with the reason.
-    let hidden = post(&host, &host_admin, &format!("/api/v1/contributions/{contribution_id}/hide"), &json!({ "reason": "Personal data in the text." })).await;
+    let hidden = host.post_as(&host_admin, &format!("/api/v1/contributions/{contribution_id}/hide"), &json!({ "reason": "Personal data in the text." })).await;
     assert_eq!(hidden.status(), 200);
     let mine = eventually("the moderation to reach the person's instance", WAIT, async || {
         let list = get(&home, &person, "/api/v1/me/remote-input").await;
@@ -119,7 +115,7 @@ async fn a_linked_process_sends_each_outcome_version_to_its_parent_and_hears_the
     let outcome = |version: u32| json!({ "title": { "en": "What the town recommends" },
         "sections": [ { "id": "1", "heading": { "en": "Buses first" }, "body": { "en": format!("Version {version}: five roundtables, 84 residents.") } } ],
         "note": { "en": "For the national strategy." } });
-    assert_eq!(post(&town, &town_admin, "/api/v1/processes/town-roundtables/outcomes", &outcome(1)).await.status(), 201);
+    assert_eq!(town.post_as(&town_admin, "/api/v1/processes/town-roundtables/outcomes", &outcome(1)).await.status(), 201);
 
     let reports_path = format!("/api/v1/activities/{reports_id}/contributions");
     let report = eventually("the town's report in the national activity", WAIT, async || {
@@ -136,7 +132,7 @@ async fn a_linked_process_sends_each_outcome_version_to_its_parent_and_hears_the
     let report_id = report["id"].as_str().unwrap();
 
     // The national organisers respond; the town's process shows the response.
-    let res = post(&national, &national_admin, "/api/v1/processes/national-ai/responses", &json!({ "contribution_ids": [report_id], "disposition": "partly_adopted", "explanation": { "en": "Buses are in section 4." } })).await;
+    let res = national.post_as(&national_admin, "/api/v1/processes/national-ai/responses", &json!({ "contribution_ids": [report_id], "disposition": "partly_adopted", "explanation": { "en": "Buses are in section 4." } })).await;
     assert_eq!(res.status(), 201);
     let link = eventually("the response in the town's link", WAIT, async || {
         let link: Value = expect_json(town.get("/api/v1/processes/town-roundtables/link").send().await.unwrap(), 200).await;
@@ -147,7 +143,7 @@ async fn a_linked_process_sends_each_outcome_version_to_its_parent_and_hears_the
     assert_eq!(link["reports"][0]["response"]["explanation"]["en"], "Buses are in section 4.");
 
     // A revision is sent too; after unlinking, nothing more is.
-    assert_eq!(post(&town, &town_admin, "/api/v1/processes/town-roundtables/outcomes", &outcome(2)).await.status(), 201);
+    assert_eq!(town.post_as(&town_admin, "/api/v1/processes/town-roundtables/outcomes", &outcome(2)).await.status(), 201);
     eventually("the second version in the national activity", WAIT, async || {
         let list: Value = expect_json(national.get(&reports_path).send().await.unwrap(), 200).await;
         (items(&list).len() == 2).then_some(())
@@ -156,7 +152,7 @@ async fn a_linked_process_sends_each_outcome_version_to_its_parent_and_hears_the
     let res = town.client.delete(town.url("/api/v1/processes/town-roundtables/link")).bearer_auth(&town_admin).send().await.unwrap();
     assert_eq!(res.status(), 204);
     assert_eq!(town.get("/api/v1/processes/town-roundtables/link").send().await.unwrap().status(), 404);
-    assert_eq!(post(&town, &town_admin, "/api/v1/processes/town-roundtables/outcomes", &outcome(3)).await.status(), 201);
+    assert_eq!(town.post_as(&town_admin, "/api/v1/processes/town-roundtables/outcomes", &outcome(3)).await.status(), 201);
     // The town's queue has nothing left for the national instance (the revision's ledger
     // entry went nowhere), and the national activity still holds two reports.
     eventually("the town's queue to settle", WAIT, async || {
@@ -184,7 +180,7 @@ async fn two_towns_feed_one_national_activity_and_a_town_that_was_down_hears_its
         let res = town.client.put(town.url("/api/v1/processes/roundtables/link")).bearer_auth(admin).json(&json!({ "parent_activity": parent })).send().await.unwrap();
         assert_eq!(res.status(), 200);
         let outcome = json!({ "title": { "en": "What the town recommends" }, "sections": [ { "id": "1", "heading": { "en": "Transport" }, "body": { "en": words } } ] });
-        assert_eq!(post(town, admin, "/api/v1/processes/roundtables/outcomes", &outcome).await.status(), 201);
+        assert_eq!(town.post_as(admin, "/api/v1/processes/roundtables/outcomes", &outcome).await.status(), 201);
     }
 
     // Both reports arrive, each with its own origin.
@@ -203,7 +199,7 @@ async fn two_towns_feed_one_national_activity_and_a_town_that_was_down_hears_its
     north.app.stop().await;
     for (report, disposition, explanation) in [(&north_report, "adopted", "Buses are in section 4."), (&south_report, "noted", "Trams are for the next strategy.")] {
         let body = json!({ "contribution_ids": [report["id"]], "disposition": disposition, "explanation": { "en": explanation } });
-        assert_eq!(post(&national, &national_admin, "/api/v1/processes/national-ai/responses", &body).await.status(), 201);
+        assert_eq!(national.post_as(&national_admin, "/api/v1/processes/national-ai/responses", &body).await.status(), 201);
     }
     let link_of = async |town: &FederatedInstance| -> Value { expect_json(town.get("/api/v1/processes/roundtables/link").send().await.unwrap(), 200).await };
     let south_link = eventually("the response in the south's link", WAIT, async || {

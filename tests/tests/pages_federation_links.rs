@@ -83,14 +83,7 @@ async fn a_person_takes_part_from_their_own_site_and_sees_the_response_on_my_inp
     let on_host = expect_json(host.get(&format!("/api/v1/activities/{activity_id}/contributions")).send().await.unwrap(), 200).await;
     let contribution_id = on_host["items"][0]["id"].as_str().unwrap().to_string();
     assert_eq!(on_host["items"][0]["origin"]["instance"], home.instance());
-    let res = host
-        .client
-        .post(host.url("/api/v1/processes/ai-first/responses"))
-        .bearer_auth(&host_admin)
-        .json(&json!({ "contribution_ids": [contribution_id], "disposition": "adopted", "explanation": { "en": "Buses come first in the draft." } }))
-        .send()
-        .await
-        .unwrap();
+    let res = host.post_as(&host_admin, "/api/v1/processes/ai-first/responses", &json!({ "contribution_ids": [contribution_id], "disposition": "adopted", "explanation": { "en": "Buses come first in the draft." } })).await;
     assert_eq!(res.status(), 201);
     let main = eventually("the response on the person's My input page", WAIT, async || {
         let html = ana.page("/me/input", 200).await;
@@ -143,7 +136,7 @@ async fn an_organiser_links_a_process_on_the_workspace_page_and_sees_the_respons
     // The outcome goes there; the national organisers respond; the page shows both.
     let outcome = json!({ "title": { "en": "What the town recommends" },
         "sections": [ { "id": "1", "heading": { "en": "Buses first" }, "body": { "en": "Five roundtables, 84 residents." } } ], "note": { "en": "For the national strategy." } });
-    let res = town.client.post(town.url("/api/v1/processes/town-roundtables/outcomes")).bearer_auth(&town_admin).json(&outcome).send().await.unwrap();
+    let res = town.post_as(&town_admin, "/api/v1/processes/town-roundtables/outcomes", &outcome).await;
     assert_eq!(res.status(), 201);
     let reports_path = format!("/api/v1/activities/{reports_id}/contributions");
     let report_id = eventually("the town's report in the national activity", WAIT, async || {
@@ -151,14 +144,7 @@ async fn an_organiser_links_a_process_on_the_workspace_page_and_sees_the_respons
         list["items"][0]["id"].as_str().map(str::to_string)
     })
     .await;
-    let res = national
-        .client
-        .post(national.url("/api/v1/processes/national-ai/responses"))
-        .bearer_auth(&national_admin)
-        .json(&json!({ "contribution_ids": [report_id], "disposition": "partly_adopted", "explanation": { "en": "Buses are in section 4." } }))
-        .send()
-        .await
-        .unwrap();
+    let res = national.post_as(&national_admin, "/api/v1/processes/national-ai/responses", &json!({ "contribution_ids": [report_id], "disposition": "partly_adopted", "explanation": { "en": "Buses are in section 4." } })).await;
     assert_eq!(res.status(), 201);
     let main = eventually("the response on the town's Linked page", WAIT, async || {
         let html = clerk.page(page, 200).await;

@@ -68,3 +68,8 @@ export async function expectNoSidewaysScroll(page, state = page.url()) {
   });
   assert.equal(out, null, `${state}: the page scrolls sideways (${out?.scrollWidth} px wide at ${out?.width} px); sticking out:\n  ${out?.sticking.join('\n  ')}`);
 }
+
+/** Clicks the submit button `name` (inside `scope`, the page by default) and waits for the page the post answers with. */
+export async function submit(page, name, scope = page) {
+  await Promise.all([page.waitForEvent('load'), scope.getByRole('button', { name, exact: true }).click()]);
+}

@@ -12,7 +12,7 @@ export { scenario } from './scenario.mjs';
 export { launch, newPage, CHROMIUM } from './browser.mjs';
 export { checkA11y, WCAG_TAGS } from './a11y.mjs';
 export { screenshot } from './screenshot.mjs';
-export { assert, visit, expectH1, expectPath, expectCookie, expectLang, expectNoSidewaysScroll } from './expect.mjs';
+export { assert, visit, expectH1, expectPath, expectCookie, expectLang, expectNoSidewaysScroll, submit } from './expect.mjs';
 export { env } from './env.mjs';
 export { checkWeight, BUDGET } from './weight.mjs';
 export * as mail from './mail.mjs';

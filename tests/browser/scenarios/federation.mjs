@@ -7,7 +7,7 @@
 //
 // SCENARIO_DATA: { adminToken, slug, handle, siteHost, actor }
 
-import { assert, checkA11y, expectH1, expectNoSidewaysScroll, expectPath, newPage, scenario, screenshot, visit } from '../lib/index.mjs';
+import { assert, checkA11y, expectH1, expectNoSidewaysScroll, expectPath, newPage, scenario, screenshot, visit, submit } from '../lib/index.mjs';
 
 const T = {
   en: {
@@ -23,11 +23,6 @@ const T = {
     followButton: 'Suivre depuis mon site', instance: "Nom de l'instance", reason: 'Motif (facultatif)', block: "Bloquer l'instance",
   },
 };
-
-/** Clicks a submit button (inside `scope`, the page by default) and waits for the page the post answers with. */
-async function submit(page, name, scope = page) {
-  await Promise.all([page.waitForEvent('load'), scope.getByRole('button', { name, exact: true }).click()]);
-}
 
 scenario(async ({ data }) => {
   // The process page, read by anyone, with scripts off: the address and the form.

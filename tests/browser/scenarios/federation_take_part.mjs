@@ -9,7 +9,7 @@
 // SCENARIO_DATA: { activityId, address, title, homeOrigin, homeInstance, hostInstance,
 //                  personToken, clerkToken, linkSlug, parent }
 
-import { assert, checkA11y, expectH1, expectNoSidewaysScroll, expectPath, newPage, scenario, screenshot, visit } from '../lib/index.mjs';
+import { assert, checkA11y, expectH1, expectNoSidewaysScroll, expectPath, newPage, scenario, screenshot, visit, submit } from '../lib/index.mjs';
 
 const T = {
   en: {
@@ -23,11 +23,6 @@ const T = {
     linked: 'Vinculado a otro sitio', linkLabel: 'La dirección de la actividad', linkButton: 'Vincular este proceso',
   },
 };
-
-/** Clicks a submit button (inside `scope`, the page by default) and waits for the page the post answers with. */
-async function submit(page, name, scope = page) {
-  await Promise.all([page.waitForEvent('load'), scope.getByRole('button', { name, exact: true }).click()]);
-}
 
 /** Signs the page's browser in on the person's own site (cookies on loopback ignore the port). */
 async function signedInAtHome(page, data, token) {

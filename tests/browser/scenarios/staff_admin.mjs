@@ -6,7 +6,7 @@
 //
 // SCENARIO_DATA: { adminToken, pluginPath, pluginSha, wasiPath, wasiSha, csvPath, personEmail }
 
-import { assert, checkA11y, expectH1, newPage, scenario, screenshot, visit } from '../lib/index.mjs';
+import { assert, checkA11y, expectH1, newPage, scenario, screenshot, visit, submit } from '../lib/index.mjs';
 
 const T = {
   en: { problem: 'There is a problem', install: 'Install plugin', file: 'Plugin file (.wasm)', sha: 'Expected SHA-256' },
@@ -15,11 +15,6 @@ const T = {
 };
 
 const PAGES = ['/admin', '/admin/plugins', '/admin/accounts', '/admin/jobs', '/admin/census', '/admin/topics', '/admin/settings'];
-
-/** Clicks a submit button and waits for the page the post answers with. */
-async function submit(page, name) {
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name, exact: true }).click()]);
-}
 
 scenario(async ({ data }) => {
   // The whole flow, in English at desktop width.

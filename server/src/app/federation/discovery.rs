@@ -86,7 +86,7 @@ pub fn parse_handle(handle: &str) -> AppResult<(String, String)> {
     let h = h.strip_prefix("acct:").unwrap_or(h).trim_start_matches('@');
     let bad = || AppError::invalid("handle", "write your address on your instance as @name@instance.example");
     let (name, host) = h.split_once('@').ok_or_else(bad)?;
-    let host_ok = !host.is_empty() && host.len() <= 253 && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    let host_ok = host_chars_ok(host);
     let name_ok = !name.is_empty() && name.len() <= 200 && !name.contains(['/', '?', '#', '@', ' ']);
     if !host_ok || !name_ok {
         return Err(bad());
@@ -103,30 +103,11 @@ pub async fn remote_follow(ctx: &AppContext, process_key: &str, handle: &str) ->
         return Err(AppError::NotFound("process"));
     }
     let (name, host) = parse_handle(handle)?;
-    // The resolver refuses private addresses by name; an address written as such is refused
-    // here, as the crate refuses ids without a domain.
-    let bare = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
-    if !ctx.settings.federation.allow_private_addresses && (bare.parse::<std::net::IpAddr>().is_ok() || host.contains(':')) {
-        return Err(AppError::invalid("handle", "write your instance's name (social.example), not an address or a port"));
-    }
-    let scheme = if ctx.settings.federation.allow_private_addresses { "http" } else { "https" };
-    let url = Url::parse_with_params(&format!("{scheme}://{host}/.well-known/webfinger"), [("resource", format!("acct:{name}@{host}"))])
+    named_host(ctx, &host, "handle", "write your instance's name (social.example), not an address or a port")?;
+    let url = Url::parse_with_params(&format!("{}://{host}/.well-known/webfinger", scheme(ctx)), [("resource", format!("acct:{name}@{host}"))])
         .map_err(|_| AppError::invalid("handle", "that instance's name is not a host name"))?;
     let unreachable = |why: String| AppError::invalid("handle", format!("could not ask {host} about {name}: {why}"));
-    let answer = f
-        .client
-        .get(url)
-        .header("accept", "application/jrd+json, application/json")
-        .send()
-        .await
-        .map_err(|e| unreachable(e.to_string()))?;
-    if !answer.status().is_success() {
-        return Err(unreachable(format!("it answered {}", answer.status())));
-    }
-    let body = answer.bytes().await.map_err(|e| unreachable(e.to_string()))?;
-    if body.len() > 64 * 1024 {
-        return Err(unreachable("its answer is too large".into()));
-    }
+    let body = get_small(&f.client, url.as_str(), "application/jrd+json, application/json").await.map_err(unreachable)?;
     let finger: Webfinger = serde_json::from_slice(&body).map_err(|e| unreachable(format!("its answer is not WebFinger: {e}")))?;
     let template = finger
         .links
@@ -163,30 +144,17 @@ pub async fn take_part_from(ctx: &AppContext, activity_id: uuid::Uuid, site: &st
         return Err(AppError::NotFound("activity"));
     }
     let host = parse_site(site)?;
-    if !ctx.settings.federation.allow_private_addresses && (host.parse::<std::net::IpAddr>().is_ok() || host.contains(':')) {
-        return Err(AppError::invalid("site", "write your site's name (town.example), not an address or a port"));
-    }
+    named_host(ctx, &host, "site", "write your site's name (town.example), not an address or a port")?;
     if host == instance_of(&ctx.public_url) {
         return Err(AppError::invalid("site", "that is this site: take part with the form on this page"));
     }
-    let scheme = if ctx.settings.federation.allow_private_addresses { "http" } else { "https" };
     let unreachable = |why: String| AppError::invalid("site", format!("could not ask {host}: {why}"));
     let not_convene = || AppError::invalid("site", format!("{host} does not offer taking part in another site's activities"));
-    let get_json = |url: String| {
-        let client = f.client.clone();
-        async move {
-            let answer = client.get(&url).header("accept", "application/json").send().await.map_err(|e| e.to_string())?;
-            if !answer.status().is_success() {
-                return Err(format!("it answered {}", answer.status()));
-            }
-            let body = answer.bytes().await.map_err(|e| e.to_string())?;
-            if body.len() > 64 * 1024 {
-                return Err("its answer is too large".to_string());
-            }
-            serde_json::from_slice::<Value>(&body).map_err(|e| format!("its answer is not JSON: {e}"))
-        }
+    let get_json = async |url: &str| -> Result<Value, String> {
+        let body = get_small(&f.client, url, "application/json").await?;
+        serde_json::from_slice::<Value>(&body).map_err(|e| format!("its answer is not JSON: {e}"))
     };
-    let links = get_json(format!("{scheme}://{host}/.well-known/nodeinfo")).await.map_err(unreachable)?;
+    let links = get_json(&format!("{}://{host}/.well-known/nodeinfo", scheme(ctx))).await.map_err(unreachable)?;
     let href = links["links"]
         .as_array()
         .into_iter()
@@ -198,7 +166,7 @@ pub async fn take_part_from(ctx: &AppContext, activity_id: uuid::Uuid, site: &st
     if Url::parse(&href).map(|u| instance_of(&u)).ok().as_deref() != Some(host.as_str()) {
         return Err(not_convene());
     }
-    let info = get_json(href).await.map_err(unreachable)?;
+    let info = get_json(&href).await.map_err(unreachable)?;
     let template = info["metadata"]["takePart"].as_str().filter(|t| t.contains("{uri}")).ok_or_else(not_convene)?;
     let activity = urls::activity(ctx, activity_id);
     let encoded: String = url::form_urlencoded::byte_serialize(activity.as_str().as_bytes()).collect();
@@ -225,6 +193,40 @@ pub async fn open_to_other_sites(ctx: &AppContext, activity_id: uuid::Uuid) -> A
     Ok(plugin.info.contribution_kinds.iter().any(|k| k.remote_allowed))
 }
 
+/// How other sites are asked: https, or http where the operator allows private addresses
+/// (instances on one machine, in tests and the demo).
+fn scheme(ctx: &AppContext) -> &'static str {
+    if ctx.settings.federation.allow_private_addresses { "http" } else { "https" }
+}
+
+/// The resolver refuses private addresses by name; a host written as an address (or with a
+/// port) is refused here the same way, at `field`, unless private addresses are allowed.
+fn named_host(ctx: &AppContext, host: &str, field: &str, problem: &str) -> AppResult<()> {
+    let bare = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    if !ctx.settings.federation.allow_private_addresses && (bare.parse::<std::net::IpAddr>().is_ok() || host.contains(':')) {
+        return Err(AppError::invalid(field, problem));
+    }
+    Ok(())
+}
+
+/// A small document (at most 64 KiB) from another site, or why not in a few words.
+async fn get_small(client: &reqwest::Client, url: &str, accept: &str) -> Result<bytes::Bytes, String> {
+    let answer = client.get(url).header("accept", accept).send().await.map_err(|e| e.to_string())?;
+    if !answer.status().is_success() {
+        return Err(format!("it answered {}", answer.status()));
+    }
+    let body = answer.bytes().await.map_err(|e| e.to_string())?;
+    if body.len() > 64 * 1024 {
+        return Err("its answer is too large".into());
+    }
+    Ok(body)
+}
+
+/// Whether a host name is written with the characters host names have (and a port).
+fn host_chars_ok(host: &str) -> bool {
+    !host.is_empty() && host.len() <= 253 && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+}
+
 /// A site's name as people write it: `town.example`, with or without `https://` or a path.
 fn parse_site(site: &str) -> AppResult<String> {
     let s = site.trim();
@@ -232,7 +234,7 @@ fn parse_site(site: &str) -> AppResult<String> {
     let s = s.trim_start_matches('@');
     let host = s.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase();
     let host = host.rsplit_once('@').map_or(host.as_str(), |(_, h)| h).to_string();
-    let ok = !host.is_empty() && host.len() <= 253 && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':')) && host.contains(['.', ':']) || host == "localhost";
+    let ok = host_chars_ok(&host) && (host.contains(['.', ':']) || host == "localhost");
     if !ok {
         return Err(AppError::invalid("site", "write your site's name, such as town.example"));
     }

@@ -79,6 +79,24 @@ pub struct SentView {
     pub responded_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// The organisers' response that came back: what they did with it (when this version knows the
+/// word) and why.
+pub struct Answer {
+    pub disposition: Option<crate::domain::participation::Disposition>,
+    pub explanation: LocalizedText,
+}
+
+impl SentView {
+    /// The response as the other site sent it (`convene:response`), read.
+    pub fn answer(&self) -> Option<Answer> {
+        let r = self.response.as_ref()?;
+        Some(Answer {
+            disposition: r.get("disposition").and_then(Value::as_str).and_then(crate::domain::participation::Disposition::from_stored),
+            explanation: LocalizedText::from_stored(r.get("explanation").cloned().unwrap_or_default()),
+        })
+    }
+}
+
 fn view(r: sent_contribution::Model) -> SentView {
     let stored: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
     SentView {
@@ -150,6 +168,8 @@ pub struct RemoteActivity {
     /// Its page there, when it says.
     pub page: Option<String>,
     pub kinds: Vec<RemoteKind>,
+    /// As it described itself: what a contribution to it is sent with, without reading it again.
+    doc: ActivityDoc,
 }
 
 /// Reads an activity elsewhere for a person here who wants to take part in it: what it is and
@@ -178,6 +198,7 @@ pub async fn describe(ctx: &AppContext, _viewer: &Viewer, address: &str) -> AppR
         description: clip(doc.content.as_ref(), 5_000),
         page: doc.url.as_ref().filter(|u| matches!(u.scheme(), "https" | "http")).map(Url::to_string),
         kinds,
+        doc,
     })
 }
 
@@ -195,8 +216,21 @@ pub async fn contribute(ctx: &AppContext, viewer: &Viewer, input: RemoteContribu
         return Err(AppError::invalid("kind", "name one of the activity's kinds"));
     }
     let doc = fetch_activity(ctx, &input.activity).await?;
-    let body = json!({"body": input.body, "language": input.language});
-    let row = sending_row(Uuid::now_v7(), ("account", viewer.account_id), (&doc.id.to_string(), &doc.attributed_to.to_string()), &input.kind, &body)
+    send_to(ctx, viewer, &doc, &input.kind, input.body, input.language).await
+}
+
+/// [`contribute`] to an activity already read (`describe`), for the page that showed its
+/// forms: the kind is one the activity offers.
+pub async fn contribute_to(ctx: &AppContext, viewer: &Viewer, activity: &RemoteActivity, kind: &str, body: Value, language: Option<String>) -> AppResult<SentView> {
+    if !activity.kinds.iter().any(|k| k.id == kind) {
+        return Err(AppError::invalid("kind", "name one of the activity's kinds"));
+    }
+    send_to(ctx, viewer, &activity.doc, kind, body, language).await
+}
+
+async fn send_to(ctx: &AppContext, viewer: &Viewer, doc: &ActivityDoc, kind: &str, body: Value, language: Option<String>) -> AppResult<SentView> {
+    let body = json!({"body": body, "language": language});
+    let row = sending_row(Uuid::now_v7(), ("account", viewer.account_id), (&doc.id.to_string(), &doc.attributed_to.to_string()), kind, &body)
         .insert(&ctx.db)
         .await?;
     match send(ctx, &row).await? {

@@ -17,7 +17,7 @@ use crate::app::responses::{self, MyInput};
 use crate::app::federation::remote::{self, SentView};
 use crate::app::{AppError, activities, outcomes};
 use crate::domain::localized::LocalizedText;
-use crate::domain::participation::{ContributionStatus, Disposition};
+use crate::domain::participation::ContributionStatus;
 
 /// The longest excerpt of a contribution, in characters.
 const EXCERPT_CHARS: usize = 280;
@@ -182,13 +182,10 @@ fn item(tr: &Tr, i: &MyInput, default_lang: &str, activity: Option<&LocalizedTex
 
 fn sent_item(tr: &Tr, s: &SentView, just_sent: Option<&str>) -> SentItem {
     let lang = s.language.clone().unwrap_or_else(|| tr.code().to_string());
-    // The response as the other site sent it (`convene:response`).
-    let response = s.response.as_ref().map(|r| {
-        let disposition = r.get("disposition").and_then(|d| d.as_str()).and_then(Disposition::from_stored);
-        let explanation = LocalizedText::from_stored(r.get("explanation").cloned().unwrap_or_default());
+    let response = s.answer().map(|a| {
         ResponseItem {
-            disposition: disposition.map(|d| words::disposition(tr, d)).unwrap_or_else(|| tr.t("my-input-sent-responded")),
-            explanation: Text::of(tr.pick(&explanation, &lang)),
+            disposition: a.disposition.map(|d| words::disposition(tr, d)).unwrap_or_else(|| tr.t("my-input-sent-responded")),
+            explanation: Text::of(tr.pick(&a.explanation, &lang)),
             date: s.responded_at.map(|t| tr.date(t.date_naive())).unwrap_or_default(),
             sections: Vec::new(),
         }

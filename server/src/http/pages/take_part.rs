@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::account_forms::Problems;
 use super::forms::{self, Form, SummaryItem, Text, Values};
 use super::page::{Chrome, OrPage, PageCtx, PageError, PagePost, PageResult};
-use crate::app::federation::remote::{self, RemoteActivity, RemoteContributionRequest};
+use crate::app::federation::remote::{self, RemoteActivity};
 use crate::app::federation::discovery;
 use crate::app::{AppError, activities, processes};
 use crate::domain::errors::FieldError;
@@ -135,8 +135,7 @@ pub async fn send(post: PagePost<SendForm>) -> PageResult {
     }
     let lang = pc.tr.code();
     let language = pc.app.settings.instance.languages.iter().any(|l| l.as_str() == lang).then(|| lang.to_string());
-    let input = RemoteContributionRequest { activity: a.address.clone(), kind: kind.id.clone(), body, language };
-    match remote::contribute(&pc.app, &viewer, input).await {
+    match remote::contribute_to(&pc.app, &viewer, &a, &posted.kind, body, language).await {
         Ok(sent) => Ok(pc.redirect(&format!("/me/input?sent={}#elsewhere", sent.id))),
         Err(AppError::Invalid(errors)) => {
             posted.errors = errors;

@@ -17,8 +17,6 @@ use crate::app::federation::discovery;
 use crate::app::federation::remote::{self, NewLink, SentView};
 use crate::app::processes::Visible;
 use crate::app::{AppError, Viewer};
-use crate::domain::localized::LocalizedText;
-use crate::domain::participation::Disposition;
 use crate::http::pages::account_forms::Problems;
 use crate::http::pages::i18n::Tr;
 use crate::http::pages::page::{Chrome, OrPage, PageCtx, PagePost, PageResult};
@@ -70,15 +68,14 @@ pub struct LinkQuery {
 
 fn report_row(tr: &Tr, s: &SentView, lang: &str) -> ReportRow {
     let title = s.body.get("title").and_then(|t| t.as_str()).unwrap_or(&s.kind).to_string();
-    let disposition = s.response.as_ref().and_then(|r| r.get("disposition")).and_then(|d| d.as_str()).and_then(Disposition::from_stored);
-    let explanation = s.response.as_ref().map(|r| LocalizedText::from_stored(r.get("explanation").cloned().unwrap_or_default()));
+    let answer = s.answer();
     ReportRow {
         title,
         sent: tr.datetime(s.sent_at),
         status: tr.t(&format!("my-input-sent-{}", s.status)),
         problem: s.problem.clone().filter(|p| !p.trim().is_empty()),
-        response: disposition.map(|d| words::disposition(tr, d)),
-        explanation: explanation.map(|e| tr.pick(&e, lang).text.to_string()).filter(|t| !t.trim().is_empty()),
+        response: answer.as_ref().and_then(|a| a.disposition).map(|d| words::disposition(tr, d)),
+        explanation: answer.map(|a| tr.pick(&a.explanation, lang).text.to_string()).filter(|t| !t.trim().is_empty()),
     }
 }
 
